@@ -1,0 +1,132 @@
+/**
+ * `npm start`: runs candlebot on this machine. Starts the embedded AWS stack (DynamoDB Local
+ * + SQS emulator, tables and queues from infra/*.yml), then either
+ *  - live: invokes the scan handler on the same schedules as deployed (just after every
+ *    candle close of each configured timeframe), against the real exchanges, or
+ *  - `--replay <dir>`: replays recorded candles through the same scan pipeline.
+ * Without TELEGRAM_BOT_TOKEN, notifications are read from the local queue and printed.
+ */
+import { randomUUID } from 'node:crypto';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { JavaMissingError, startLocalStack, type LocalStack } from '../../infra/local-stack.js';
+import { makeScanHandler } from '../../functions/scan.js';
+import { parseEnv, scanEnvSchema } from '../config/env.js';
+import { loadConfigFile } from '../config/load.js';
+import { scannedTimeframes, type BotConfig } from '../config/schema.js';
+import { nextCloseAfter, type Timeframe } from '../core/timeframe.js';
+import { describeError, isCandlebotError } from '../errors.js';
+import { readOhlcvFiles } from '../replay/ohlcv-files.js';
+import { powertoolsLog } from '../runtime/powertools-log.js';
+import { createScanRuntime, type ScanRuntime } from '../runtime/scan-runtime.js';
+import { parseStartArgs, type StartArgs } from './args.js';
+import { createConsoleSink, htmlToConsole, type ConsoleSink } from './console-sink.js';
+import { localContext } from './fake-context.js';
+import { replayConfig, replayFiles } from './replay.js';
+
+/** Chat id used for console output when no admin chat is configured. */
+const CONSOLE_CHAT = 0;
+/** Scans start this long after the close, like the deployed schedule's small delay. */
+const AFTER_CLOSE_MS = 2_000;
+const SCAN_TIMEOUT_MS = 120_000;
+
+async function main(args: StartArgs): Promise<void> {
+  const fileConfig = loadConfigFile(args.config);
+  const files = args.replay ? readOhlcvFiles(args.replay) : undefined;
+  const config = files ? replayConfig(fileConfig, files) : fileConfig;
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+  const logger = new Logger({ serviceName: 'candlebot', logLevel: (process.env.LOG_LEVEL as 'INFO' | undefined) ?? 'WARN' });
+
+  console.log('starting the local AWS stack (DynamoDB Local + SQS emulator)…');
+  const stack = await startLocalStack();
+  let sink: ConsoleSink | undefined;
+  const stopAll = onceAsync(async () => {
+    await sink?.stop();
+    await stack.stop();
+  });
+  process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
+  process.once('SIGTERM', () => void stopAll().then(() => process.exit(143)));
+  try {
+    Object.assign(process.env, stack.env);
+    const env = parseEnv(scanEnvSchema, process.env);
+    const recipients = config.telegram.adminChatIds.length > 0 ? config.telegram.adminChatIds : [CONSOLE_CHAT];
+    const runtime = createScanRuntime(env, config, recipients);
+    if (process.env.TELEGRAM_BOT_TOKEN) {
+      console.log('note: TELEGRAM_BOT_TOKEN is set, but Telegram delivery is the notify function (not built yet); printing instead.');
+    }
+    sink = createConsoleSink({
+      sqs: runtime.sqs,
+      queueUrl: env.NOTIFY_QUEUE_URL,
+      print: (n) => console.log(`\n📨 to chat ${n.chatId}:\n${htmlToConsole(n.text)}\n`),
+      warn: (m) => console.warn(m),
+    });
+    if (files) await runReplay(runtime, files, sink, logger);
+    else await runLive(runtime, config, sink, logger, args.once, stack);
+  } finally {
+    await stopAll();
+  }
+}
+
+async function runReplay(runtime: ScanRuntime, files: ReturnType<typeof readOhlcvFiles>, sink: ConsoleSink, logger: Logger): Promise<void> {
+  console.log(`replaying ${files.length} series: ${files.map((f) => `${f.symbol} ${f.timeframe} (${f.rows.length})`).join(', ')}`);
+  sink.start();
+  const summary = await replayFiles(runtime, files, powertoolsLog(logger));
+  await sink.stop();
+  const printed = await sink.drain();
+  console.log(`replay done: ${summary.steps} candle closes scanned, ${summary.signalled} signals recorded, ${summary.failed} symbol failures, ${printed} late notifications printed.`);
+}
+
+async function runLive(runtime: ScanRuntime, config: BotConfig, sink: ConsoleSink, logger: Logger, once: boolean, stack: LocalStack): Promise<void> {
+  const handler = makeScanHandler({ runtime, logger });
+  const timeframes = scannedTimeframes(config);
+  const invoke = async (tf: Timeframe) => {
+    const result = await handler({ timeframe: tf }, localContext('candlebot-local-scan', SCAN_TIMEOUT_MS, randomUUID()));
+    console.log(`[${new Date().toISOString()}] scan ${tf}: ${JSON.stringify(result)}`);
+  };
+  sink.start();
+  if (once) {
+    for (const tf of timeframes) await invoke(tf).catch((e: unknown) => console.error(`scan ${tf} failed: ${describeError(e)}`));
+    await new Promise((r) => setTimeout(r, 1500));
+    return;
+  }
+  console.log(`local stack: DynamoDB ${stack.ddbEndpoint}, SQS ${stack.sqsEndpoint}`);
+  console.log(`scanning ${timeframes.join(', ')} just after every candle close. Ctrl-C to stop.`);
+  const timers = timeframes.map((tf) => scheduleEvery(tf, () => invoke(tf).catch((e: unknown) => console.error(`scan ${tf} failed: ${describeError(e)}`))));
+  for (const tf of timeframes) console.log(`next ${tf} scan at ${new Date(nextCloseAfter(Date.now(), tf) + AFTER_CLOSE_MS).toISOString()}`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  for (const t of timers) t.cancel();
+}
+
+/** Calls `run` just after each close of `tf`, re-arming from the wall clock each time. */
+function scheduleEvery(tf: Timeframe, run: () => Promise<void>): { cancel(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  let cancelled = false;
+  const arm = () => {
+    if (cancelled) return;
+    const delay = nextCloseAfter(Date.now(), tf) + AFTER_CLOSE_MS - Date.now();
+    timer = setTimeout(() => void run().finally(arm), delay);
+  };
+  arm();
+  return {
+    cancel() {
+      cancelled = true;
+      clearTimeout(timer);
+    },
+  };
+}
+
+function onceAsync(fn: () => Promise<void>): () => Promise<void> {
+  let p: Promise<void> | undefined;
+  return () => (p ??= fn());
+}
+
+Promise.resolve()
+  .then(() => main(parseStartArgs(process.argv.slice(2))))
+  .catch((error: unknown) => {
+  if (error instanceof JavaMissingError) console.error(error.message);
+  else if (isCandlebotError(error)) console.error(`candlebot: ${error.message}`);
+  else console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { ConfigError } from '../errors.js';
+import { formatIssues } from './load.js';
+
+/** Environment of the scan function (deployed: set by serverless.yml; local: by the local stack). */
+export const scanEnvSchema = z.object({
+  CANDLEBOT_CONFIG_PATH: z.string().min(1).default('candlebot.config.yml'),
+  SIGNALS_TABLE: z.string().min(3),
+  STATE_TABLE: z.string().min(3),
+  NOTIFY_QUEUE_URL: z.url(),
+  AWS_REGION: z.string().min(1).default('us-east-1'),
+  /** Only for the local stack: explicit endpoints (production uses the SDK defaults). */
+  CANDLEBOT_DDB_ENDPOINT: z.url().optional(),
+  CANDLEBOT_SQS_ENDPOINT: z.url().optional(),
+});
+
+export type ScanEnv = Readonly<z.output<typeof scanEnvSchema>>;
+
+export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): Readonly<z.output<S>> {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(`invalid environment:\n${formatIssues(result.error.issues)}`, { code: 'INVALID_ENV' });
+  }
+  return Object.freeze(result.data) as Readonly<z.output<S>>;
+}

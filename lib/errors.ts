@@ -1,0 +1,62 @@
+/**
+ * Error classification used everywhere in candlebot.
+ *
+ * - `transient`: the same call may succeed later (network, timeouts, 5xx, rate limits,
+ *   throttling). Callers retry with a bound, or leave the work for the next run.
+ * - `permanent`: retrying cannot help (bad symbol, bad data, bad config, auth). Callers
+ *   record the failure with its reason and stop that unit of work.
+ *
+ * Vendor errors (ccxt, AWS SDK, Telegram) are translated at the adapter boundary into
+ * these classes, always keeping the original error as `cause`.
+ */
+export type ErrorKind = 'transient' | 'permanent';
+
+export interface CandlebotErrorOptions {
+  /** Short machine-readable code, e.g. `RATE_LIMITED`, `BAD_SYMBOL`, `INVALID_CANDLE`. */
+  readonly code: string;
+  readonly cause?: unknown;
+  /** Optional delay hint (ms) before a retry is worth trying. */
+  readonly retryAfterMs?: number;
+}
+
+export abstract class CandlebotError extends Error {
+  abstract readonly kind: ErrorKind;
+  readonly code: string;
+  readonly retryAfterMs: number | undefined;
+
+  constructor(message: string, options: CandlebotErrorOptions) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = options.code;
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+export class TransientError extends CandlebotError {
+  override readonly name = 'TransientError';
+  readonly kind = 'transient' as const;
+}
+
+export class PermanentError extends CandlebotError {
+  override readonly name = 'PermanentError';
+  readonly kind = 'permanent' as const;
+}
+
+/** A configuration or environment value is invalid. Always permanent. */
+export class ConfigError extends PermanentError {
+  override readonly name = 'ConfigError' as 'PermanentError';
+}
+
+export function isCandlebotError(error: unknown): error is CandlebotError {
+  return error instanceof CandlebotError;
+}
+
+export function isTransient(error: unknown): boolean {
+  return error instanceof CandlebotError && error.kind === 'transient';
+}
+
+/** A short one-line description of any thrown value, for logs and failure records. */
+export function describeError(error: unknown): string {
+  if (error instanceof CandlebotError) return `${error.code}: ${error.message}`;
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}

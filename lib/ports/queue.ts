@@ -1,0 +1,11 @@
+import type { Notification } from '../notify/notification.js';
+
+/** The notification queue (SQS in production and locally). */
+export interface NotificationQueue {
+  /**
+   * Enqueues every notification or throws (TransientError when a retry may help).
+   * On a throw some may have been enqueued: callers must tolerate re-sending, which the
+   * consumer absorbs by notification id.
+   */
+  send(notifications: readonly Notification[]): Promise<void>;
+}

@@ -1,0 +1,35 @@
+import { PermanentError } from '../errors.js';
+import type { Clock } from '../ports/clock.js';
+import type { ExchangePort } from '../ports/exchange.js';
+import type { OhlcvFile } from './ohlcv-files.js';
+
+/**
+ * An exchange that serves recorded candles as they would have looked at `clock.now()`:
+ * closed candles plus the forming one, newest last, never the future. Lets the replay
+ * drive the live scan pipeline unchanged.
+ */
+export function createReplayExchange(id: string, files: readonly OhlcvFile[], clock: Clock): ExchangePort {
+  const byKey = new Map(files.map((f) => [`${f.symbol}|${f.timeframe}`, f]));
+  const symbols = new Set(files.map((f) => f.symbol));
+  return {
+    id,
+    async prepare(requested) {
+      return { known: requested.filter((s) => symbols.has(s)), unknown: requested.filter((s) => !symbols.has(s)), fromCache: true };
+    },
+    async fetchCandles(symbol, timeframe, limit) {
+      const file = byKey.get(`${symbol}|${timeframe}`);
+      if (!file) throw new PermanentError(`no recorded ${timeframe} candles for ${symbol}`, { code: 'BAD_SYMBOL' });
+      const now = clock.now();
+      // Rows whose open time has passed: the closed ones and the one forming now (binary search).
+      let lo = 0;
+      let hi = file.rows.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (Number(file.rows[mid]![0]) <= now) lo = mid + 1;
+        else hi = mid;
+      }
+      const end = lo;
+      return file.rows.slice(Math.max(0, end - limit), end);
+    },
+  };
+}

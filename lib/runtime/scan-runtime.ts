@@ -1,0 +1,82 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { createDocumentClient, createSqsClient } from '../aws/clients.js';
+import type { ScanEnv } from '../config/env.js';
+import type { BotConfig, ExchangeConfig } from '../config/schema.js';
+import { createCcxtExchange } from '../exchange/ccxt-exchange.js';
+import { systemClock, type Clock } from '../ports/clock.js';
+import type { ExchangePort, MarketsCache } from '../ports/exchange.js';
+import type { Log } from '../ports/log.js';
+import { createSqsNotificationQueue } from '../queue/sqs-notification-queue.js';
+import type { ScanDeps } from '../scan/run-scan.js';
+import { createDynamoBreakerStore } from '../store/dynamo-breaker-store.js';
+import { createDynamoHeartbeatStore } from '../store/dynamo-heartbeat-store.js';
+import { createDynamoMarketsCache } from '../store/dynamo-markets-cache.js';
+import { createDynamoSignalStore } from '../store/dynamo-signal-store.js';
+
+/** How long the signal writer owns the outbox row before a later run may re-drive it. */
+export const OUTBOX_LEASE_MS = 60_000;
+/** A circuit-breaker trial may take this long before another invocation may try. */
+const BREAKER_TRIAL_MS = 120_000;
+
+export interface ScanRuntime {
+  readonly config: BotConfig;
+  readonly ddb: DynamoDBDocumentClient;
+  readonly sqs: SQSClient;
+  /** Scan dependencies for one invocation. */
+  deps(options: { log: Log; remainingMs: () => number; clock?: Clock; exchange?: (c: ExchangeConfig) => Promise<ExchangePort> }): ScanDeps;
+}
+
+/**
+ * Wires the scan's adapters from a validated environment and config. Built once per
+ * container; holds only immutable config and SDK clients (connection reuse), no state that
+ * must survive an invocation.
+ */
+export function createScanRuntime(env: ScanEnv, config: BotConfig, recipients?: readonly number[]): ScanRuntime {
+  const ddb = createDocumentClient({ region: env.AWS_REGION, endpoint: env.CANDLEBOT_DDB_ENDPOINT });
+  const sqs = createSqsClient({ region: env.AWS_REGION, endpoint: env.CANDLEBOT_SQS_ENDPOINT });
+  const marketsTtlMs = config.markets.cacheHours * 3_600_000;
+  const marketsCache: MarketsCache = createDynamoMarketsCache({ client: ddb, table: env.STATE_TABLE, retainMs: marketsTtlMs * 2 });
+  const signals = createDynamoSignalStore({ client: ddb, table: env.SIGNALS_TABLE, leaseMs: OUTBOX_LEASE_MS, ttlDays: config.signals.ttlDays });
+  const queue = createSqsNotificationQueue({ client: sqs, queueUrl: env.NOTIFY_QUEUE_URL });
+  const breaker = createDynamoBreakerStore({
+    client: ddb,
+    table: env.STATE_TABLE,
+    failureThreshold: config.breaker.failureThreshold,
+    cooldownMs: config.breaker.cooldownSeconds * 1000,
+    trialMs: BREAKER_TRIAL_MS,
+  });
+  const heartbeat = createDynamoHeartbeatStore(ddb, env.STATE_TABLE);
+  const adapters = new Map<string, Promise<ExchangePort>>();
+
+  return Object.freeze({
+    config,
+    ddb,
+    sqs,
+    deps({ log, remainingMs, clock = systemClock, exchange }: Parameters<ScanRuntime['deps']>[0]): ScanDeps {
+      const ccxtFactory = (c: ExchangeConfig): Promise<ExchangePort> => {
+        // One ccxt instance per exchange per container: its rate limiter and loaded markets
+        // carry over to warm invocations. Markets freshness is still checked on every prepare().
+        let adapter = adapters.get(c.id);
+        if (!adapter) {
+          adapter = createCcxtExchange({ id: c.id, marketsCache, apiBase: c.apiBase, timeoutMs: c.timeoutMs, marketsTtlMs, clock });
+          adapter.catch(() => adapters.delete(c.id)); // a failed construction is retried next time (the error reaches the caller)
+          adapters.set(c.id, adapter);
+        }
+        return adapter;
+      };
+      return {
+        config,
+        exchange: exchange ?? ccxtFactory,
+        signals,
+        queue,
+        breaker,
+        heartbeat,
+        clock,
+        log,
+        remainingMs,
+        recipients: recipients ?? config.telegram.adminChatIds,
+      };
+    },
+  });
+}

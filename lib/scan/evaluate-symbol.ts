@@ -1,0 +1,57 @@
+import { candlesFromRows } from '../core/candle.js';
+import { toSignal, type Signal } from '../core/signal.js';
+import { getStrategy } from '../core/strategies/index.js';
+import { lastClosedOpenTime, type Timeframe } from '../core/timeframe.js';
+import { splitClosed, validateCandles, type Gap } from '../core/validate-candles.js';
+import type { StrategyConfig } from '../config/schema.js';
+import { PermanentError, TransientError } from '../errors.js';
+import type { ExchangePort } from '../ports/exchange.js';
+
+export interface SymbolEvaluation {
+  readonly signals: readonly Signal[];
+  readonly gaps: readonly Gap[];
+  readonly closedCandles: number;
+}
+
+/**
+ * Fetches, validates and evaluates one symbol: every row validated, only closed candles
+ * used, the newest closed candle required to be the one that just closed (else the
+ * exchange has not published it yet: transient), each strategy evaluated purely.
+ */
+export async function evaluateSymbol(args: {
+  exchange: ExchangePort;
+  symbol: string;
+  timeframe: Timeframe;
+  candles: number;
+  strategies: readonly StrategyConfig[];
+  now: number;
+}): Promise<SymbolEvaluation> {
+  const { exchange, symbol, timeframe, strategies, now } = args;
+  // One extra row: the exchange usually includes the forming candle, which is never evaluated.
+  const raw = await exchange.fetchCandles(symbol, timeframe, args.candles + 1);
+  const validated = validateCandles(raw, timeframe);
+  if (!validated.ok) throw validated.error;
+  const { closed, forming } = splitClosed(validated.rows, now, timeframe);
+  const expected = lastClosedOpenTime(now, timeframe);
+  const newest = closed.at(-1)?.[0];
+  if (newest === undefined || newest < expected) {
+    throw new TransientError(
+      `${symbol}: newest closed candle ${newest === undefined ? 'missing' : new Date(newest).toISOString()}, expected ${new Date(expected).toISOString()}`,
+      { code: 'STALE_CANDLES' },
+    );
+  }
+  const series = candlesFromRows(closed);
+  const signals: Signal[] = [];
+  for (const entry of strategies) {
+    if (closed.length < entry.warmup) {
+      throw new PermanentError(`${symbol}: ${closed.length} closed candles, strategy ${entry.name} needs ${entry.warmup}`, {
+        code: 'INSUFFICIENT_HISTORY',
+      });
+    }
+    const intent = getStrategy(entry.name).evaluate(series, entry.params as never, forming?.[1]);
+    if (intent && intent.index === closed.length - 1) {
+      signals.push(toSignal({ strategy: entry.name, exchange: exchange.id, symbol, timeframe }, intent));
+    }
+  }
+  return { signals, gaps: validated.gaps, closedCandles: closed.length };
+}

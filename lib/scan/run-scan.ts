@@ -1,0 +1,222 @@
+import { lastClosedOpenTime, type Timeframe } from '../core/timeframe.js';
+import { strategiesFor, type BotConfig, type ExchangeConfig } from '../config/schema.js';
+import { describeError, isCandlebotError, isTransient } from '../errors.js';
+import type { Clock } from '../ports/clock.js';
+import type { ExchangePort } from '../ports/exchange.js';
+import type { Log } from '../ports/log.js';
+import type { NotificationQueue } from '../ports/queue.js';
+import type { SignalStore } from '../ports/signals.js';
+import type { BreakerStore, HeartbeatStore } from '../ports/state.js';
+import { publishSignal, redrivePending, type RedriveReport } from '../signals/outbox.js';
+import { runBounded } from './bounded.js';
+import { evaluateSymbol } from './evaluate-symbol.js';
+
+export interface ScanDeps {
+  readonly config: BotConfig;
+  /** Builds (or returns the container's) adapter for an exchange; may throw a classified error. */
+  readonly exchange: (config: ExchangeConfig) => Promise<ExchangePort>;
+  readonly signals: SignalStore;
+  readonly queue: NotificationQueue;
+  readonly breaker: BreakerStore;
+  readonly heartbeat: HeartbeatStore;
+  readonly clock: Clock;
+  readonly log: Log;
+  /** Milliseconds left in this invocation. */
+  readonly remainingMs: () => number;
+  /** Chats notified of every signal. */
+  readonly recipients: readonly number[];
+}
+
+export interface SymbolFailure {
+  readonly exchange: string;
+  readonly symbol: string;
+  readonly code: string;
+  readonly kind: 'transient' | 'permanent';
+  readonly message: string;
+}
+
+export interface ScanReport {
+  readonly timeframe: Timeframe;
+  /** Open time of the candle this scan evaluated (the one that just closed). */
+  readonly candleTime: number;
+  readonly scanned: number;
+  readonly failed: number;
+  /** Not started: time ran low, or the exchange's circuit is open. */
+  readonly skipped: number;
+  /** Signals recorded by this invocation (duplicates of earlier recordings not counted). */
+  readonly signalled: number;
+  readonly duplicates: number;
+  /** Signals recorded whose notifications could not be enqueued yet (re-driven later). */
+  readonly outboxPending: number;
+  readonly gaps: number;
+  readonly failures: readonly SymbolFailure[];
+  readonly redrive: Omit<RedriveReport, 'failed'> & { readonly failed: number };
+  readonly durationMs: number;
+}
+
+const REDRIVE_LIMIT = 25;
+
+type SymbolResult =
+  | { symbol: string; ok: true; signalled: number; duplicates: number; outboxPending: number; gaps: number }
+  | { symbol: string; ok: false; failure: SymbolFailure };
+
+function failure(exchange: string, symbol: string, error: unknown): SymbolFailure {
+  return {
+    exchange,
+    symbol,
+    code: isCandlebotError(error) ? error.code : 'UNEXPECTED',
+    kind: isTransient(error) ? 'transient' : 'permanent',
+    message: describeError(error),
+  };
+}
+
+/**
+ * The scan use case: for one timeframe, every configured exchange and symbol, evaluate the
+ * strategies on the candle that just closed and publish new signals through the outbox.
+ * A failing symbol is reported and skipped; the others finish.
+ */
+export async function runScan(deps: ScanDeps, timeframe: Timeframe): Promise<ScanReport> {
+  const { config, log, clock } = deps;
+  const started = clock.now();
+  const candleTime = lastClosedOpenTime(started, timeframe);
+  const strategies = strategiesFor(config, timeframe);
+  const mayStart = () => deps.remainingMs() > config.scan.reserveMs;
+
+  const redrive = await redriveSafely(deps);
+
+  const perExchange = await Promise.all(
+    config.exchanges
+      .filter((e) => e.timeframes.includes(timeframe))
+      .map((exchangeConfig) => scanExchange(deps, exchangeConfig, timeframe, strategies, mayStart)),
+  );
+
+  const results = perExchange.flatMap((r) => r.results);
+  const failures = [...perExchange.flatMap((r) => r.failures), ...results.flatMap((r) => (r.ok ? [] : [r.failure]))];
+  const ok = results.filter((r): r is Extract<SymbolResult, { ok: true }> => r.ok);
+  const report: ScanReport = {
+    timeframe,
+    candleTime,
+    scanned: ok.length,
+    failed: failures.length,
+    skipped: perExchange.reduce((n, r) => n + r.skipped, 0),
+    signalled: ok.reduce((n, r) => n + r.signalled, 0),
+    duplicates: ok.reduce((n, r) => n + r.duplicates, 0),
+    outboxPending: ok.reduce((n, r) => n + r.outboxPending, 0),
+    gaps: ok.reduce((n, r) => n + r.gaps, 0),
+    failures,
+    redrive,
+    durationMs: clock.now() - started,
+  };
+  await deps.heartbeat.put({
+    timeframe,
+    completedAt: clock.now(),
+    candleTime,
+    scanned: report.scanned,
+    failed: report.failed,
+    signalled: report.signalled,
+  });
+  return report;
+}
+
+async function redriveSafely(deps: ScanDeps): Promise<ScanReport['redrive']> {
+  try {
+    const r = await redrivePending(deps, REDRIVE_LIMIT);
+    for (const f of r.failed) deps.log.error('outbox re-drive failed; will retry after the lease', { signalId: f.id, error: describeError(f.error) });
+    if (r.found > 0) deps.log.info('outbox re-driven', { found: r.found, delivered: r.delivered, skipped: r.skipped });
+    return { found: r.found, delivered: r.delivered, skipped: r.skipped, failed: r.failed.length };
+  } catch (error) {
+    // Listing the outbox failed: the scan itself can still run; the next run retries.
+    deps.log.error('outbox re-drive could not list pending signals', { error: describeError(error) });
+    return { found: 0, delivered: 0, skipped: 0, failed: 1 };
+  }
+}
+
+async function scanExchange(
+  deps: ScanDeps,
+  exchangeConfig: ExchangeConfig,
+  timeframe: Timeframe,
+  strategies: ScanDeps['config']['strategies'],
+  mayStart: () => boolean,
+): Promise<{ results: SymbolResult[]; failures: SymbolFailure[]; skipped: number }> {
+  const { log, clock } = deps;
+  const id = exchangeConfig.id;
+  const decision = await deps.breaker.acquire(id, clock.now());
+  if (!decision.allowed) {
+    log.warn('exchange skipped: circuit open', { exchange: id, openUntil: new Date(decision.openUntil).toISOString() });
+    return { results: [], failures: [], skipped: exchangeConfig.symbols.length };
+  }
+  let exchange: ExchangePort;
+  let known: readonly string[];
+  const failures: SymbolFailure[] = [];
+  try {
+    exchange = await deps.exchange(exchangeConfig);
+    const prepared = await exchange.prepare(exchangeConfig.symbols);
+    known = prepared.known;
+    for (const symbol of prepared.unknown) {
+      failures.push({ exchange: id, symbol, code: 'BAD_SYMBOL', kind: 'permanent', message: `${symbol} is not listed on ${id}` });
+    }
+  } catch (error) {
+    const f = failure(id, '*', error);
+    log.error('exchange markets could not be loaded', { ...f });
+    if (isTransient(error)) await deps.breaker.recordFailure(id, clock.now());
+    return { results: [], failures: exchangeConfig.symbols.map((symbol) => ({ ...f, symbol })), skipped: 0 };
+  }
+
+  const { results, notStarted } = await runBounded(known, deps.config.scan.concurrency, mayStart, (symbol) =>
+    scanSymbol(deps, exchange, symbol, timeframe, strategies),
+  );
+  if (notStarted.length > 0) log.warn('time running low: symbols not started', { exchange: id, count: notStarted.length });
+
+  const succeeded = results.some((r) => r.ok);
+  const transientFailures = results.filter((r) => !r.ok && r.failure.kind === 'transient').length;
+  if (succeeded || results.length === 0) await deps.breaker.recordSuccess(id, clock.now());
+  else if (transientFailures > 0) {
+    const state = await deps.breaker.recordFailure(id, clock.now());
+    if (state.state === 'open') log.error('circuit opened for exchange', { exchange: id, openUntil: new Date(state.openUntil).toISOString() });
+  }
+  return { results, failures, skipped: notStarted.length };
+}
+
+async function scanSymbol(
+  deps: ScanDeps,
+  exchange: ExchangePort,
+  symbol: string,
+  timeframe: Timeframe,
+  strategies: ScanDeps['config']['strategies'],
+): Promise<SymbolResult> {
+  const { log } = deps;
+  try {
+    const evaluation = await evaluateSymbol({ exchange, symbol, timeframe, candles: deps.config.scan.candles, strategies, now: deps.clock.now() });
+    if (evaluation.gaps.length > 0) log.warn('candle gaps', { exchange: exchange.id, symbol, gaps: evaluation.gaps.length, first: evaluation.gaps[0] });
+    let signalled = 0;
+    let duplicates = 0;
+    let outboxPending = 0;
+    for (const signal of evaluation.signals) {
+      // A store error here propagates: the symbol is reported failed, nothing was recorded.
+      const result = await publishSignal(deps, signal, deps.recipients);
+      if (result.status === 'duplicate') {
+        duplicates++;
+        continue;
+      }
+      signalled++;
+      log.info('signal recorded', { signalId: signal.id, side: signal.side, entry: signal.entry, stop: signal.stop, target: signal.target });
+      if (result.status === 'pending') {
+        outboxPending++;
+        log.error('signal recorded but notifications not enqueued yet; the outbox re-drives them', {
+          signalId: signal.id,
+          error: describeError(result.error),
+        });
+      } else if (result.status === 'failed') {
+        log.error('signal recorded but its notifications were refused for good; parked as FAILED in the outbox', {
+          signalId: signal.id,
+          error: describeError(result.error),
+        });
+      }
+    }
+    return { symbol, ok: true, signalled, duplicates, outboxPending, gaps: evaluation.gaps.length };
+  } catch (error) {
+    const f = failure(exchange.id, symbol, error);
+    log.warn('symbol failed', { ...f });
+    return { symbol, ok: false, failure: f };
+  }
+}
