@@ -6,22 +6,31 @@ export interface AwsClientOptions {
   readonly region: string;
   /** Local stack endpoint; omitted in production. */
   readonly endpoint?: string | undefined;
+  /** Explicit credentials (local stack only). */
+  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string } | undefined;
+}
+
+function common(options: AwsClientOptions) {
+  return {
+    region: options.region,
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    ...(options.credentials ? { credentials: { ...options.credentials } } : {}),
+  };
 }
 
 /** Bounded: 3 attempts (SDK backoff), 1 s to connect, 5 s per request. */
 const bounded = { maxAttempts: 3, requestHandler: { connectionTimeout: 1000, requestTimeout: 5000 } } as const;
 
 export function createDocumentClient(options: AwsClientOptions): DynamoDBDocumentClient {
-  const client = new DynamoDBClient({ region: options.region, ...bounded, ...(options.endpoint ? { endpoint: options.endpoint } : {}) });
+  const client = new DynamoDBClient({ ...common(options), ...bounded });
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }
 
 export function createSqsClient(options: AwsClientOptions): SQSClient {
   // Long polls (20 s) need a longer request timeout than the DynamoDB calls.
   return new SQSClient({
-    region: options.region,
+    ...common(options),
     maxAttempts: 3,
     requestHandler: { connectionTimeout: 1000, requestTimeout: 25_000 },
-    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
   });
 }

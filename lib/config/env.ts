@@ -12,6 +12,9 @@ export const scanEnvSchema = z.object({
   /** Only for the local stack: explicit endpoints (production uses the SDK defaults). */
   CANDLEBOT_DDB_ENDPOINT: z.url().optional(),
   CANDLEBOT_SQS_ENDPOINT: z.url().optional(),
+  /** Read explicitly only with the local endpoints; deployed, the SDK's default chain applies. */
+  AWS_ACCESS_KEY_ID: z.string().min(1).optional(),
+  AWS_SECRET_ACCESS_KEY: z.string().min(1).optional(),
 });
 
 export type ScanEnv = Readonly<z.output<typeof scanEnvSchema>>;

@@ -33,8 +33,10 @@ export interface ScanRuntime {
  * must survive an invocation.
  */
 export function createScanRuntime(env: ScanEnv, config: BotConfig, recipients?: readonly number[]): ScanRuntime {
-  const ddb = createDocumentClient({ region: env.AWS_REGION, endpoint: env.CANDLEBOT_DDB_ENDPOINT });
-  const sqs = createSqsClient({ region: env.AWS_REGION, endpoint: env.CANDLEBOT_SQS_ENDPOINT });
+  const local = env.CANDLEBOT_DDB_ENDPOINT !== undefined && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY;
+  const credentials = local ? { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! } : undefined;
+  const ddb = createDocumentClient({ region: env.AWS_REGION, endpoint: env.CANDLEBOT_DDB_ENDPOINT, credentials });
+  const sqs = createSqsClient({ region: env.AWS_REGION, endpoint: env.CANDLEBOT_SQS_ENDPOINT, credentials });
   const marketsTtlMs = config.markets.cacheHours * 3_600_000;
   const marketsCache: MarketsCache = createDynamoMarketsCache({ client: ddb, table: env.STATE_TABLE, retainMs: marketsTtlMs * 2 });
   const signals = createDynamoSignalStore({ client: ddb, table: env.SIGNALS_TABLE, leaseMs: OUTBOX_LEASE_MS, ttlDays: config.signals.ttlDays });
