@@ -20,9 +20,9 @@ export const FAST_STRATEGIES = [
   { name: 'bollinger-breakout', params: { period: 5, k: 1 } },
 ];
 
-export function scanConfig(apiBase: string, symbols: readonly string[], extra: Record<string, unknown> = {}): BotConfig {
+export function scanConfig(apiBase: string, symbols: readonly string[], extra: Record<string, unknown> = {}, timeoutMs = 1000): BotConfig {
   return parseConfig({
-    exchanges: [{ id: 'binance', symbols, timeframes: ['1h'], apiBase, timeoutMs: 1000 }],
+    exchanges: [{ id: 'binance', symbols, timeframes: ['1h'], apiBase, timeoutMs }],
     strategies: FAST_STRATEGIES,
     scan: { candles: 100, concurrency: 4, reserveMs: 1000 },
     telegram: { adminChatIds: [111, 222] },

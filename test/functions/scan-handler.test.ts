@@ -1,0 +1,132 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { makeScanHandler } from '../../functions/scan.js';
+import { localContext } from '../../lib/cli/fake-context.js';
+import { startBinanceSim, type BinanceSim } from '../support/exchange-sim/binance-sim.js';
+import { testResources, type TestResources } from '../support/local-aws.js';
+import { drainQueue } from '../support/queue.js';
+import { FAST_STRATEGIES } from '../support/scan-fixture.js';
+
+const SYMBOLS = ['BTC/USDT', 'ETH/USDT', 'SOL/USDT', 'BNB/USDT'];
+
+/**
+ * Captures the JSON lines the process writes to stdout (Powertools logs and EMF metrics)
+ * while `fn` runs; anything else (the test runner's own protocol) passes through.
+ */
+async function captureStdout<T>(fn: () => Promise<T>): Promise<{ result: T; lines: string[] }> {
+  const original = process.stdout.write.bind(process.stdout);
+  let out = '';
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+    if (typeof chunk === 'string' && chunk.startsWith('{')) {
+      out += chunk;
+      return true;
+    }
+    return original(chunk, ...rest);
+  }) as typeof process.stdout.write;
+  try {
+    const result = await fn();
+    return { result, lines: out.split('\n').filter(Boolean) };
+  } finally {
+    process.stdout.write = original;
+  }
+}
+
+describe('functions/scan handler (middy + Powertools) on the live clock', () => {
+  let r: TestResources;
+  let sim: BinanceSim;
+  let configPath: string;
+  before(async () => {
+    r = await testResources('scan-handler');
+    // The handler reads the wall clock: the simulator serves candles up to "now".
+    sim = await startBinanceSim({ symbols: SYMBOLS, nowMs: Date.now() });
+    configPath = join(mkdtempSync(join(tmpdir(), 'candlebot-handler-')), 'candlebot.config.yml');
+    writeFileSync(
+      configPath,
+      stringify({
+        exchanges: [{ id: 'binance', symbols: [...SYMBOLS, 'NOPE/USDT'], timeframes: ['1m'], apiBase: sim.url, timeoutMs: 5000 }],
+        strategies: FAST_STRATEGIES,
+        scan: { candles: 100, reserveMs: 1000 },
+        telegram: { adminChatIds: [42] },
+      }),
+    );
+  });
+  after(async () => {
+    await sim.close();
+    r.close();
+  });
+
+  const env = () => ({ ...r.env, CANDLEBOT_CONFIG_PATH: configPath });
+
+  it('scans, returns the counts, logs the report and emits EMF metrics', async () => {
+    // The simulator and the handler must agree on which 1m candle just closed: keep clear of a minute boundary.
+    const intoMinute = Date.now() % 60_000;
+    if (intoMinute > 50_000) await new Promise((res) => setTimeout(res, 61_000 - intoMinute));
+    sim.setNow(Date.now());
+    const handler = makeScanHandler({ env: env() });
+    const { result, lines } = await captureStdout(() => handler({ timeframe: '1m' }, localContext('scan', 60_000, 'req-1')));
+    assert.equal(result.timeframe, '1m');
+    assert.equal(result.scanned, SYMBOLS.length);
+    assert.equal(result.failed, 1, 'NOPE/USDT is not listed');
+    assert.equal(result.skipped, 0);
+    const json = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    const finished = json.find((j) => j.message === 'scan finished');
+    assert.ok(finished, 'report logged');
+    assert.equal(finished.function_request_id, 'req-1', 'Lambda context injected into logs');
+    const emf = json.find((j) => j._aws !== undefined);
+    assert.ok(emf, 'EMF metrics flushed');
+    assert.equal(emf.SymbolsScanned, SYMBOLS.length);
+    assert.equal(emf.SymbolsFailed, 1);
+    assert.equal(emf.Signals, result.signalled);
+    assert.equal(emf.timeframe, '1m');
+    assert.equal(typeof emf.ScanDuration, 'number');
+    const sent = await drainQueue(r.sqs, r.queues.NotifyQueue!);
+    assert.equal(sent.length, result.signalled, 'one notification per signal for the single admin chat');
+  });
+
+  it('rejects a malformed event with a specific error and changes nothing', async () => {
+    const handler = makeScanHandler({ env: env() });
+    const { result } = await captureStdout(() =>
+      handler({ timeframe: '2w' }, localContext('scan', 60_000, 'req-2')).then(
+        () => 'accepted',
+        (e: Error & { code?: string }) => e,
+      ),
+    );
+    assert.ok(result instanceof Error);
+    assert.equal(result.code, 'INVALID_EVENT');
+    assert.match(result.message, /timeframe/);
+    assert.deepEqual(await drainQueue(r.sqs, r.queues.NotifyQueue!), []);
+  });
+
+  it('fails fast naming the missing environment variable', async () => {
+    const { SIGNALS_TABLE: _omit, ...partial } = env();
+    const handler = makeScanHandler({ env: partial });
+    const { result } = await captureStdout(() =>
+      handler({ timeframe: '1m' }, localContext('scan', 60_000, 'req-3')).then(
+        () => 'accepted',
+        (e: Error & { code?: string }) => e,
+      ),
+    );
+    assert.ok(result instanceof Error);
+    assert.equal(result.code, 'INVALID_ENV');
+    assert.match(result.message, /SIGNALS_TABLE/);
+  });
+
+  it('fails fast on a bad config file, naming the field', async () => {
+    const bad = join(mkdtempSync(join(tmpdir(), 'candlebot-handler-')), 'bad.yml');
+    writeFileSync(bad, stringify({ exchanges: [{ id: 'binance', symbols: ['BTC/USDT'], timeframes: ['7m'] }], strategies: [{ name: 'ema-cross' }] }));
+    const handler = makeScanHandler({ env: { ...env(), CANDLEBOT_CONFIG_PATH: bad } });
+    const { result } = await captureStdout(() =>
+      handler({ timeframe: '1m' }, localContext('scan', 60_000, 'req-4')).then(
+        () => 'accepted',
+        (e: Error & { code?: string }) => e,
+      ),
+    );
+    assert.ok(result instanceof Error);
+    assert.equal(result.code, 'INVALID_CONFIG');
+    assert.match(result.message, /exchanges\[0\]\.timeframes\[0\]/);
+  });
+});
