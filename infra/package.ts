@@ -1,0 +1,47 @@
+/**
+ * `npm run package`: `osls package --stage dev` offline, through the local binary (npx would
+ * ping the registry), with dummy AWS credentials so that no real account is ever touched.
+ * Extra arguments are passed on (e.g. `npm run package -- --stage prod`).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = join(import.meta.dirname, '..');
+const osls = join(root, 'node_modules', '.bin', process.platform === 'win32' ? 'osls.cmd' : 'osls');
+if (!existsSync(osls)) {
+  console.error(`${osls} is missing: run npm ci first`);
+  process.exit(1);
+}
+/** Dummy credentials only: packaging must never reach (or need) a real AWS account. */
+function packageEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    AWS_ACCESS_KEY_ID: 'AKIAPACKAGEONLY00000',
+    AWS_SECRET_ACCESS_KEY: 'package-only-dummy-secret',
+    AWS_REGION: process.env['AWS_REGION'] ?? 'us-east-1',
+    SLS_TELEMETRY_DISABLED: '1',
+    SLS_NOTIFICATIONS_MODE: 'off',
+  };
+  for (const key of ['AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_DEFAULT_PROFILE']) delete env[key];
+  return env;
+}
+
+const args = process.argv.slice(2);
+const stageGiven = args.some((a) => a === '--stage' || a.startsWith('--stage=') || a === '-s');
+const started = Date.now();
+const result = spawnSync(osls, ['package', ...(stageGiven ? [] : ['--stage', 'dev']), ...args], {
+  cwd: root,
+  // A bounded run: packaging takes seconds; never hang a CI job on it.
+  timeout: 5 * 60_000,
+  killSignal: 'SIGKILL',
+  // No stdin: osls must never wait for input (CI has none).
+  stdio: ['ignore', 'inherit', 'inherit'],
+  env: packageEnv(),
+});
+if (result.error) {
+  console.error(`osls package failed: ${result.error.message}`);
+  process.exit(1);
+}
+if (result.status === 0) console.log(`packaged in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+process.exit(result.status ?? 1);

@@ -1,0 +1,83 @@
+/**
+ * osls variable resolver: `events: ${file(./infra/scan-schedules.cjs)}` in serverless.yml.
+ * Returns one EventBridge schedule per timeframe listed by the bot config
+ * (candlebot.config.yml, `exchanges[].timeframes`), firing at every candle close with the
+ * input `{ "timeframe": "<tf>" }`.
+ *
+ * CommonJS because osls `require`s resolver files. The cron mapping mirrors
+ * `scheduleExpression` of lib/core/timeframe.ts; test/infra/scan-schedules.test.ts checks
+ * that both agree for every timeframe.
+ */
+'use strict';
+const { readFileSync } = require('node:fs');
+const { join } = require('node:path');
+const { parse } = require('yaml');
+
+const CONFIG_FILE = join(__dirname, '..', 'candlebot.config.yml');
+
+const MINUTE = 1;
+const HOUR = 60;
+/** Timeframe → length in minutes (the timeframes lib/core/timeframe.ts supports). */
+const TIMEFRAME_MINUTES = {
+  '1m': 1, '3m': 3, '5m': 5, '15m': 15, '30m': 30,
+  '1h': 60, '2h': 120, '4h': 240, '6h': 360, '8h': 480, '12h': 720, '1d': 1440,
+};
+
+/** EventBridge cron (UTC) firing at every close of `tf`. */
+function scheduleExpression(tf) {
+  const m = Object.hasOwn(TIMEFRAME_MINUTES, tf) ? TIMEFRAME_MINUTES[tf] : undefined;
+  if (m === undefined) {
+    throw new Error(`unsupported timeframe "${tf}"; allowed: ${Object.keys(TIMEFRAME_MINUTES).join(', ')}`);
+  }
+  if (m === MINUTE) return 'cron(* * * * ? *)';
+  if (m < HOUR) return `cron(0/${m} * * * ? *)`;
+  if (m === HOUR) return 'cron(0 * * * ? *)';
+  if (m < 24 * HOUR) return `cron(0 0/${m / HOUR} * * ? *)`;
+  return 'cron(0 0 * * ? *)';
+}
+
+/** Distinct timeframes of `exchanges[].timeframes`, shortest first. */
+function configTimeframes(config) {
+  const exchanges = config && Array.isArray(config.exchanges) ? config.exchanges : [];
+  const all = new Set();
+  for (const exchange of exchanges) {
+    for (const tf of (exchange && exchange.timeframes) || []) all.add(String(tf));
+  }
+  return [...all].sort((a, b) => (TIMEFRAME_MINUTES[a] ?? Infinity) - (TIMEFRAME_MINUTES[b] ?? Infinity));
+}
+
+/** serverless.yml `events` entries for the given timeframes. */
+function scheduleEvents(timeframes) {
+  return timeframes.map((tf) => ({
+    schedule: {
+      rate: [scheduleExpression(tf)],
+      description: `candlebot scan of ${tf} candles at each close`,
+      input: { timeframe: tf },
+    },
+  }));
+}
+
+function readConfig(file = CONFIG_FILE) {
+  let text;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new Error(`cannot read ${file} to generate the scan schedules: ${error.message}`);
+  }
+  return parse(text);
+}
+
+/** The resolver osls calls. */
+async function resolveScanSchedules() {
+  const timeframes = configTimeframes(readConfig());
+  if (timeframes.length === 0) throw new Error(`${CONFIG_FILE}: no exchanges[].timeframes, so no scan schedule`);
+  return scheduleEvents(timeframes);
+}
+
+module.exports = resolveScanSchedules;
+module.exports.scheduleExpression = scheduleExpression;
+module.exports.configTimeframes = configTimeframes;
+module.exports.scheduleEvents = scheduleEvents;
+module.exports.readConfig = readConfig;
+module.exports.CONFIG_FILE = CONFIG_FILE;
+module.exports.TIMEFRAMES = Object.keys(TIMEFRAME_MINUTES);
