@@ -1,0 +1,47 @@
+/**
+ * Klines query semantics of the simulator (Binance spot): most recent `limit` candles up to
+ * `endTime`/now, or `limit` candles from `startTime`; the candle containing `nowMs` is the
+ * forming one. Candle faults (NaN, negative price, gap) are applied to the selection.
+ */
+import type { SimFault } from './faults.js';
+import { klineRow, type KlineRow } from './binance-payloads.js';
+import { CandleSeries, formingCandle, type SimCandle } from './random-walk.js';
+
+export interface KlinesQuery {
+  readonly limit: number;
+  readonly startTime?: number;
+  readonly endTime?: number;
+}
+
+export function selectKlines(series: CandleSeries, nowMs: number, query: KlinesQuery, fault: SimFault | undefined): KlineRow[] {
+  const tf = series.timeframeMs;
+  const current = Math.floor(nowMs / tf);
+  const last = query.endTime === undefined ? current : Math.min(current, Math.floor(query.endTime / tf));
+  const lastClosed = current - 1;
+  const skip = new Set<number>();
+  if (fault?.kind === 'gap') for (let k = lastClosed - fault.missing; k < lastClosed; k++) skip.add(k);
+
+  const indices: number[] = [];
+  if (query.startTime !== undefined) {
+    for (let k = Math.max(series.firstIndex, Math.ceil(query.startTime / tf)); k <= last && indices.length < query.limit; k++) {
+      if (!skip.has(k)) indices.push(k);
+    }
+  } else {
+    for (let k = last; k >= series.firstIndex && indices.length < query.limit; k--) {
+      if (!skip.has(k)) indices.push(k);
+    }
+    indices.reverse();
+  }
+
+  return indices.map((k) => {
+    const full = series.candle(k);
+    const candle: SimCandle = k === current ? formingCandle(full, tf, nowMs) : full;
+    const row = klineRow(candle, tf);
+    if (k === lastClosed && fault?.kind === 'nanPrice') row[4] = 'NaN';
+    if (k === lastClosed && fault?.kind === 'negativePrice') {
+      row[3] = `-${row[3]}`;
+      row[4] = `-${row[4]}`;
+    }
+    return row;
+  });
+}
