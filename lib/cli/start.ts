@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { JavaMissingError, startLocalStack, type LocalStack } from '../../infra/local-stack.js';
+import { JavaMissingError, startLocalStack } from '../../infra/local-stack.js';
 import { makeScanHandler } from '../../functions/scan.js';
 import { parseEnv, scanEnvSchema } from '../config/env.js';
 import { loadConfigFile } from '../config/load.js';
@@ -36,8 +36,8 @@ async function main(args: StartArgs): Promise<void> {
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   const logger = new Logger({ serviceName: 'candlebot', logLevel: (process.env.LOG_LEVEL as 'INFO' | undefined) ?? 'WARN' });
 
-  console.log('starting the local AWS stack (DynamoDB Local + SQS emulator)…');
   const stack = await startLocalStack();
+  console.log(`local AWS stack up: DynamoDB Local ${stack.ddbEndpoint}, SQS emulator ${stack.sqsEndpoint}`);
   let sink: ConsoleSink | undefined;
   const stopAll = onceAsync(async () => {
     await sink?.stop();
@@ -60,7 +60,7 @@ async function main(args: StartArgs): Promise<void> {
       warn: (m) => console.warn(m),
     });
     if (files) await runReplay(runtime, files, sink, logger);
-    else await runLive(runtime, config, sink, logger, args.once, stack);
+    else await runLive(runtime, config, sink, logger, args.once);
   } finally {
     await stopAll();
   }
@@ -75,7 +75,7 @@ async function runReplay(runtime: ScanRuntime, files: ReturnType<typeof readOhlc
   console.log(`replay done: ${summary.steps} candle closes scanned, ${summary.signalled} signals recorded, ${summary.failed} symbol failures, ${printed} late notifications printed.`);
 }
 
-async function runLive(runtime: ScanRuntime, config: BotConfig, sink: ConsoleSink, logger: Logger, once: boolean, stack: LocalStack): Promise<void> {
+async function runLive(runtime: ScanRuntime, config: BotConfig, sink: ConsoleSink, logger: Logger, once: boolean): Promise<void> {
   const handler = makeScanHandler({ runtime, logger });
   const timeframes = scannedTimeframes(config);
   const invoke = async (tf: Timeframe) => {
@@ -88,7 +88,6 @@ async function runLive(runtime: ScanRuntime, config: BotConfig, sink: ConsoleSin
     await new Promise((r) => setTimeout(r, 1500));
     return;
   }
-  console.log(`local stack: DynamoDB ${stack.ddbEndpoint}, SQS ${stack.sqsEndpoint}`);
   console.log(`scanning ${timeframes.join(', ')} just after every candle close. Ctrl-C to stop.`);
   const timers = timeframes.map((tf) => scheduleEvery(tf, () => invoke(tf).catch((e: unknown) => console.error(`scan ${tf} failed: ${describeError(e)}`))));
   for (const tf of timeframes) console.log(`next ${tf} scan at ${new Date(nextCloseAfter(Date.now(), tf) + AFTER_CLOSE_MS).toISOString()}`);

@@ -116,14 +116,15 @@ describe('without Java 17', () => {
   after(() => rmSync(bin, { recursive: true, force: true }));
 
   const cases = [
-    { entry: 'test/run.ts', path: 'empty', dir: () => join(bin, 'empty') },
+    { entry: 'test/run.ts', path: 'empty', dir: () => join(bin, 'empty'), args: [] as string[] },
     { entry: 'infra/stack-cli.ts', path: 'empty', dir: () => join(bin, 'empty') },
     { entry: 'test/run.ts', path: 'java 11', dir: () => join(bin, 'old') },
+    { entry: 'lib/cli/start.ts', path: 'empty', dir: () => join(bin, 'empty'), args: ['--replay', 'test/fixtures/replay'] },
   ];
   for (const c of cases) {
     test(`${c.entry} with PATH=${c.path} prints the one-line instruction and exits 1`, () => {
       const started = Date.now();
-      const r = spawnSync(process.execPath, ['--import', 'tsx', c.entry], {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', c.entry, ...(c.args ?? [])], {
         cwd: ROOT,
         encoding: 'utf8',
         timeout: 30_000,
