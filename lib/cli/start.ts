@@ -85,7 +85,8 @@ async function runLive(runtime: ScanRuntime, config: BotConfig, sink: ConsoleSin
   sink.start();
   if (once) {
     for (const tf of timeframes) await invoke(tf).catch((e: unknown) => console.error(`scan ${tf} failed: ${describeError(e)}`));
-    await new Promise((r) => setTimeout(r, 1500));
+    await sink.stop();
+    await sink.drain(); // print whatever the background poller had not picked up yet
     return;
   }
   console.log(`scanning ${timeframes.join(', ')} just after every candle close. Ctrl-C to stop.`);

@@ -4,6 +4,9 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { startBinanceSim } from '../support/exchange-sim/binance-sim.js';
+import { FAST_STRATEGIES } from '../support/scan-fixture.js';
 
 /** Runs `npm start -- …` (the same entry) as a user would; resolves with its output. */
 function start(args: string[], timeoutMs = 120_000): Promise<{ code: number | null; out: string }> {
@@ -37,6 +40,36 @@ describe('npm start -- --replay (offline demo)', () => {
     assert.equal(printed, Number(done[2]), 'every recorded signal printed once (no Telegram token, no admin chat)');
     assert.equal(done[3], '0');
     assert.doesNotMatch(out, /\n\s+at /, 'no stack trace');
+  });
+
+  it('live mode --once runs the scan handler on the local stack against the configured exchange', async () => {
+    // The "real exchange" here is the simulator (no internet in tests), reached through the config's apiBase.
+    const intoMinute = Date.now() % 60_000;
+    if (intoMinute > 45_000) await new Promise((res) => setTimeout(res, 61_000 - intoMinute));
+    const sim = await startBinanceSim({ symbols: ['BTC/USDT', 'ETH/USDT', 'SOL/USDT'], nowMs: Date.now() });
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'candlebot-start-'));
+      const config = join(dir, 'candlebot.config.yml');
+      writeFileSync(
+        config,
+        stringify({
+          exchanges: [{ id: 'binance', symbols: ['BTC/USDT', 'ETH/USDT', 'SOL/USDT'], timeframes: ['1m'], apiBase: sim.url }],
+          strategies: FAST_STRATEGIES,
+          scan: { candles: 100 },
+        }),
+      );
+      const { code, out } = await start(['--config', config, '--once']);
+      assert.equal(code, 0, out);
+      const line = /scan 1m: (\{.*\})/.exec(out);
+      assert.ok(line, out);
+      const result = JSON.parse(line[1]!) as { scanned: number; failed: number; signalled: number };
+      assert.equal(result.scanned, 3);
+      assert.equal(result.failed, 0);
+      assert.equal(out.split('📨 to chat 0:').length - 1, result.signalled);
+      assert.equal(sim.hits.exchangeInfo, 1);
+    } finally {
+      await sim.close();
+    }
   });
 
   it('a bad argument or config stops at once with a specific message', async () => {
