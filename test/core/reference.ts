@@ -36,17 +36,8 @@ export function handCandles(closes: readonly number[], opens: Readonly<Record<nu
   return candlesFromRows(rows);
 }
 
-/** Deterministic PRNG in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG in [0, 1): the simulator's, shared. */
+export { mulberry32 } from '../support/exchange-sim/random-walk.js';
 
 /** A random-walk candle series; open = previous close, wicks around the body. */
 export function randomWalk(n: number, rnd: () => number, start = 100, vol = 0.02): Candles {

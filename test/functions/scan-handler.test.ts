@@ -35,6 +35,18 @@ async function captureStdout<T>(fn: () => Promise<T>): Promise<{ result: T; line
   }
 }
 
+/** Invokes the handler expecting a rejection; returns the error (fails the test if it resolved). */
+async function invocationError(handler: ReturnType<typeof makeScanHandler>, event: unknown, requestId: string): Promise<Error & { code?: string }> {
+  const { result } = await captureStdout(() =>
+    handler(event, localContext('scan', 60_000, requestId)).then(
+      () => undefined,
+      (e: Error & { code?: string }) => e,
+    ),
+  );
+  assert.ok(result instanceof Error, 'the invocation should have failed');
+  return result;
+}
+
 describe('functions/scan handler (middy + Powertools) on the live clock', () => {
   let r: TestResources;
   let sim: BinanceSim;
@@ -88,14 +100,7 @@ describe('functions/scan handler (middy + Powertools) on the live clock', () => 
   });
 
   it('rejects a malformed event with a specific error and changes nothing', async () => {
-    const handler = makeScanHandler({ env: env() });
-    const { result } = await captureStdout(() =>
-      handler({ timeframe: '2w' }, localContext('scan', 60_000, 'req-2')).then(
-        () => 'accepted',
-        (e: Error & { code?: string }) => e,
-      ),
-    );
-    assert.ok(result instanceof Error);
+    const result = await invocationError(makeScanHandler({ env: env() }), { timeframe: '2w' }, 'req-2');
     assert.equal(result.code, 'INVALID_EVENT');
     assert.match(result.message, /timeframe/);
     assert.deepEqual(await drainQueue(r.sqs, r.queues.NotifyQueue!), []);
@@ -103,14 +108,7 @@ describe('functions/scan handler (middy + Powertools) on the live clock', () => 
 
   it('fails fast naming the missing environment variable', async () => {
     const { SIGNALS_TABLE: _omit, ...partial } = env();
-    const handler = makeScanHandler({ env: partial });
-    const { result } = await captureStdout(() =>
-      handler({ timeframe: '1m' }, localContext('scan', 60_000, 'req-3')).then(
-        () => 'accepted',
-        (e: Error & { code?: string }) => e,
-      ),
-    );
-    assert.ok(result instanceof Error);
+    const result = await invocationError(makeScanHandler({ env: partial }), { timeframe: '1m' }, 'req-3');
     assert.equal(result.code, 'INVALID_ENV');
     assert.match(result.message, /SIGNALS_TABLE/);
   });
@@ -118,14 +116,7 @@ describe('functions/scan handler (middy + Powertools) on the live clock', () => 
   it('fails fast on a bad config file, naming the field', async () => {
     const bad = join(mkdtempSync(join(tmpdir(), 'candlebot-handler-')), 'bad.yml');
     writeFileSync(bad, stringify({ exchanges: [{ id: 'binance', symbols: ['BTC/USDT'], timeframes: ['7m'] }], strategies: [{ name: 'ema-cross' }] }));
-    const handler = makeScanHandler({ env: { ...env(), CANDLEBOT_CONFIG_PATH: bad } });
-    const { result } = await captureStdout(() =>
-      handler({ timeframe: '1m' }, localContext('scan', 60_000, 'req-4')).then(
-        () => 'accepted',
-        (e: Error & { code?: string }) => e,
-      ),
-    );
-    assert.ok(result instanceof Error);
+    const result = await invocationError(makeScanHandler({ env: { ...env(), CANDLEBOT_CONFIG_PATH: bad } }), { timeframe: '1m' }, 'req-4');
     assert.equal(result.code, 'INVALID_CONFIG');
     assert.match(result.message, /exchanges\[0\]\.timeframes\[0\]/);
   });
