@@ -6,7 +6,7 @@ import type { ExchangePort } from '../ports/exchange.js';
 import type { Log } from '../ports/log.js';
 import type { NotificationQueue } from '../ports/queue.js';
 import type { SignalStore } from '../ports/signals.js';
-import type { BreakerStore, HeartbeatStore } from '../ports/state.js';
+import type { BreakerDecision, BreakerStore, HeartbeatStore } from '../ports/state.js';
 import { publishSignal, redrivePending, type RedriveReport } from '../signals/outbox.js';
 import { runBounded } from './bounded.js';
 import { evaluateSymbol } from './evaluate-symbol.js';
@@ -140,7 +140,17 @@ async function scanExchange(
 ): Promise<{ results: SymbolResult[]; failures: SymbolFailure[]; skipped: number }> {
   const { log, clock } = deps;
   const id = exchangeConfig.id;
-  const decision = await deps.breaker.acquire(id, clock.now());
+  const allSymbolsFailed = (error: unknown) => {
+    const f = failure(id, '*', error);
+    return { results: [], failures: exchangeConfig.symbols.map((symbol) => ({ ...f, symbol })), skipped: 0 };
+  };
+  let decision: BreakerDecision;
+  try {
+    decision = await deps.breaker.acquire(id, clock.now());
+  } catch (error) {
+    log.error('circuit breaker state could not be read; exchange not scanned', { exchange: id, error: describeError(error) });
+    return allSymbolsFailed(error);
+  }
   if (!decision.allowed) {
     log.warn('exchange skipped: circuit open', { exchange: id, openUntil: new Date(decision.openUntil).toISOString() });
     return { results: [], failures: [], skipped: exchangeConfig.symbols.length };
@@ -156,10 +166,9 @@ async function scanExchange(
       failures.push({ exchange: id, symbol, code: 'BAD_SYMBOL', kind: 'permanent', message: `${symbol} is not listed on ${id}` });
     }
   } catch (error) {
-    const f = failure(id, '*', error);
-    log.error('exchange markets could not be loaded', { ...f });
-    if (isTransient(error)) await deps.breaker.recordFailure(id, clock.now());
-    return { results: [], failures: exchangeConfig.symbols.map((symbol) => ({ ...f, symbol })), skipped: 0 };
+    log.error('exchange markets could not be loaded', { exchange: id, error: describeError(error) });
+    if (isTransient(error)) await recordOutcome(deps, id, 'failure');
+    return allSymbolsFailed(error);
   }
 
   const { results, notStarted } = await runBounded(known, deps.config.scan.concurrency, mayStart, (symbol) =>
@@ -169,12 +178,28 @@ async function scanExchange(
 
   const succeeded = results.some((r) => r.ok);
   const transientFailures = results.filter((r) => !r.ok && r.failure.kind === 'transient').length;
-  if (succeeded || results.length === 0) await deps.breaker.recordSuccess(id, clock.now());
-  else if (transientFailures > 0) {
-    const state = await deps.breaker.recordFailure(id, clock.now());
-    if (state.state === 'open') log.error('circuit opened for exchange', { exchange: id, openUntil: new Date(state.openUntil).toISOString() });
-  }
+  // The exchange answered (any success, or nothing to ask): healthy. Only transient failures
+  // of every symbol count against it; permanent ones (bad data, delisted) are not its outage.
+  if (succeeded || results.length === 0) await recordOutcome(deps, id, 'success');
+  else if (transientFailures > 0) await recordOutcome(deps, id, 'failure');
   return { results, failures, skipped: notStarted.length };
+}
+
+/**
+ * Updates the exchange's circuit breaker. A failure to write it is logged, not thrown: the
+ * scan's results (signals already recorded) stand, and the next scan updates the breaker again.
+ */
+async function recordOutcome(deps: ScanDeps, exchange: string, outcome: 'success' | 'failure'): Promise<void> {
+  try {
+    if (outcome === 'success') {
+      await deps.breaker.recordSuccess(exchange, deps.clock.now());
+      return;
+    }
+    const state = await deps.breaker.recordFailure(exchange, deps.clock.now());
+    if (state.state === 'open') deps.log.error('circuit opened for exchange', { exchange, openUntil: new Date(state.openUntil).toISOString() });
+  } catch (error) {
+    deps.log.error('circuit breaker state could not be updated', { exchange, outcome, error: describeError(error) });
+  }
 }
 
 async function scanSymbol(
