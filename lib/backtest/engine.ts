@@ -1,0 +1,96 @@
+/**
+ * The backtest engine: one strategy over one symbol's candles, one position at a time, with
+ * the very same strategy code (`evaluateAll`) and position rules (lib/core/positions) as live.
+ *
+ * For each candle i, in order:
+ *   1. the open position (if any) is checked against candle i (`stepOpenPosition`: gaps, stop,
+ *      target, time exit, trailing stop); an exit is settled into a Trade;
+ *   2. a signal on the close of i (entry reference open[i+1], its stop and target as given):
+ *      - no position (none, or it exited in step 1): open at open[i+1];
+ *      - opposite position: exit at open[i+1] (reason `signal`) and open the reverse position at
+ *        that same price;
+ *      - same-direction position: ignored.
+ *      A signal on the last candle has no next open: it is ignored.
+ * A position still open after the last candle exits at the last close (reason `end`).
+ * Rows are used as given: a gap in the data is just the next row.
+ */
+import { positionRules } from '../core/positions/rules.js';
+import { closeAt, openFromSignal, settle, stepOpenPosition } from '../core/positions/position.js';
+import type { ClosingPosition, OpenPosition } from '../core/positions/types.js';
+import { PermanentError } from '../errors.js';
+import { equityCurve, summarize } from './summary.js';
+import type { BacktestInput, BacktestResult, Trade } from './types.js';
+
+function toTrade(c: ClosingPosition): Trade {
+  const p = settle(c);
+  return {
+    symbol: p.symbol,
+    side: p.side,
+    entryTime: p.entryTime,
+    entryPrice: p.entryPrice,
+    exitTime: p.exitTime,
+    exitPrice: p.exitPrice,
+    exitReason: p.exitReason,
+    pnl: p.pnl,
+    fees: p.fees,
+    bars: p.bars,
+  };
+}
+
+function badSignals(strategy: string, after: number, index: number): never {
+  throw new PermanentError(`${strategy}: evaluateAll must return signals in strictly increasing index order; got index ${index} after ${after}`, {
+    code: 'BAD_SIGNALS',
+  });
+}
+
+export function runBacktest<P extends object>(input: BacktestInput<P>): BacktestResult {
+  const { symbol, timeframe, candles, strategy, params, stake } = input;
+  if (!(Number.isFinite(stake) && stake > 0)) {
+    throw new PermanentError(`stake must be a finite number > 0, got ${String(stake)}`, { code: 'BAD_BACKTEST_INPUT' });
+  }
+  const rules = positionRules({
+    feeRate: input.feeRate,
+    slippageBps: input.slippageBps ?? 0,
+    trailAtr: input.trailAtr ?? null,
+    maxBars: input.maxBars ?? null,
+  });
+  const intents = strategy.evaluateAll(candles, params);
+  const { time, open, high, low, close } = candles;
+  const n = close.length;
+  const trades: Trade[] = [];
+  const bar = { time: 0, open: 0, high: 0, low: 0, close: 0 };
+  let pos: OpenPosition | null = null;
+  let k = 0;
+  let nextSignal = intents.length > 0 ? intents[0]!.index : n;
+  if (!(Number.isInteger(nextSignal) && nextSignal >= 0)) badSignals(strategy.name, -1, nextSignal);
+
+  for (let i = 0; i < n; i++) {
+    if (pos !== null) {
+      bar.time = time[i]!;
+      bar.open = open[i]!;
+      bar.high = high[i]!;
+      bar.low = low[i]!;
+      bar.close = close[i]!;
+      const next: OpenPosition | ClosingPosition = stepOpenPosition(pos, bar, rules);
+      if (next.status === 'open') pos = next;
+      else {
+        trades.push(toTrade(next));
+        pos = null;
+      }
+    }
+    if (i !== nextSignal) continue;
+    const intent = intents[k++]!;
+    nextSignal = k < intents.length ? intents[k]!.index : n;
+    if (!(nextSignal > i)) badSignals(strategy.name, i, nextSignal);
+    if (i + 1 >= n) continue;
+    if (pos !== null) {
+      if (pos.side === intent.side) continue;
+      trades.push(toTrade(closeAt(pos, time[i + 1]!, open[i + 1]!, 'signal', rules)));
+    }
+    pos = openFromSignal({ id: `${symbol}#${intent.candleTime}`, symbol, intent, stake }, time[i + 1]!, open[i + 1]!, rules);
+  }
+  if (pos !== null) trades.push(toTrade(closeAt(pos, time[n - 1]!, close[n - 1]!, 'end', rules)));
+
+  const span = { candles: n, firstTime: n > 0 ? time[0]! : null, lastTime: n > 0 ? time[n - 1]! : null };
+  return { symbol, timeframe, trades, summary: summarize(trades, span), equity: equityCurve(trades) };
+}
