@@ -1,17 +1,24 @@
 /**
  * `npm run backtest -- --data <file-or-dir> --strategy <name> [--param key=value …]
- *   [--fee 0.001] [--stake 100] [--slippage-bps 0] [--trail-atr <x>] [--max-bars <n>] [--json]`
+ *   [--fee 0.001] [--stake 100] [--slippage-bps 0] [--trail-atr <x>] [--max-bars <n>] [--json] [--html <path>]`
  *
  * Thin: parses and validates the flags (strategy params with the strategy's own zod schema),
  * loads and validates the OHLCV files, runs the engine per series, prints. With --json stdout
  * holds exactly one JSON document `{ trades, summary }`; everything else goes to stderr.
+ * The HTML report (lib/backtest/report-html.ts: one self-contained file, equity curve, candles
+ * with the trades) is written to --html <path>; without --json and without --html it goes to
+ * `backtest-report.html` in the current directory (with --json only when --html is given).
+ * Its path is printed on stderr.
  * Bad input → one line on stderr, exit code 2. A bug → its stack on stderr, exit code 1.
  */
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runBacktest } from '../backtest/engine.js';
 import { jsonReport, reasonLine, summaryTable, fmt } from '../backtest/format.js';
 import { describeGaps, loadSeries } from '../backtest/load.js';
+import { renderBacktestHtml } from '../backtest/report-html.js';
 import { combineResults } from '../backtest/summary.js';
 import { positionRules } from '../core/positions/rules.js';
 import { getStrategy } from '../core/strategies/index.js';
@@ -19,7 +26,11 @@ import { ConfigError, isCandlebotError } from '../errors.js';
 
 export const BACKTEST_USAGE =
   'usage: npm run backtest -- --data <file-or-dir> --strategy <name> [--param key=value ...] ' +
-  '[--fee 0.001] [--stake 100] [--slippage-bps 0] [--trail-atr <x>] [--max-bars <n>] [--json]';
+  '[--fee 0.001] [--stake 100] [--slippage-bps 0] [--trail-atr <x>] [--max-bars <n>] [--json] [--html <path>]\n' +
+  '  without --json: tables on stdout and an HTML report (default ./backtest-report.html; its path on stderr)';
+
+/** Where the HTML report goes without --json and without --html (relative to the current directory). */
+export const DEFAULT_HTML_REPORT = 'backtest-report.html';
 
 function badArgs(message: string): never {
   throw new ConfigError(message, { code: 'BAD_ARGS' });
@@ -57,6 +68,7 @@ interface Options {
   readonly trailAtr: number | undefined;
   readonly maxBars: number | undefined;
   readonly json: boolean;
+  readonly html: string | undefined;
 }
 
 function parseOptions(argv: readonly string[]): Options | 'help' {
@@ -74,6 +86,7 @@ function parseOptions(argv: readonly string[]): Options | 'help' {
         'trail-atr': { type: 'string' },
         'max-bars': { type: 'string' },
         json: { type: 'boolean', default: false },
+        html: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -85,6 +98,7 @@ function parseOptions(argv: readonly string[]): Options | 'help' {
   if (values.help) return 'help';
   if (values.data === undefined) badArgs('--data <file-or-dir> is required');
   if (values.strategy === undefined) badArgs('--strategy <name> is required');
+  if (values.html !== undefined && values.html.trim() === '') badArgs('--html needs a file path');
   return {
     data: values.data,
     strategy: values.strategy,
@@ -95,6 +109,7 @@ function parseOptions(argv: readonly string[]): Options | 'help' {
     trailAtr: numberFlag('trail-atr', values['trail-atr']),
     maxBars: numberFlag('max-bars', values['max-bars']),
     json: values.json ?? false,
+    html: values.html,
   };
 }
 
@@ -137,6 +152,29 @@ export function main(argv: readonly string[]): number {
     }),
   );
   const combined = combineResults(results);
+  const htmlPath = opts.html ?? (opts.json ? undefined : DEFAULT_HTML_REPORT);
+  if (htmlPath !== undefined) {
+    const html = renderBacktestHtml({
+      strategy: strategy.name,
+      params: parsed.data as Record<string, unknown>,
+      stake: opts.stake,
+      feeRate: opts.fee,
+      slippageBps: opts.slippageBps,
+      trailAtr: opts.trailAtr,
+      maxBars: opts.maxBars,
+      data: opts.data,
+      generatedAt: Date.now(),
+      series: series.map((s, k) => ({ result: results[k]!, candles: s.candles, path: s.path, gaps: s.gaps.length })),
+      combined,
+    });
+    const target = resolve(htmlPath);
+    try {
+      writeFileSync(target, html);
+    } catch (error) {
+      badArgs(`cannot write the HTML report to ${target}: ${(error as Error).message.split('\n')[0]}`);
+    }
+    process.stderr.write(`HTML report: ${target}\n`);
+  }
   if (opts.json) {
     process.stdout.write(`${JSON.stringify(jsonReport(combined))}\n`);
     return 0;

@@ -2,7 +2,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,8 +69,9 @@ describe('backtest CLI', () => {
   });
 
   it('without --json: a table with a row per series and a total', async () => {
-    const out = await cli('--data', REPLAY, '--strategy', 'rsi-reversion');
+    const out = await cli('--data', REPLAY, '--strategy', 'rsi-reversion', '--html', join(dir, 'report.html'));
     assert.equal(out.code, 0, out.stderr);
+    assert.ok(existsSync(join(dir, 'report.html')), 'the HTML report is written where asked');
     for (const label of ['ETH/BTC 5m', 'LTC/BTC 5m', 'XLM/BTC 5m', 'TOTAL', 'profit factor', 'max drawdown']) assert.ok(out.stdout.includes(label), label);
   });
 
