@@ -1,9 +1,11 @@
 /**
  * ExchangePort over one ccxt exchange instance (public REST only: markets and candles).
  *
- * - Rate limiting is always on (`enableRateLimit: true`); the timeout comes from options.
+ * - Rate limiting is always on (`enableRateLimit: true`, ccxt's leaky bucket without its 1 ms
+ *   polling: lib/exchange/throttler.ts); the timeout comes from options.
  * - Markets: cache first (`MarketsCache`, TTL); a cold start with a fresh snapshot that covers
- *   every requested symbol never calls the exchange's markets endpoint (`setMarkets`).
+ *   every requested symbol never calls the exchange's markets endpoint (`setMarkets`). A warm
+ *   instance whose markets are still within the TTL and cover the symbols reads nothing.
  * - Every error leaves as TransientError/PermanentError (lib/exchange/classify.ts), `cause` kept.
  */
 import type { ConstructorArgs, Dict, Exchange } from 'ccxt';
@@ -15,6 +17,7 @@ import { classifyExchangeError } from './classify.js';
 import { loadExchangeClass, type LoadExchangeOptions } from './load.js';
 import { candleRequestSpacing, type CandleRequestSpacing } from './rate-limit.js';
 import { withResponseMeta } from './response-meta.js';
+import { withExactThrottler } from './throttler.js';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
@@ -53,7 +56,7 @@ function isUsable(market: unknown): market is Market {
   return m['spot'] === true && m['active'] !== false;
 }
 
-function isFresh(snapshot: MarketsSnapshot | undefined, now: number, ttlMs: number): snapshot is MarketsSnapshot {
+function isFresh<T extends { readonly fetchedAt: number }>(snapshot: T | undefined, now: number, ttlMs: number): snapshot is T {
   if (snapshot === undefined) return false;
   const age = now - snapshot.fetchedAt;
   return age >= 0 && age < ttlMs;
@@ -73,7 +76,8 @@ export async function createCcxtExchange(options: CcxtExchangeOptions): Promise<
     throw new PermanentError(`marketsTtlMs must be >= 0, got ${marketsTtlMs}`, { code: 'INVALID_OPTIONS' });
   }
 
-  const ExchangeClass = withResponseMeta(await loadExchangeClass(id, options.load));
+  // ccxt's leaky bucket, minus its 1 ms polling (lib/exchange/throttler.ts).
+  const ExchangeClass = withResponseMeta(withExactThrottler(await loadExchangeClass(id, options.load)));
   const config: ConstructorArgs = { enableRateLimit: true, timeout: timeoutMs };
   const spotOnly = Object.hasOwn(SPOT_ONLY_OPTIONS, id) ? SPOT_ONLY_OPTIONS[id] : undefined;
   if (spotOnly !== undefined) config['options'] = spotOnly;
@@ -86,6 +90,8 @@ export async function createCcxtExchange(options: CcxtExchangeOptions): Promise<
   if (options.apiBase !== undefined) pointApiAt(exchange, options.apiBase);
 
   let prepared = false;
+  /** The markets snapshot this instance runs on (warm containers keep it between invocations). */
+  let current: { fetchedAt: number; known: ReadonlySet<string>; unknown: ReadonlySet<string> } | undefined;
 
   async function readCache(): Promise<MarketsSnapshot | undefined> {
     try {
@@ -104,6 +110,7 @@ export async function createCcxtExchange(options: CcxtExchangeOptions): Promise<
   }
 
   function useMarkets(markets: Readonly<Record<string, unknown>>): void {
+    current = undefined;
     try {
       exchange.setMarkets(Object.values(markets));
     } catch (error) {
@@ -111,11 +118,22 @@ export async function createCcxtExchange(options: CcxtExchangeOptions): Promise<
     }
   }
 
+  function hold(snapshot: Pick<MarketsSnapshot, 'fetchedAt' | 'markets' | 'unknown'>): void {
+    current = { fetchedAt: snapshot.fetchedAt, known: new Set(Object.keys(snapshot.markets)), unknown: new Set(snapshot.unknown) };
+  }
+
   async function prepare(symbols: readonly string[]): Promise<PreparedMarkets> {
     const requested = [...new Set(symbols)];
+    // Warm instance: the markets it already holds are within the TTL and cover every symbol, so
+    // neither the cache (a large item to fetch, unzip and parse) nor setMarkets is needed again.
+    const held = current;
+    if (prepared && held !== undefined && isFresh(held, clock.now(), marketsTtlMs) && requested.every((s) => held.known.has(s) || held.unknown.has(s))) {
+      return { known: requested.filter((s) => held.known.has(s)), unknown: requested.filter((s) => !held.known.has(s)), fromCache: true };
+    }
     const cached = await readCache();
     if (isFresh(cached, clock.now(), marketsTtlMs) && covers(cached, requested)) {
       useMarkets(cached.markets);
+      hold(cached);
       prepared = true;
       return {
         known: requested.filter((s) => Object.hasOwn(cached.markets, s)),
@@ -148,7 +166,9 @@ export async function createCcxtExchange(options: CcxtExchangeOptions): Promise<
     // Same view as a cache hit: only the tracked markets, so unknown symbols fail the same way.
     useMarkets(markets);
     prepared = true;
-    await writeCache({ exchange: id, fetchedAt: clock.now(), markets, unknown });
+    const snapshot: MarketsSnapshot = { exchange: id, fetchedAt: clock.now(), markets, unknown };
+    await writeCache(snapshot);
+    hold(snapshot); // only once cached: after a failed write the next prepare() reloads and retries it
     return {
       known: requested.filter((s) => Object.hasOwn(markets, s)),
       unknown: requested.filter((s) => !Object.hasOwn(markets, s)),

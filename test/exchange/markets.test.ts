@@ -72,6 +72,53 @@ describe('markets: load, cache, unknown symbols', () => {
     await expectClassified(again.fetchCandles('NOPE/USDT', '1h', 5), { kind: 'permanent', code: 'BAD_SYMBOL' });
   });
 
+  it('a warm adapter whose markets are within the TTL reads neither cache nor exchange; after the TTL it reads the cache', async () => {
+    const cache = new MemoryMarketsCache();
+    let now = NOW;
+    const clock = { now: () => now };
+    const start = sim.hits.exchangeInfo;
+    const adapter = await binanceAt(sim.url, { marketsCache: cache, clock, marketsTtlMs: HOUR });
+    assert.equal((await adapter.prepare(['BTC/USDT', 'NOPE/USDT'])).fromCache, false);
+    assert.equal(cache.gets, 1);
+
+    now += HOUR - 1;
+    assert.deepEqual(await adapter.prepare(['NOPE/USDT', 'BTC/USDT']), { known: ['BTC/USDT'], unknown: ['NOPE/USDT'], fromCache: true });
+    assert.equal(cache.gets, 1, 'held markets still fresh: no cache read');
+    assert.equal((await adapter.fetchCandles('BTC/USDT', '1h', 3)).length, 3);
+    await expectClassified(adapter.fetchCandles('NOPE/USDT', '1h', 5), { kind: 'permanent', code: 'BAD_SYMBOL' });
+
+    // A symbol the held markets do not cover: back to the cache (which does not cover it either → reload).
+    assert.equal((await adapter.prepare(['ETH/USDT'])).fromCache, false);
+    assert.equal(cache.gets, 2);
+    assert.equal(sim.hits.exchangeInfo - start, 2);
+
+    // A second adapter refreshed the cache meanwhile; past our TTL we read it (no exchangeInfo).
+    now += HOUR;
+    const other = await binanceAt(sim.url, { marketsCache: cache, clock, marketsTtlMs: HOUR });
+    await other.prepare(['ETH/USDT']);
+    now += 1;
+    assert.deepEqual(await adapter.prepare(['ETH/USDT', 'BTC/USDT', 'NOPE/USDT']), { known: ['ETH/USDT', 'BTC/USDT'], unknown: ['NOPE/USDT'], fromCache: true });
+    assert.equal(cache.gets, 4);
+    assert.equal(sim.hits.exchangeInfo - start, 3, 'only the second adapter reloaded');
+  });
+
+  it('after a failed cache write the next prepare() reloads and writes again (held markets not trusted)', async () => {
+    const inner = new MemoryMarketsCache();
+    let failPuts = 1;
+    const flaky: MarketsCache = {
+      get: (exchange) => inner.get(exchange),
+      put: (snapshot) => (failPuts-- > 0 ? Promise.reject(new Error('ddb throttled')) : inner.put(snapshot)),
+    };
+    const start = sim.hits.exchangeInfo;
+    const adapter = await binanceAt(sim.url, { marketsCache: flaky });
+    await assert.rejects(adapter.prepare(['BTC/USDT']), /markets cache put/);
+    assert.deepEqual(await adapter.prepare(['BTC/USDT']), { known: ['BTC/USDT'], unknown: [], fromCache: false });
+    assert.equal(inner.puts, 1);
+    assert.equal(sim.hits.exchangeInfo - start, 2);
+    assert.equal((await adapter.prepare(['BTC/USDT'])).fromCache, true);
+    assert.equal(inner.gets, 2, 'the third prepare used the held markets');
+  });
+
   it('fetchCandles before prepare → NOT_PREPARED (never a hidden exchangeInfo call)', async () => {
     const start = sim.hits.exchangeInfo;
     const adapter = await binanceAt(sim.url);
