@@ -14,6 +14,7 @@ export { JavaMissingError, JAVA_MISSING_MESSAGE } from './java.js';
 export const RESOURCE_ENV = {
   SignalsTable: 'SIGNALS_TABLE',
   StateTable: 'STATE_TABLE',
+  PositionsTable: 'POSITIONS_TABLE',
   NotifyQueue: 'NOTIFY_QUEUE_URL',
   NotifyDeadLetterQueue: 'NOTIFY_DLQ_URL',
 } as const;

@@ -8,6 +8,8 @@ export const scanEnvSchema = z.object({
   SIGNALS_TABLE: z.string().min(3),
   STATE_TABLE: z.string().min(3),
   NOTIFY_QUEUE_URL: z.url(),
+  /** Paper trading: when set, every recorded signal opens (or is refused) a paper position in this table. */
+  POSITIONS_TABLE: z.string().min(3).optional(),
   AWS_REGION: z.string().min(1).default('us-east-1'),
   /** Only for the local stack: explicit endpoints (production uses the SDK defaults). */
   CANDLEBOT_DDB_ENDPOINT: z.url().optional(),
@@ -18,6 +20,21 @@ export const scanEnvSchema = z.object({
 });
 
 export type ScanEnv = Readonly<z.output<typeof scanEnvSchema>>;
+
+/** Environment of the monitor function: positions, the markets cache (state table) and the queue. */
+export const monitorEnvSchema = z.object({
+  CANDLEBOT_CONFIG_PATH: z.string().min(1).default('candlebot.config.yml'),
+  POSITIONS_TABLE: z.string().min(3),
+  STATE_TABLE: z.string().min(3),
+  NOTIFY_QUEUE_URL: z.url(),
+  AWS_REGION: z.string().min(1).default('us-east-1'),
+  CANDLEBOT_DDB_ENDPOINT: z.url().optional(),
+  CANDLEBOT_SQS_ENDPOINT: z.url().optional(),
+  AWS_ACCESS_KEY_ID: z.string().min(1).optional(),
+  AWS_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+});
+
+export type MonitorEnv = Readonly<z.output<typeof monitorEnvSchema>>;
 
 export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): Readonly<z.output<S>> {
   const result = schema.safeParse(env);

@@ -21,3 +21,51 @@ export function renderSignalText(signal: Signal, timeframeMs: number): string {
     ...(indicators ? [indicators] : []),
   ].join('\n');
 }
+
+/** What a paper-position message shows (pure data; prices in quote currency). */
+export interface PositionMessage {
+  readonly strategy: string;
+  readonly exchange: string;
+  readonly symbol: string;
+  readonly timeframe: string;
+  readonly side: 'long' | 'short';
+  readonly stake: number;
+  readonly entryTime: number;
+  readonly entryPrice: number;
+  readonly stop: number;
+  readonly target: number;
+}
+
+export interface ClosedPositionMessage extends PositionMessage {
+  readonly exitTime: number;
+  readonly exitPrice: number;
+  readonly exitReason: string;
+  readonly pnl: number;
+  readonly fees: number;
+  readonly bars: number;
+}
+
+function positionHeader(p: PositionMessage, verb: string): string {
+  const side = p.side === 'long' ? 'LONG' : 'SHORT';
+  return `<b>${verb} paper ${side} ${escapeHtml(p.symbol)}</b> · ${escapeHtml(p.exchange)} · ${escapeHtml(p.timeframe)} · <code>${escapeHtml(p.strategy)}</code>`;
+}
+
+/** Telegram HTML text of an opened paper position. */
+export function renderPositionOpenedText(p: PositionMessage): string {
+  return [
+    positionHeader(p, '📂 opened'),
+    `entry <code>${formatPrice(p.entryPrice)}</code> at ${formatUtc(p.entryTime)} · stake <code>${formatPrice(p.stake, 6)}</code>`,
+    `stop <code>${formatPrice(p.stop)}</code> · target <code>${formatPrice(p.target)}</code>`,
+  ].join('\n');
+}
+
+/** Telegram HTML text of a closed paper position. */
+export function renderPositionClosedText(p: ClosedPositionMessage): string {
+  const mark = p.pnl > 0 ? '✅' : p.pnl < 0 ? '❌' : '➖';
+  const pct = p.stake > 0 ? ` (${((p.pnl / p.stake) * 100).toFixed(2)} %)` : '';
+  return [
+    positionHeader(p, `${mark} closed`),
+    `exit <code>${formatPrice(p.exitPrice)}</code> (${escapeHtml(p.exitReason)}) at ${formatUtc(p.exitTime)} after ${p.bars} candle${p.bars === 1 ? '' : 's'}`,
+    `entry <code>${formatPrice(p.entryPrice)}</code> · PnL <code>${formatPrice(p.pnl, 6)}</code>${pct} · fees <code>${formatPrice(p.fees, 6)}</code>`,
+  ].join('\n');
+}

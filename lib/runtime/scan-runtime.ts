@@ -13,6 +13,8 @@ import { createDynamoBreakerStore } from '../store/dynamo-breaker-store.js';
 import { createDynamoHeartbeatStore } from '../store/dynamo-heartbeat-store.js';
 import { createDynamoMarketsCache } from '../store/dynamo-markets-cache.js';
 import { createDynamoSignalStore } from '../store/dynamo-signal-store.js';
+import { createDynamoPositionStore } from '../store/dynamo-position-store.js';
+import { createPositionOpener } from '../portfolio/open-from-signal.js';
 
 /** How long the signal writer owns the outbox row before a later run may re-drive it. */
 export const OUTBOX_LEASE_MS = 60_000;
@@ -49,6 +51,8 @@ export function createScanRuntime(env: ScanEnv, config: BotConfig, recipients?: 
     trialMs: BREAKER_TRIAL_MS,
   });
   const heartbeat = createDynamoHeartbeatStore(ddb, env.STATE_TABLE);
+  // Paper trading is on when the environment names the positions table (serverless.yml, local stack).
+  const positionStore = env.POSITIONS_TABLE ? createDynamoPositionStore({ client: ddb, table: env.POSITIONS_TABLE, ttlDays: config.signals.ttlDays }) : undefined;
   const adapters = new Map<string, Promise<ExchangePort>>();
 
   return Object.freeze({
@@ -67,6 +71,7 @@ export function createScanRuntime(env: ScanEnv, config: BotConfig, recipients?: 
         }
         return adapter;
       };
+      const chats = recipients ?? config.telegram.adminChatIds;
       return {
         config,
         exchange: exchange ?? ccxtFactory,
@@ -77,7 +82,8 @@ export function createScanRuntime(env: ScanEnv, config: BotConfig, recipients?: 
         clock,
         log,
         remainingMs,
-        recipients: recipients ?? config.telegram.adminChatIds,
+        recipients: chats,
+        positions: positionStore && createPositionOpener({ store: positionStore, config, clock, log, recipients: chats }),
       };
     },
   });

@@ -4,6 +4,7 @@ import { describeError, isCandlebotError, isTransient } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { ExchangePort } from '../ports/exchange.js';
 import type { Log } from '../ports/log.js';
+import type { PositionOpener } from '../ports/positions.js';
 import type { NotificationQueue } from '../ports/queue.js';
 import type { SignalStore } from '../ports/signals.js';
 import type { BreakerDecision, BreakerStore, HeartbeatStore } from '../ports/state.js';
@@ -25,6 +26,8 @@ export interface ScanDeps {
   readonly remainingMs: () => number;
   /** Chats notified of every signal. */
   readonly recipients: readonly number[];
+  /** Paper trading: opens a position per recorded signal, inside the outbox delivery (absent: off). */
+  readonly positions?: PositionOpener | undefined;
 }
 
 export interface SymbolFailure {

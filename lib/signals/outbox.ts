@@ -1,6 +1,7 @@
 import type { Signal } from '../core/signal.js';
 import { describeError, isTransient } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
+import type { OpenOutcome, PositionOpener } from '../ports/positions.js';
 import type { NotificationQueue } from '../ports/queue.js';
 import type { PendingSignal, SignalStore } from '../ports/signals.js';
 import { signalNotifications } from './notifications.js';
@@ -18,15 +19,24 @@ import { signalNotifications } from './notifications.js';
  * conditional update (one claimer wins) and repeats 2–3. A crash between 2 and 3 can
  * enqueue a notification twice; notification ids are derived from the data so the consumer
  * drops the second copy.
+ *
+ * With paper trading (`positions`), step 2 first opens the signal's position, idempotently
+ * (position id = signal id; a repeat finds it decided and changes nothing). A crash between
+ * recording the signal and opening the position is therefore recovered by the same re-drive.
+ * A transient failure to open leaves the row pending (notifications wait for the re-drive, so
+ * the position is never skipped); a permanent one still sends the notifications, then parks
+ * the row as FAILED with the reason.
  */
 export interface OutboxDeps {
   readonly signals: SignalStore;
   readonly queue: NotificationQueue;
   readonly clock: Clock;
+  /** Paper trading: opens the position of each delivered signal (absent: no positions). */
+  readonly positions?: PositionOpener | undefined;
 }
 
 export type PublishResult =
-  | { readonly status: 'recorded' }
+  | { readonly status: 'recorded'; readonly position?: OpenOutcome }
   | { readonly status: 'duplicate' }
   /** Recorded, but enqueueing failed transiently: the row stays pending and is re-driven after its lease. */
   | { readonly status: 'pending'; readonly error: unknown }
@@ -35,10 +45,24 @@ export type PublishResult =
 
 /** Enqueues and completes; on failure, parks permanent errors and leaves transient ones pending. */
 async function deliverOrPark(deps: OutboxDeps, pending: PendingSignal): Promise<PublishResult> {
+  let position: OpenOutcome | undefined;
+  let positionError: unknown;
+  if (deps.positions) {
+    try {
+      position = await deps.positions.open(pending.signal);
+    } catch (error) {
+      if (isTransient(error)) return { status: 'pending', error };
+      positionError = error;
+    }
+  }
   try {
     await deps.queue.send(signalNotifications(pending.signal, pending.recipients, pending.createdAt));
+    if (positionError !== undefined) {
+      await deps.signals.fail(pending.signal.id, `open position: ${describeError(positionError)}`, deps.clock.now());
+      return { status: 'failed', error: positionError };
+    }
     await deps.signals.complete(pending.signal.id, deps.clock.now());
-    return { status: 'recorded' };
+    return position ? { status: 'recorded', position } : { status: 'recorded' };
   } catch (error) {
     if (isTransient(error)) return { status: 'pending', error };
     await deps.signals.fail(pending.signal.id, describeError(error), deps.clock.now());

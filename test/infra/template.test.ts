@@ -29,6 +29,8 @@ const SCAN_ACTIONS = new Set([
   'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query',
   'sqs:SendMessage',
 ]);
+/** The monitor also deletes (a closed position's market lock, inside the close transaction). */
+const MONITOR_ACTIONS = new Set([...SCAN_ACTIONS, 'dynamodb:DeleteItem']);
 
 let template: Template;
 const ofType = (type: string): [string, Resource][] => Object.entries(template.Resources).filter(([, r]) => r.Type === type);
@@ -86,7 +88,7 @@ describe('packaged CloudFormation template', () => {
 
   test('tables have TTL on expiresAt and point-in-time recovery', () => {
     const tables = ofType('AWS::DynamoDB::Table');
-    assert.deepEqual(tables.map(([id]) => id).sort(), ['SignalsTable', 'StateTable']);
+    assert.deepEqual(tables.map(([id]) => id).sort(), ['PositionsTable', 'SignalsTable', 'StateTable']);
     for (const [id, t] of tables) {
       assert.deepEqual(t.Properties['TimeToLiveSpecification'], { AttributeName: 'expiresAt', Enabled: true }, id);
       assert.equal(t.Properties['PointInTimeRecoverySpecification']?.PointInTimeRecoveryEnabled, true, id);
@@ -101,8 +103,8 @@ describe('packaged CloudFormation template', () => {
     assert.ok(alarms.some(([, a]) => JSON.stringify(a.Properties['Dimensions']).includes('NotifyDeadLetterQueue')));
   });
 
-  test('the scan role is least-privilege: known actions only, no "*" action or resource', () => {
-    const scan = template.Resources['ScanLambdaFunction'];
+  for (const [fn, allowed] of [['ScanLambdaFunction', SCAN_ACTIONS], ['MonitorLambdaFunction', MONITOR_ACTIONS]] as const) test(`the ${fn} role is least-privilege: known actions only, no "*" action or resource`, () => {
+    const scan = template.Resources[fn];
     assert.ok(scan);
     const role = template.Resources[roleOf(scan)];
     assert.equal(role?.Type, 'AWS::IAM::Role');
@@ -114,7 +116,7 @@ describe('packaged CloudFormation template', () => {
       assert.equal(s.NotResource, undefined);
       for (const action of asArray<string>(s.Action)) {
         assert.ok(!action.includes('*'), `wildcard action ${action}`);
-        assert.ok(SCAN_ACTIONS.has(action), `unexpected action ${action}`);
+        assert.ok(allowed.has(action), `unexpected action ${action}`);
       }
       for (const resource of asArray<unknown>(s.Resource)) {
         assert.ok(!JSON.stringify(resource).includes('*'), `wildcard resource ${JSON.stringify(resource)}`);
@@ -127,7 +129,7 @@ describe('packaged CloudFormation template', () => {
   test('one schedule per configured timeframe, at each candle close, with { timeframe } input', () => {
     const expected = schedules.configTimeframes(schedules.readConfig());
     assert.ok(expected.length > 0);
-    const rules = ofType('AWS::Events::Rule').map(([, r]) => ({
+    const rules = ofType('AWS::Events::Rule').filter(([, r]) => JSON.stringify(r.Properties['Targets']).includes('ScanLambdaFunction')).map(([, r]) => ({
       cron: r.Properties['ScheduleExpression'] as string,
       input: JSON.parse(r.Properties['Targets'][0].Input as string) as { timeframe: string },
     }));
@@ -138,7 +140,12 @@ describe('packaged CloudFormation template', () => {
     for (const r of rules) assert.equal(r.cron, schedules.scheduleExpression(r.input.timeframe));
   });
 
+  test('the monitor runs every minute', () => {
+    const monitor = ofType('AWS::Events::Rule').filter(([, r]) => JSON.stringify(r.Properties['Targets']).includes('MonitorLambdaFunction'));
+    assert.deepEqual(monitor.map(([, r]) => r.Properties['ScheduleExpression']), ['rate(1 minute)']);
+  });
+
   test('outputs name the tables and the queue', () => {
-    for (const key of ['SignalsTableName', 'StateTableName', 'NotifyQueueUrl']) assert.ok(template.Outputs?.[key], key);
+    for (const key of ['SignalsTableName', 'StateTableName', 'PositionsTableName', 'NotifyQueueUrl']) assert.ok(template.Outputs?.[key], key);
   });
 });

@@ -1,0 +1,27 @@
+import type { OhlcvRow } from '../core/candle.js';
+import { lastClosedOpenTime, timeframeMs, type Timeframe } from '../core/timeframe.js';
+import { splitClosed, validateCandles } from '../core/validate-candles.js';
+import type { ExchangePort } from '../ports/exchange.js';
+
+/** Most candles fetched per market and run (Binance's klines maximum). */
+export const MAX_FETCH = 1000;
+
+export interface MarketCandles {
+  /** Validated closed candles, oldest first, covering (since, last closed] as far as the window allows. */
+  readonly closed: readonly OhlcvRow[];
+  /** Gaps the exchange left in them. */
+  readonly gaps: number;
+}
+
+/**
+ * The closed candles of one market after `since` (an open time), through the exchange port:
+ * enough rows for every candle closed since then plus the forming one and one overlap row,
+ * at most MAX_FETCH. Every row validated (INVALID_CANDLE otherwise); the forming candle dropped.
+ */
+export async function closedCandlesSince(exchange: ExchangePort, symbol: string, tf: Timeframe, since: number, now: number): Promise<MarketCandles> {
+  const wanted = Math.max(0, Math.floor((lastClosedOpenTime(now, tf) - since) / timeframeMs(tf)));
+  const raw = await exchange.fetchCandles(symbol, tf, Math.min(MAX_FETCH, wanted + 2));
+  const validated = validateCandles(raw, tf);
+  if (!validated.ok) throw validated.error;
+  return { closed: splitClosed(validated.rows, now, tf).closed, gaps: validated.gaps.length };
+}

@@ -1,0 +1,195 @@
+/**
+ * Paper-trading ports: the portfolio ledger, positions, trades, statistics and the
+ * position-event outbox. The DynamoDB adapter is lib/store/dynamo-position-store.ts; every
+ * write that moves money is one conditional TransactWriteItems.
+ */
+import type { ClosedPosition, OpenPosition, RejectedPosition } from '../core/positions/index.js';
+import type { Signal } from '../core/signal.js';
+import type { Timeframe } from '../core/timeframe.js';
+
+/** Where a position trades and which strategy opened it (the pure position has the symbol). */
+export interface PositionMeta {
+  readonly strategy: string;
+  readonly exchange: string;
+  readonly timeframe: Timeframe;
+}
+
+/** Fee and slippage fixed when the position opened (a later config change does not reprice it). */
+export interface PositionCosts {
+  readonly feeRate: number;
+  readonly slippageBps: number;
+}
+
+export interface StoredOpenPosition {
+  readonly position: OpenPosition;
+  readonly meta: PositionMeta;
+  readonly costs: PositionCosts;
+  /** Optimistic version of the row: every change is conditional on it. */
+  readonly version: number;
+  /** Open time of the last candle checked against the position (at first: the signal candle). */
+  readonly lastChecked: number;
+  readonly openedAt: number;
+}
+
+export type StoredPosition =
+  | { readonly status: 'open'; readonly open: StoredOpenPosition }
+  | { readonly status: 'closed'; readonly position: ClosedPosition; readonly meta: PositionMeta }
+  | { readonly status: 'rejected'; readonly position: RejectedPosition; readonly meta: PositionMeta };
+
+/** The paper portfolio; mirrors the pure `Ledger` (cash = available). */
+export interface PortfolioState {
+  readonly start: number;
+  readonly available: number;
+  readonly reserved: number;
+  readonly openCount: number;
+  readonly closedCount: number;
+  readonly realisedGross: number;
+  readonly fees: number;
+  readonly createdAt: number;
+}
+
+/** Why an open was refused; recorded on the rejected position row. */
+export type RefusalReason = 'already-open' | 'max-open' | 'no-budget' | 'portfolio-corrupt';
+
+/** A row that failed validation: quarantined (marked with the reason), never fixed. */
+export interface RowProblem {
+  readonly pk: string;
+  readonly sk: string;
+  readonly reason: string;
+}
+
+export type RowRead<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problem: RowProblem };
+
+export type PositionEventKind = 'opened' | 'closed';
+
+/** A notification-to-be written in the same transaction as the position change. */
+export interface EventDraft {
+  readonly kind: PositionEventKind;
+  readonly recipients: readonly number[];
+  readonly text: string;
+}
+
+export interface PositionEvent extends EventDraft {
+  readonly positionId: string;
+  readonly createdAt: number;
+  /** Unclaimed since / claimed until (epoch ms). */
+  readonly leaseUntil: number;
+}
+
+export interface OpenCommand {
+  readonly position: OpenPosition;
+  readonly meta: PositionMeta;
+  readonly costs: PositionCosts;
+  readonly maxOpen: number;
+  readonly now: number;
+  readonly event?: EventDraft;
+}
+
+export type OpenTxResult =
+  | { readonly status: 'opened' }
+  /** The position row already exists (a repeat): nothing written. */
+  | { readonly status: 'exists' }
+  | { readonly status: 'refused'; readonly reason: 'already-open' | 'max-open' | 'no-budget'; readonly detail: string }
+  /** The portfolio item does not exist yet: create it, then open again. */
+  | { readonly status: 'no-portfolio' };
+
+export interface TradeRecord {
+  readonly positionId: string;
+  readonly strategy: string;
+  readonly exchange: string;
+  readonly symbol: string;
+  readonly timeframe: Timeframe;
+  readonly side: 'long' | 'short';
+  readonly qty: number;
+  readonly stake: number;
+  readonly entryTime: number;
+  readonly entryPrice: number;
+  readonly exitTime: number;
+  readonly exitPrice: number;
+  readonly exitReason: ClosedPosition['exitReason'];
+  readonly gross: number;
+  readonly fees: number;
+  readonly pnl: number;
+  readonly bars: number;
+  /** exitTime − entryTime (candle open times, ms). */
+  readonly durationMs: number;
+  readonly closedAt: number;
+  /** Position of this trade in its strategy's / symbol's statistics (1 = first). */
+  readonly strategySeq: number;
+  readonly symbolSeq: number;
+}
+
+/** Aggregate statistics (see lib/portfolio/stats.ts for the definitions). */
+export interface TradeStats {
+  readonly count: number;
+  readonly wins: number;
+  readonly losses: number;
+  readonly netPnl: number;
+  readonly grossProfit: number;
+  readonly grossLoss: number;
+  readonly fees: number;
+  readonly peak: number;
+  readonly maxDrawdown: number;
+}
+
+export type StatsScope = { readonly kind: 'strategy'; readonly strategy: string } | { readonly kind: 'symbol'; readonly exchange: string; readonly symbol: string };
+
+export interface CloseCommand {
+  readonly stored: StoredOpenPosition;
+  readonly closed: ClosedPosition;
+  readonly now: number;
+  readonly event?: EventDraft;
+}
+
+export type CloseTxResult =
+  | { readonly status: 'closed'; readonly trade: TradeRecord }
+  /** The row is no longer open at the version read: another invocation moved it first. */
+  | { readonly status: 'lost' };
+
+/** Writes: every money movement is one conditional transaction. */
+export interface PositionLedger {
+  getPortfolio(): Promise<RowRead<PortfolioState> | undefined>;
+  /** Creates the portfolio with `start` if absent (a no-op when another invocation did). */
+  createPortfolio(start: number, now: number): Promise<void>;
+  open(command: OpenCommand): Promise<OpenTxResult>;
+  /** Records a refused open as a rejected position; `exists` when the id was already decided. */
+  refuse(position: RejectedPosition, meta: PositionMeta, costs: PositionCosts, now: number): Promise<'recorded' | 'exists'>;
+  close(command: CloseCommand): Promise<CloseTxResult>;
+  /** Saves a still-open position after more candles; false when the version moved meanwhile. */
+  saveProgress(stored: StoredOpenPosition, next: OpenPosition, lastChecked: number, mark: number, now: number): Promise<boolean>;
+  /** Marks a row that failed validation with the reason and takes it off the lists; false if it changed meanwhile. */
+  quarantine(problem: RowProblem, now: number): Promise<boolean>;
+}
+
+export interface PositionQueries {
+  getPosition(id: string): Promise<RowRead<StoredPosition> | undefined>;
+  /** Open positions via the `position-lists` index, at most `limit`. */
+  listOpen(limit: number): Promise<{ positions: StoredOpenPosition[]; corrupt: RowProblem[]; truncated: boolean }>;
+  /** Refused opens, newest last, at most `limit`. */
+  listRejected(limit: number): Promise<{ positionId: string; reason: string }[]>;
+  listQuarantined(limit: number): Promise<{ pk: string; sk: string; reason: string }[]>;
+  listTrades(strategy: string, limit: number): Promise<{ trades: TradeRecord[]; corrupt: RowProblem[] }>;
+  getStats(scope: StatsScope): Promise<RowRead<TradeStats> | undefined>;
+}
+
+/** The position-event outbox (same lease/claim scheme as the signal outbox). */
+export interface PositionEventStore {
+  /** Events not yet enqueued whose lease has passed, oldest first. */
+  listPending(now: number, limit: number): Promise<{ events: PositionEvent[]; corrupt: RowProblem[] }>;
+  claim(event: PositionEvent, now: number): Promise<PositionEvent | undefined>;
+  complete(event: PositionEvent, now: number): Promise<void>;
+  fail(event: PositionEvent, reason: string, now: number): Promise<void>;
+}
+
+export type PositionStore = PositionLedger & PositionQueries & PositionEventStore;
+
+export type OpenOutcome =
+  | { readonly status: 'opened'; readonly positionId: string; readonly stake: number }
+  | { readonly status: 'refused'; readonly positionId: string; readonly reason: RefusalReason; readonly detail: string }
+  /** Decided before (a repeated scan or re-drive): nothing changed. */
+  | { readonly status: 'exists'; readonly positionId: string; readonly state: StoredPosition['status'] | 'quarantined' };
+
+/** Opens the paper position of a recorded signal, exactly once. */
+export interface PositionOpener {
+  open(signal: Signal): Promise<OpenOutcome>;
+}

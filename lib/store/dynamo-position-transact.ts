@@ -1,0 +1,92 @@
+/**
+ * TransactWriteItems with bounded, jittered retries of the transient outcomes only, and the
+ * cancellation reasons handed back to the caller, who derives which condition failed.
+ *
+ * - A cancellation with any ConditionalCheckFailed is a decision, returned as is.
+ * - TransactionConflict / throttling reasons, TransactionConflictException, throttling and 5xx
+ *   errors are transient: retried up to `attempts` times with exponential backoff and full
+ *   jitter; then a TransientError (code TRANSACTION_CONFLICT) keeps the last error as cause.
+ * - Anything else (validation, access) is permanent and thrown at once.
+ */
+import { TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { awsErrorName, translateAwsError } from '../aws/errors.js';
+import { isTransient, PermanentError, TransientError } from '../errors.js';
+
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** One entry per transaction item, in order. `item` is the raw (AttributeValue) old item when asked for. */
+export interface CancelReason {
+  readonly code: string;
+  readonly item?: Readonly<Record<string, unknown>>;
+}
+
+export type TransactResult = { readonly ok: true } | { readonly ok: false; readonly reasons: readonly CancelReason[] };
+
+export interface RetryPolicy {
+  readonly attempts: number;
+  readonly baseMs: number;
+  readonly capMs: number;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly random: () => number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = Object.freeze({
+  attempts: 8,
+  baseMs: 20,
+  capMs: 1000,
+  sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+  random: Math.random,
+});
+
+export const CONDITION_FAILED = 'ConditionalCheckFailed';
+const TRANSIENT_REASONS = new Set(['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded', 'RequestLimitExceeded', 'InternalServerError']);
+
+/** Full-jitter exponential backoff before attempt `attempt + 1`. */
+export function backoffMs(policy: RetryPolicy, attempt: number): number {
+  return Math.floor(policy.random() * Math.min(policy.capMs, policy.baseMs * 2 ** attempt));
+}
+
+function reasonsOf(error: unknown): CancelReason[] {
+  const raw = (error as { CancellationReasons?: { Code?: string; Item?: Record<string, unknown> }[] }).CancellationReasons ?? [];
+  return raw.map((r) => (r.Item ? { code: r.Code ?? 'None', item: r.Item } : { code: r.Code ?? 'None' }));
+}
+
+export async function transactWrite(client: DynamoDBDocumentClient, items: readonly TransactItem[], label: string, policy: RetryPolicy): Promise<TransactResult> {
+  for (let attempt = 1; ; attempt++) {
+    let last: unknown;
+    try {
+      await client.send(new TransactWriteCommand({ TransactItems: [...items] }));
+      return { ok: true };
+    } catch (error) {
+      if (awsErrorName(error) === 'TransactionCanceledException') {
+        const reasons = reasonsOf(error);
+        if (reasons.some((r) => r.code === CONDITION_FAILED)) return { ok: false, reasons };
+        if (!reasons.some((r) => TRANSIENT_REASONS.has(r.code))) {
+          throw new PermanentError(`${label}: transaction cancelled [${reasons.map((r) => r.code).join(', ')}]`, { code: 'TRANSACTION_CANCELLED', cause: error });
+        }
+        last = error;
+      } else {
+        const translated = translateAwsError(error, label);
+        if (!isTransient(translated)) throw translated;
+        last = translated;
+      }
+    }
+    if (attempt >= policy.attempts) {
+      throw new TransientError(`${label}: still conflicting or throttled after ${attempt} attempts`, { code: 'TRANSACTION_CONFLICT', cause: last });
+    }
+    await policy.sleep(backoffMs(policy, attempt));
+  }
+}
+
+/** A number attribute of a raw (AttributeValue) item, or undefined. */
+export function rawNumber(item: Readonly<Record<string, unknown>> | undefined, name: string): number | undefined {
+  const value = (item?.[name] as { N?: unknown } | undefined)?.N;
+  const n = typeof value === 'string' ? Number(value) : Number.NaN;
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/** A string attribute of a raw (AttributeValue) item, or undefined. */
+export function rawString(item: Readonly<Record<string, unknown>> | undefined, name: string): string | undefined {
+  const value = (item?.[name] as { S?: unknown } | undefined)?.S;
+  return typeof value === 'string' ? value : undefined;
+}

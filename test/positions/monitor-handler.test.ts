@@ -1,0 +1,89 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { makeMonitorHandler } from '../../functions/monitor.js';
+import { localContext } from '../../lib/cli/fake-context.js';
+import { parseConfig } from '../../lib/config/load.js';
+import { lastClosedOpenTime } from '../../lib/core/timeframe.js';
+import { testClock } from '../support/clock.js';
+import { startBinanceSim, type BinanceSim } from '../support/exchange-sim/binance-sim.js';
+import { testResources, type TestResources } from '../support/local-aws.js';
+import { HOUR, openerFor, positionSignal, storeFor } from './fixture.js';
+
+const SCHEDULED = { version: '0', id: 'e1', 'detail-type': 'Scheduled Event', source: 'aws.events', account: '000000000000', time: new Date().toISOString(), region: 'us-east-1', resources: [], detail: {} };
+
+/** JSON lines written to stdout while `fn` runs (Powertools logs, EMF); the rest passes through. */
+async function captureStdout<T>(fn: () => Promise<T>): Promise<{ result: T; lines: Record<string, unknown>[] }> {
+  const original = process.stdout.write.bind(process.stdout);
+  let out = '';
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+    if (typeof chunk === 'string' && chunk.startsWith('{')) {
+      out += chunk;
+      return true;
+    }
+    return original(chunk, ...rest);
+  }) as typeof process.stdout.write;
+  try {
+    const result = await fn();
+    return { result, lines: out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>) };
+  } finally {
+    process.stdout.write = original;
+  }
+}
+
+describe('functions/monitor handler (middy + Powertools) on the live clock', () => {
+  let r: TestResources;
+  let sim: BinanceSim;
+  let configPath: string;
+  before(async () => {
+    r = await testResources('monitor-handler');
+    // Keep clear of an hour boundary: the simulator and the handler must agree on the last closed 1h candle.
+    const intoHour = Date.now() % HOUR;
+    if (intoHour > HOUR - 20_000) await new Promise((res) => setTimeout(res, HOUR - intoHour + 1000));
+    sim = await startBinanceSim({ symbols: ['BTC/USDT'], nowMs: Date.now() });
+    const raw = { exchanges: [{ id: 'binance', symbols: ['BTC/USDT'], timeframes: ['1h'], apiBase: sim.url, timeoutMs: 5000 }], strategies: [{ name: 'ema-cross' }], telegram: { adminChatIds: [42] } };
+    configPath = join(mkdtempSync(join(tmpdir(), 'candlebot-monitor-')), 'candlebot.config.yml');
+    writeFileSync(configPath, stringify(raw));
+    // One open position whose entry candle has closed.
+    const signalTime = lastClosedOpenTime(Date.now(), '1h') - HOUR;
+    const opener = openerFor(storeFor(r), parseConfig(raw), testClock(signalTime + HOUR + 1000), [42]);
+    assert.equal((await opener.open(positionSignal({ candleTime: signalTime, entry: 1000, stop: 1, target: 1_000_000 }))).status, 'opened');
+  });
+  after(async () => {
+    await sim.close();
+    r.close();
+  });
+
+  const env = () => ({ ...r.env, CANDLEBOT_CONFIG_PATH: configPath });
+
+  it('checks the open positions, delivers the opened notification, logs the report and emits EMF metrics', async () => {
+    const handler = makeMonitorHandler({ env: env() });
+    const { result, lines } = await captureStdout(() => handler(SCHEDULED, localContext('monitor', 60_000, 'req-m1')));
+    assert.deepEqual(result, { listed: 1, closed: 0, quarantined: 0, failed: 0, notified: 1 });
+    const finished = lines.find((j) => j.message === 'monitor finished');
+    assert.ok(finished, 'report logged');
+    assert.equal(finished.function_request_id, 'req-m1');
+    assert.equal(finished.progressed, 1, 'the entry candle was checked and recorded');
+    const emf = lines.find((j) => j._aws !== undefined);
+    assert.equal(emf?.PositionsListed, 1);
+    assert.equal(emf?.PositionEventsDelivered, 1);
+    assert.equal(typeof emf?.MonitorDuration, 'number');
+  });
+
+  it('rejects an event that is not a scheduled event', async () => {
+    const handler = makeMonitorHandler({ env: env() });
+    const { result } = await captureStdout(() => handler({ timeframe: '1h' }, localContext('monitor', 60_000, 'req-m2')).then(() => undefined, (e: Error & { code?: string }) => e));
+    assert.equal(result?.code, 'INVALID_EVENT');
+  });
+
+  it('fails fast naming a missing environment variable', async () => {
+    const { POSITIONS_TABLE: _omit, ...partial } = env();
+    const handler = makeMonitorHandler({ env: partial });
+    const { result } = await captureStdout(() => handler({}, localContext('monitor', 60_000, 'req-m3')).then(() => undefined, (e: Error & { code?: string }) => e));
+    assert.equal(result?.code, 'INVALID_ENV');
+    assert.match(String(result?.message), /POSITIONS_TABLE/);
+  });
+});
