@@ -5,12 +5,16 @@ import type { Log } from '../ports/log.js';
 import { createReplayExchange } from '../replay/replay-exchange.js';
 import type { OhlcvFile } from '../replay/ohlcv-files.js';
 import type { ScanRuntime } from '../runtime/scan-runtime.js';
+import type { MonitorRuntime } from '../monitor/monitor-runtime.js';
+import { runMonitor } from '../monitor/run-monitor.js';
 import { runScan } from '../scan/run-scan.js';
 
 export interface ReplaySummary {
   readonly steps: number;
   readonly signalled: number;
   readonly failed: number;
+  /** Paper positions closed by the monitor during the replay (0 without a monitor). */
+  readonly closed: number;
 }
 
 /** A clock the replay moves forward by hand. */
@@ -25,10 +29,18 @@ export function manualClock(start: number): Clock & { set(ms: number): void } {
  * scheduled function would, against the replay exchange, the local tables and queue.
  * The first `warmup` candles of each series are skipped (no strategy can fire there).
  */
-export async function replayFiles(runtime: ScanRuntime, files: readonly OhlcvFile[], log: Log, onStep?: (done: number, total: number) => void): Promise<ReplaySummary> {
+export async function replayFiles(
+  runtime: ScanRuntime,
+  files: readonly OhlcvFile[],
+  log: Log,
+  options: { monitor?: MonitorRuntime; onStep?: (done: number, total: number) => void } = {},
+): Promise<ReplaySummary> {
   const clock = manualClock(0);
   const exchange = createReplayExchange('replay', files, clock);
   const deps = runtime.deps({ log, remainingMs: () => Number.MAX_SAFE_INTEGER, clock, exchange: async () => exchange });
+  // The monitor runs after every replayed close, like the deployed one-minute schedule does
+  // after every live close: it closes paper positions on the same candles and delivers their events.
+  const monitorDeps = options.monitor?.deps({ log, remainingMs: () => Number.MAX_SAFE_INTEGER, clock, exchange: async () => exchange });
   const warmup = Math.max(...runtime.config.strategies.map((s) => s.warmup));
 
   const closes = new Map<number, Set<Timeframe>>();
@@ -43,6 +55,7 @@ export async function replayFiles(runtime: ScanRuntime, files: readonly OhlcvFil
   const steps = [...closes.entries()].sort((a, b) => a[0] - b[0]);
   let signalled = 0;
   let failed = 0;
+  let closed = 0;
   let done = 0;
   for (const [close, timeframes] of steps) {
     clock.set(close + 1000);
@@ -51,9 +64,10 @@ export async function replayFiles(runtime: ScanRuntime, files: readonly OhlcvFil
       signalled += report.signalled;
       failed += report.failed;
     }
-    onStep?.(++done, steps.length);
+    if (monitorDeps) closed += (await runMonitor(monitorDeps)).closed;
+    options.onStep?.(++done, steps.length);
   }
-  return { steps: steps.length, signalled, failed };
+  return { steps: steps.length, signalled, failed, closed };
 }
 
 /** The bot config with its exchanges replaced by the recorded series. */

@@ -9,8 +9,9 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { JavaMissingError, startLocalStack } from '../../infra/local-stack.js';
+import { makeMonitorHandler } from '../../functions/monitor.js';
 import { makeScanHandler } from '../../functions/scan.js';
-import { parseEnv, scanEnvSchema } from '../config/env.js';
+import { monitorEnvSchema, parseEnv, scanEnvSchema } from '../config/env.js';
 import { loadConfigFile } from '../config/load.js';
 import { scannedTimeframes, type BotConfig } from '../config/schema.js';
 import { nextCloseAfter, type Timeframe } from '../core/timeframe.js';
@@ -18,6 +19,7 @@ import { describeError, isCandlebotError } from '../errors.js';
 import { readOhlcvFiles } from '../replay/ohlcv-files.js';
 import { powertoolsLog } from '../runtime/powertools-log.js';
 import { createScanRuntime, type ScanRuntime } from '../runtime/scan-runtime.js';
+import { createMonitorRuntime, type MonitorRuntime } from '../monitor/monitor-runtime.js';
 import { parseStartArgs, type StartArgs } from './args.js';
 import { createConsoleSink, htmlToConsole, type ConsoleSink } from './console-sink.js';
 import { localContext } from './fake-context.js';
@@ -50,6 +52,7 @@ async function main(args: StartArgs): Promise<void> {
     const env = parseEnv(scanEnvSchema, process.env);
     const recipients = config.telegram.adminChatIds.length > 0 ? config.telegram.adminChatIds : [CONSOLE_CHAT];
     const runtime = createScanRuntime(env, config, recipients);
+    const monitor = createMonitorRuntime(parseEnv(monitorEnvSchema, process.env), config, recipients);
     if (process.env.TELEGRAM_BOT_TOKEN) {
       console.log('note: TELEGRAM_BOT_TOKEN is set, but Telegram delivery is the notify function (not built yet); printing instead.');
     }
@@ -59,24 +62,32 @@ async function main(args: StartArgs): Promise<void> {
       print: (n) => console.log(`\n📨 to chat ${n.chatId}:\n${htmlToConsole(n.text)}\n`),
       warn: (m) => console.warn(m),
     });
-    if (files) await runReplay(runtime, files, sink, logger);
-    else await runLive(runtime, config, sink, logger, args.once);
+    if (files) await runReplay(runtime, monitor, files, sink, logger);
+    else await runLive(runtime, monitor, config, sink, logger, args.once);
   } finally {
     await stopAll();
   }
 }
 
-async function runReplay(runtime: ScanRuntime, files: ReturnType<typeof readOhlcvFiles>, sink: ConsoleSink, logger: Logger): Promise<void> {
+async function runReplay(runtime: ScanRuntime, monitor: MonitorRuntime, files: ReturnType<typeof readOhlcvFiles>, sink: ConsoleSink, logger: Logger): Promise<void> {
   console.log(`replaying ${files.length} series: ${files.map((f) => `${f.symbol} ${f.timeframe} (${f.rows.length})`).join(', ')}`);
   sink.start();
-  const summary = await replayFiles(runtime, files, powertoolsLog(logger));
+  const summary = await replayFiles(runtime, files, powertoolsLog(logger), { monitor });
   await sink.stop();
   const printed = await sink.drain();
-  console.log(`replay done: ${summary.steps} candle closes scanned, ${summary.signalled} signals recorded, ${summary.failed} symbol failures, ${printed} late notifications printed.`);
+  console.log(
+    `replay done: ${summary.steps} candle closes scanned, ${summary.signalled} signals recorded, ${summary.failed} symbol failures, ` +
+      `${summary.closed} paper positions closed, ${printed} late notifications printed.`,
+  );
 }
 
-async function runLive(runtime: ScanRuntime, config: BotConfig, sink: ConsoleSink, logger: Logger, once: boolean): Promise<void> {
+async function runLive(runtime: ScanRuntime, monitor: MonitorRuntime, config: BotConfig, sink: ConsoleSink, logger: Logger, once: boolean): Promise<void> {
   const handler = makeScanHandler({ runtime, logger });
+  const monitorHandler = makeMonitorHandler({ runtime: monitor, logger });
+  const runMonitorOnce = async () => {
+    const result = await monitorHandler({}, localContext('candlebot-local-monitor', SCAN_TIMEOUT_MS, randomUUID()));
+    if (result.closed > 0 || result.failed > 0 || result.quarantined > 0) console.log(`[${new Date().toISOString()}] monitor: ${JSON.stringify(result)}`);
+  };
   const timeframes = scannedTimeframes(config);
   const invoke = async (tf: Timeframe) => {
     const result = await handler({ timeframe: tf }, localContext('candlebot-local-scan', SCAN_TIMEOUT_MS, randomUUID()));
@@ -85,12 +96,15 @@ async function runLive(runtime: ScanRuntime, config: BotConfig, sink: ConsoleSin
   sink.start();
   if (once) {
     for (const tf of timeframes) await invoke(tf).catch((e: unknown) => console.error(`scan ${tf} failed: ${describeError(e)}`));
+    await runMonitorOnce().catch((e: unknown) => console.error(`monitor failed: ${describeError(e)}`));
     await sink.stop();
     await sink.drain(); // print whatever the background poller had not picked up yet
     return;
   }
   console.log(`scanning ${timeframes.join(', ')} just after every candle close. Ctrl-C to stop.`);
   const timers = timeframes.map((tf) => scheduleEvery(tf, () => invoke(tf).catch((e: unknown) => console.error(`scan ${tf} failed: ${describeError(e)}`))));
+  // The monitor's deployed schedule is every minute: the same here.
+  timers.push(scheduleEvery('1m', () => runMonitorOnce().catch((e: unknown) => console.error(`monitor failed: ${describeError(e)}`))));
   for (const tf of timeframes) console.log(`next ${tf} scan at ${new Date(nextCloseAfter(Date.now(), tf) + AFTER_CLOSE_MS).toISOString()}`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

@@ -33,11 +33,13 @@ describe('npm start -- --replay (offline demo)', () => {
     writeFileSync(join(dir, 'ETH_BTC-5m.json'), JSON.stringify(rows.slice(0, 220)));
     const { code, out } = await start(['--replay', dir]);
     assert.equal(code, 0, out);
-    const done = /replay done: (\d+) candle closes scanned, (\d+) signals recorded, (\d+) symbol failures/.exec(out);
+    const done = /replay done: (\d+) candle closes scanned, (\d+) signals recorded, (\d+) symbol failures, (\d+) paper positions closed/.exec(out);
     assert.ok(done, out);
-    const printed = out.split('📨 to chat 0:').length - 1;
+    const printed = out.match(/📨 to chat 0:\n(🟢 LONG|🔴 SHORT)/g)?.length ?? 0;
     assert.ok(Number(done[2]) > 0, 'the sample signals');
     assert.equal(printed, Number(done[2]), 'every recorded signal printed once (no Telegram token, no admin chat)');
+    const opened = out.match(/📨 to chat 0:\n📂 opened paper/g)?.length ?? 0;
+    assert.ok(opened > 0, 'paper positions opened from the signals are announced');
     assert.equal(done[3], '0');
     assert.doesNotMatch(out, /\n\s+at /, 'no stack trace');
   });
@@ -65,7 +67,7 @@ describe('npm start -- --replay (offline demo)', () => {
       const result = JSON.parse(line[1]!) as { scanned: number; failed: number; signalled: number };
       assert.equal(result.scanned, 3);
       assert.equal(result.failed, 0);
-      assert.equal(out.split('📨 to chat 0:').length - 1, result.signalled);
+      assert.equal(out.match(/📨 to chat 0:\n(🟢 LONG|🔴 SHORT)/g)?.length ?? 0, result.signalled);
       assert.equal(sim.hits.exchangeInfo, 1);
     } finally {
       await sim.close();
