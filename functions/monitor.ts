@@ -33,6 +33,7 @@ export interface MonitorHandlerOptions {
 function publishMetrics(metrics: Metrics, report: MonitorReport): void {
   metrics.addMetric('PositionsListed', MetricUnit.Count, report.listed);
   metrics.addMetric('PositionsClosed', MetricUnit.Count, report.closed);
+  metrics.addMetric('PositionsMarked', MetricUnit.Count, report.marked + report.progressed);
   metrics.addMetric('RowsQuarantined', MetricUnit.Count, report.quarantined);
   metrics.addMetric('MonitorFailures', MetricUnit.Count, report.failed);
   metrics.addMetric('PositionEventsDelivered', MetricUnit.Count, report.events.delivered);

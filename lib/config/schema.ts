@@ -92,6 +92,10 @@ export const configSchema = z
         maxOpenPositions: z.int().min(1).max(1000).default(5),
         feeRate: z.number().min(0).max(0.05).default(0.001),
         slippageBps: z.number().min(0).max(500).default(0),
+        /** Trailing stop: the stop follows the best price since entry at trailAtr × the signal's ATR (absent: off). */
+        trailAtr: z.number().gt(0).optional(),
+        /** Time exit: close at the close of the n-th candle held, reason `time` (absent: off). */
+        maxBars: z.int().min(1).optional(),
       })
       .strict()
       .refine((r) => (r.stakeFraction === undefined) !== (r.stakeFixed === undefined), {

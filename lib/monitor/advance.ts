@@ -9,7 +9,7 @@ import type { StoredOpenPosition } from '../ports/positions.js';
 
 export type Advance =
   | { readonly kind: 'none' }
-  | { readonly kind: 'progress'; readonly next: OpenPosition; readonly lastChecked: number; readonly mark: number; readonly gap: boolean; readonly candles: number }
+  | { readonly kind: 'progress'; readonly next: OpenPosition; readonly lastChecked: number; readonly lastClose: number; readonly gap: boolean; readonly candles: number }
   | { readonly kind: 'exit'; readonly closing: ClosingPosition; readonly lastChecked: number; readonly gap: boolean; readonly candles: number };
 
 /** `closed` must be validated, time-ordered closed candles of the position's timeframe. */
@@ -27,5 +27,5 @@ export function advance(stored: StoredOpenPosition, closed: readonly OhlcvRow[],
     p = next;
   }
   const last = closed[closed.length - 1]!;
-  return { kind: 'progress', next: p, lastChecked: last[0], mark: last[4], gap, candles: closed.length - first };
+  return { kind: 'progress', next: p, lastChecked: last[0], lastClose: last[4], gap, candles: closed.length - first };
 }

@@ -11,17 +11,21 @@ export interface MarketCandles {
   readonly closed: readonly OhlcvRow[];
   /** Gaps the exchange left in them. */
   readonly gaps: number;
+  /** The forming candle, when the exchange returned it (validated; for the mark only, never for exits). */
+  readonly forming?: OhlcvRow;
 }
 
 /**
  * The closed candles of one market after `since` (an open time), through the exchange port:
  * enough rows for every candle closed since then plus the forming one and one overlap row,
- * at most MAX_FETCH. Every row validated (INVALID_CANDLE otherwise); the forming candle dropped.
+ * at most MAX_FETCH. Every row validated (INVALID_CANDLE otherwise); the forming candle is
+ * returned apart.
  */
 export async function closedCandlesSince(exchange: ExchangePort, symbol: string, tf: Timeframe, since: number, now: number): Promise<MarketCandles> {
   const wanted = Math.max(0, Math.floor((lastClosedOpenTime(now, tf) - since) / timeframeMs(tf)));
   const raw = await exchange.fetchCandles(symbol, tf, Math.min(MAX_FETCH, wanted + 2));
   const validated = validateCandles(raw, tf);
   if (!validated.ok) throw validated.error;
-  return { closed: splitClosed(validated.rows, now, tf).closed, gaps: validated.gaps.length };
+  const { closed, forming } = splitClosed(validated.rows, now, tf);
+  return forming === undefined ? { closed, gaps: validated.gaps.length } : { closed, forming, gaps: validated.gaps.length };
 }

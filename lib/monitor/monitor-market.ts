@@ -1,13 +1,15 @@
 /**
- * One market (exchange, symbol, timeframe) of the monitor: fetch its closed candles once
- * (only when a candle closed since some position's last check), then for each of its open
- * positions apply the pure rules over the candles it has not seen, and either save the
- * progress (conditional on the row's version) or close it through the close transaction.
- * A failure of one position is reported and the others go on.
+ * One market (exchange, symbol, timeframe) of the monitor, every run: fetch its candles once
+ * (the closed ones since the oldest last check, plus the forming one when the exchange gives
+ * it), then for each of its open positions apply the pure rules over the CLOSED candles it has
+ * not seen and either close it through the close transaction or save the progress (conditional
+ * on the row's version), and mark it to market (./mark.ts: the forming candle's last price;
+ * the mark alone is written without a version change). A failure of one position is reported
+ * and the others go on.
  */
 import { renderPositionClosedText } from '../core/message.js';
-import { grossPnl, positionRules, settle } from '../core/positions/index.js';
-import { lastClosedOpenTime, timeframeMs, type Timeframe } from '../core/timeframe.js';
+import { grossPnl, positionRules, settle, type PositionRules } from '../core/positions/index.js';
+import { timeframeMs, type Timeframe } from '../core/timeframe.js';
 import { describeError, isCandlebotError, isTransient } from '../errors.js';
 import { closeAmounts } from '../portfolio/money.js';
 import type { Clock } from '../ports/clock.js';
@@ -16,6 +18,7 @@ import type { Log } from '../ports/log.js';
 import type { PositionLedger, StoredOpenPosition } from '../ports/positions.js';
 import { advance, type Advance } from './advance.js';
 import { closedCandlesSince } from './market-candles.js';
+import { markOf, markPrice } from './mark.js';
 
 export interface MarketGroup {
   readonly exchange: string;
@@ -38,7 +41,9 @@ export interface MarketOutcome {
   /** Moved first by another invocation (closed or progressed): left to it. */
   readonly lost: number;
   readonly progressed: number;
-  /** No candle closed since the last check. */
+  /** No candle closed since the last check; only the mark (a new price) was written. */
+  readonly marked: number;
+  /** Nothing new: no candle closed and no new price. */
   readonly unchanged: number;
   /** Positions whose unseen candles had a hole (exchange gap or beyond the fetch window). */
   readonly gaps: number;
@@ -46,7 +51,7 @@ export interface MarketOutcome {
 }
 
 export interface MarketDeps {
-  readonly store: Pick<PositionLedger, 'close' | 'saveProgress'>;
+  readonly store: Pick<PositionLedger, 'close' | 'saveProgress' | 'saveMark'>;
   readonly clock: Clock;
   readonly log: Log;
   readonly recipients: readonly number[];
@@ -66,27 +71,26 @@ export function positionFailure(p: StoredOpenPosition, error: unknown): Position
 export async function monitorMarket(deps: MarketDeps, exchange: ExchangePort, group: MarketGroup): Promise<MarketOutcome> {
   const now = deps.clock.now();
   const tfMs = timeframeMs(group.timeframe);
-  const due = group.positions.filter((p) => p.lastChecked < lastClosedOpenTime(now, group.timeframe));
-  const outcome = { closed: [] as string[], lost: 0, progressed: 0, unchanged: group.positions.length - due.length, gaps: 0, failures: [] as PositionFailure[] };
-  if (due.length === 0) return outcome;
+  const outcome = { closed: [] as string[], lost: 0, progressed: 0, marked: 0, unchanged: 0, gaps: 0, failures: [] as PositionFailure[] };
+  if (group.positions.length === 0) return outcome;
   let candles;
   try {
-    candles = await closedCandlesSince(exchange, group.symbol, group.timeframe, Math.min(...due.map((p) => p.lastChecked)), now);
+    candles = await closedCandlesSince(exchange, group.symbol, group.timeframe, Math.min(...group.positions.map((p) => p.lastChecked)), now);
   } catch (error) {
-    return { ...outcome, failures: due.map((p) => positionFailure(p, error)) };
+    return { ...outcome, failures: group.positions.map((p) => positionFailure(p, error)) };
   }
-  for (const stored of due) {
+  const price = markPrice(candles.closed, candles.forming);
+  for (const stored of group.positions) {
     try {
-      const step = advance(stored, candles.closed, tfMs, positionRules(stored.costs));
+      const rules = positionRules(stored.costs);
+      const step = advance(stored, candles.closed, tfMs, rules);
       if (step.kind !== 'none' && step.gap) {
         outcome.gaps++;
         deps.log.warn('candles missing since the last check of a position', { positionId: stored.position.id, lastChecked: new Date(stored.lastChecked).toISOString() });
       }
-      const result = await apply(deps, stored, step, now);
+      const result = await apply(deps, stored, step, { price, rules, now });
       if (result === 'closed') outcome.closed.push(stored.position.id);
-      else if (result === 'lost') outcome.lost++;
-      else if (result === 'progressed') outcome.progressed++;
-      else outcome.unchanged++;
+      else outcome[result]++;
     } catch (error) {
       outcome.failures.push(positionFailure(stored, error));
     }
@@ -94,10 +98,20 @@ export async function monitorMarket(deps: MarketDeps, exchange: ExchangePort, gr
   return outcome;
 }
 
-async function apply(deps: MarketDeps, stored: StoredOpenPosition, step: Advance, now: number): Promise<'closed' | 'lost' | 'progressed' | 'unchanged'> {
-  if (step.kind === 'none') return 'unchanged';
+async function apply(
+  deps: MarketDeps,
+  stored: StoredOpenPosition,
+  step: Advance,
+  at: { readonly price: number | undefined; readonly rules: PositionRules; readonly now: number },
+): Promise<'closed' | 'lost' | 'progressed' | 'marked' | 'unchanged'> {
+  const { price, rules, now } = at;
   if (step.kind === 'progress') {
-    return (await deps.store.saveProgress(stored, step.next, step.lastChecked, step.mark, now)) ? 'progressed' : 'lost';
+    const mark = markOf(step.next, price ?? step.lastClose, now, rules);
+    return (await deps.store.saveProgress(stored, step.next, step.lastChecked, mark, now)) ? 'progressed' : 'lost';
+  }
+  if (step.kind === 'none') {
+    if (price === undefined || price === stored.mark?.price) return 'unchanged';
+    return (await deps.store.saveMark(stored, markOf(stored.position, price, now, rules))) ? 'marked' : 'unchanged';
   }
   const closed = settle(step.closing);
   const amounts = closeAmounts(closed.stake, grossPnl(closed.side, closed.qty, closed.entryPrice, closed.exitPrice), closed.fees);

@@ -1,9 +1,9 @@
 /**
  * The monitor use case (functions/monitor.ts, every minute): list the open positions (Query
  * on the `position-lists` index, bounded), quarantine rows that fail validation, group the
- * rest by market, fetch each market's closed candles once through the exchange port (only if
- * a candle closed since a position's last check), apply the pure rules, save progress or
- * close through the close transaction, then deliver the pending position events
+ * rest by market, fetch each market's candles once through the exchange port (closed ones for
+ * the exits, the forming one for the mark), apply the pure rules, save progress or close
+ * through the close transaction, mark to market, then deliver the pending position events
  * (opened/closed notifications) through the queue. Concurrent monitors are safe: every write
  * is conditional on the row's version, so each close happens exactly once.
  */
@@ -39,6 +39,8 @@ export interface MonitorReport {
   readonly closed: number;
   readonly lost: number;
   readonly progressed: number;
+  /** Positions whose mark alone was refreshed (no candle closed since their last check). */
+  readonly marked: number;
   readonly unchanged: number;
   readonly gaps: number;
   /** Positions of markets not started because the invocation ran low on time. */
@@ -132,6 +134,7 @@ export async function runMonitor(deps: MonitorDeps): Promise<MonitorReport> {
     closed: sum((o) => o.closed.length),
     lost: sum((o) => o.lost),
     progressed: sum((o) => o.progressed),
+    marked: sum((o) => o.marked),
     unchanged: sum((o) => o.unchanged),
     gaps: sum((o) => o.gaps),
     skipped: notStarted.reduce((n, r) => n + r.group.positions.length, 0),

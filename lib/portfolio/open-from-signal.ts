@@ -1,37 +1,49 @@
 /**
  * Opens the paper position of a recorded signal, exactly once (position id = signal id):
  * entry at the signal's entry reference (live: the forming candle's open) in the candle after
- * the signal candle, stop and target from the signal, stake from the `risk` config — through
- * the pure rules (pendingFromSignal → fillPending, or → rejectPending) and ONE conditional
- * transaction (lib/store/dynamo-position-open.ts). A refusal (already open, max open, no
- * budget, corrupt portfolio) is recorded as a rejected position with its reason. Repeats —
- * a second scan, an outbox re-drive — find the decided row and change nothing.
+ * the signal candle, stop and target from the signal, stake from the `risk` config, trailing
+ * distance `risk.trailAtr` × the signal's ATR, time exit `risk.maxBars` (fixed on the row) —
+ * through the pure rules (pendingFromSignal → fillPending, or → rejectPending) and ONE
+ * conditional transaction (lib/store/dynamo-position-open.ts).
+ *
+ * When the market lock is held by an OPPOSITE position, the signal reverses it
+ * (./reverse-position.ts: close + open in one transaction). A same-direction signal is
+ * ignored and recorded as refused (`already-open`), like every other refusal (max open, no
+ * budget, corrupt portfolio, `no-atr` when a trailing stop is configured and the signal has no
+ * ATR): a rejected position row with the reason. Repeats — a second scan, an outbox re-drive —
+ * find the decided row and change nothing.
  */
 import { renderPositionOpenedText } from '../core/message.js';
-import { fillPending, pendingFromSignal, positionRules, rejectPending, type PendingPosition } from '../core/positions/index.js';
+import { fillPending, pendingFromSignal, positionRules, rejectPending, type NewPosition, type PendingPosition } from '../core/positions/index.js';
 import type { Signal } from '../core/signal.js';
 import { timeframeMs, timeframeSchema } from '../core/timeframe.js';
 import type { BotConfig } from '../config/schema.js';
-import { PermanentError, TransientError } from '../errors.js';
+import { isCandlebotError, PermanentError, TransientError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { Log } from '../ports/log.js';
 import type { OpenOutcome, PortfolioState, PositionCosts, PositionLedger, PositionMeta, PositionOpener, PositionQueries, RefusalReason, RowRead } from '../ports/positions.js';
+import { reverseOnSignal } from './reverse-position.js';
 import { stakeFor } from './stake.js';
 
 export interface PositionOpenerDeps {
-  readonly store: Pick<PositionLedger, 'getPortfolio' | 'createPortfolio' | 'open' | 'refuse' | 'quarantine'> & Pick<PositionQueries, 'getPosition'>;
+  readonly store: Pick<PositionLedger, 'getPortfolio' | 'createPortfolio' | 'open' | 'refuse' | 'quarantine' | 'reverse' | 'close'> & Pick<PositionQueries, 'getPosition'>;
   readonly config: Pick<BotConfig, 'risk'>;
   readonly clock: Clock;
   readonly log: Log;
-  /** Chats told about opened positions (default: none). */
+  /** Chats told about opened (and reversed) positions (default: none). */
   readonly recipients: readonly number[];
 }
+
+/** Opens attempted per signal when the market keeps changing under us (a reversal that lost a race, then a normal open). */
+const MAX_ATTEMPTS = 4;
 
 export function createPositionOpener(deps: PositionOpenerDeps): PositionOpener {
   const { store, clock, log } = deps;
   const risk = deps.config.risk;
-  const costs: PositionCosts = { feeRate: risk.feeRate, slippageBps: risk.slippageBps };
-  const rules = positionRules(costs);
+  const costs: PositionCosts = { feeRate: risk.feeRate, slippageBps: risk.slippageBps, maxBars: risk.maxBars ?? null };
+  const rules = positionRules({ ...costs, trailAtr: risk.trailAtr ?? null });
+  /** For refusal records only: no trailing distance (a refusal may be for the missing ATR itself). */
+  const plain = positionRules(costs);
 
   async function portfolio(): Promise<RowRead<PortfolioState>> {
     const read = await store.getPortfolio();
@@ -54,41 +66,65 @@ export function createPositionOpener(deps: PositionOpenerDeps): PositionOpener {
     return { status: 'refused', positionId: pending.id, reason, detail };
   }
 
+  /** A refusal record needs no stake: it is recorded with stake 0 and without a trailing distance. */
+  const unstaked = (input: NewPosition): PendingPosition => ({ ...pendingFromSignal({ ...input, stake: 1 }, plain), stake: 0 });
+
+  async function attempt(signal: Signal, meta: PositionMeta, tfMs: number): Promise<OpenOutcome | 'retry'> {
+    const { side, candleTime, stop, target, indicators } = signal;
+    const input = (stake: number): NewPosition => ({ id: signal.id, symbol: signal.symbol, intent: { side, candleTime, stop, target, indicators }, stake });
+    const pf = await portfolio();
+    if (!pf.ok) {
+      if (await store.quarantine(pf.problem, clock.now())) log.error('portfolio row quarantined', { ...pf.problem });
+      return refuse(unstaked(input(0)), meta, 'portfolio-corrupt', pf.problem.reason);
+    }
+    const stake = stakeFor(risk, pf.value);
+    if (stake <= 0) return refuse(unstaked(input(0)), meta, 'no-budget', `equity ${pf.value.available + pf.value.reserved} leaves nothing to stake`);
+    let pending: PendingPosition;
+    try {
+      // Throws PermanentError for a signal the rules cannot trade: BAD_POSITION (the outbox parks it with the reason), NO_ATR (refused below).
+      pending = pendingFromSignal(input(stake), rules);
+    } catch (error) {
+      if (isCandlebotError(error) && error.code === 'NO_ATR') return refuse(unstaked(input(0)), meta, 'no-atr', error.message);
+      throw error;
+    }
+    const entryTime = candleTime + tfMs;
+    const open = fillPending(pending, entryTime, signal.entry, rules);
+    const now = clock.now();
+    const event = deps.recipients.length === 0 ? undefined : { kind: 'opened' as const, recipients: deps.recipients, text: renderPositionOpenedText({ ...meta, ...open }) };
+    const command = { position: open, meta, costs, maxOpen: risk.maxOpenPositions, now, ...(event ? { event } : {}) };
+    const result = await store.open(command);
+    if (result.status === 'no-portfolio') {
+      // Deleted between our read and the transaction (an operator reset): create it and start again.
+      await store.createPortfolio(risk.startingBalance, now);
+      return 'retry';
+    }
+    if (result.status === 'exists') return decided(signal.id);
+    if (result.status === 'refused') {
+      if (result.reason !== 'already-open' || !result.holder || result.holder.side === side) return refuse(pending, meta, result.reason, result.detail);
+      const newPosition = (s: number) => fillPending(pendingFromSignal(input(s), rules), entryTime, signal.entry, rules);
+      const step = await reverseOnSignal(
+        { store, risk, costs, clock, log, recipients: deps.recipients },
+        { signal, meta, tfMs, holderId: result.holder.positionId, portfolio: pf.value, newPosition },
+      );
+      if (step.kind === 'done') return step.outcome;
+      if (step.kind === 'exists') return decided(signal.id);
+      if (step.kind === 'refuse') return refuse(pending, meta, 'already-open', step.detail);
+      return 'retry';
+    }
+    log.info('paper position opened', { positionId: open.id, side: open.side, entryPrice: open.entryPrice, stake, stop: open.stop, target: open.target });
+    return { status: 'opened', positionId: open.id, stake };
+  }
+
   return {
     async open(signal: Signal): Promise<OpenOutcome> {
       const tf = timeframeSchema.safeParse(signal.timeframe);
       if (!tf.success) throw new PermanentError(`signal ${signal.id}: unsupported timeframe ${signal.timeframe}`, { code: 'BAD_POSITION' });
       const meta: PositionMeta = { strategy: signal.strategy, exchange: signal.exchange, timeframe: tf.data };
-      const { side, candleTime, stop, target, indicators } = signal;
-      const input = (stake: number) => ({ id: signal.id, symbol: signal.symbol, intent: { side, candleTime, stop, target, indicators }, stake });
-
-      const pf = await portfolio();
-      if (!pf.ok) {
-        if (await store.quarantine(pf.problem, clock.now())) log.error('portfolio row quarantined', { ...pf.problem });
-        // Nothing can be staked against an unreadable portfolio; the refusal is recorded with stake 0.
-        return refuse({ ...pendingFromSignal(input(1), rules), stake: 0 }, meta, 'portfolio-corrupt', pf.problem.reason);
+      for (let n = 1; n <= MAX_ATTEMPTS; n++) {
+        const outcome = await attempt(signal, meta, timeframeMs(tf.data));
+        if (outcome !== 'retry') return outcome;
       }
-      const stake = stakeFor(risk, pf.value);
-      if (stake <= 0) {
-        return refuse({ ...pendingFromSignal(input(1), rules), stake: 0 }, meta, 'no-budget', `equity ${pf.value.available + pf.value.reserved} leaves nothing to stake`);
-      }
-      // Throws PermanentError (BAD_POSITION, NO_ATR) for a signal the rules cannot trade: the outbox parks it with the reason.
-      const pending = pendingFromSignal(input(stake), rules);
-      const open = fillPending(pending, candleTime + timeframeMs(tf.data), signal.entry, rules);
-      const now = clock.now();
-      const event = deps.recipients.length === 0 ? undefined : { kind: 'opened' as const, recipients: deps.recipients, text: renderPositionOpenedText({ ...meta, ...open }) };
-      const command = { position: open, meta, costs, maxOpen: risk.maxOpenPositions, now, ...(event ? { event } : {}) };
-      let result = await store.open(command);
-      if (result.status === 'no-portfolio') {
-        // Deleted between our read and the transaction (an operator reset): create and try once more.
-        await store.createPortfolio(risk.startingBalance, now);
-        result = await store.open(command);
-        if (result.status === 'no-portfolio') throw new TransientError(`open ${signal.id}: the portfolio is missing`, { code: 'PORTFOLIO_MISSING' });
-      }
-      if (result.status === 'exists') return decided(signal.id);
-      if (result.status === 'refused') return refuse(pending, meta, result.reason, result.detail);
-      log.info('paper position opened', { positionId: open.id, side: open.side, entryPrice: open.entryPrice, stake, stop: open.stop, target: open.target });
-      return { status: 'opened', positionId: open.id, stake };
+      throw new TransientError(`open ${signal.id}: the market kept changing for ${MAX_ATTEMPTS} attempts`, { code: 'POSITION_CONTENDED' });
     },
   };
 }

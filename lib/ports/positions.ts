@@ -3,7 +3,7 @@
  * position-event outbox. The DynamoDB adapter is lib/store/dynamo-position-store.ts; every
  * write that moves money is one conditional TransactWriteItems.
  */
-import type { ClosedPosition, OpenPosition, RejectedPosition } from '../core/positions/index.js';
+import type { ClosedPosition, OpenPosition, RejectedPosition, Side } from '../core/positions/index.js';
 import type { Signal } from '../core/signal.js';
 import type { Timeframe } from '../core/timeframe.js';
 
@@ -14,10 +14,24 @@ export interface PositionMeta {
   readonly timeframe: Timeframe;
 }
 
-/** Fee and slippage fixed when the position opened (a later config change does not reprice it). */
+/**
+ * The terms fixed when the position opened (a later config change does not reprice it): fee,
+ * slippage and the time exit. The trailing distance is fixed on the position itself (`trail`).
+ */
 export interface PositionCosts {
   readonly feeRate: number;
   readonly slippageBps: number;
+  /** Time exit at the close of the n-th candle held; null = none. */
+  readonly maxBars: number | null;
+}
+
+/** Mark to market: the latest price seen (live: the forming candle's last price) and the PnL of closing there. */
+export interface PositionMark {
+  readonly price: number;
+  /** Net PnL if the position were closed at `price` now (exit fill with slippage, both fees). */
+  readonly unrealisedPnl: number;
+  /** When the price was seen (epoch ms). */
+  readonly at: number;
 }
 
 export interface StoredOpenPosition {
@@ -29,6 +43,8 @@ export interface StoredOpenPosition {
   /** Open time of the last candle checked against the position (at first: the signal candle). */
   readonly lastChecked: number;
   readonly openedAt: number;
+  /** Latest mark written by the monitor (absent until the first run). */
+  readonly mark?: PositionMark;
 }
 
 export type StoredPosition =
@@ -49,7 +65,7 @@ export interface PortfolioState {
 }
 
 /** Why an open was refused; recorded on the rejected position row. */
-export type RefusalReason = 'already-open' | 'max-open' | 'no-budget' | 'portfolio-corrupt';
+export type RefusalReason = 'already-open' | 'max-open' | 'no-budget' | 'portfolio-corrupt' | 'no-atr';
 
 /** A row that failed validation: quarantined (marked with the reason), never fixed. */
 export interface RowProblem {
@@ -89,7 +105,13 @@ export type OpenTxResult =
   | { readonly status: 'opened' }
   /** The position row already exists (a repeat): nothing written. */
   | { readonly status: 'exists' }
-  | { readonly status: 'refused'; readonly reason: 'already-open' | 'max-open' | 'no-budget'; readonly detail: string }
+  | {
+      readonly status: 'refused';
+      readonly reason: 'already-open' | 'max-open' | 'no-budget';
+      readonly detail: string;
+      /** already-open: the position holding the market lock, and its side. */
+      readonly holder?: { readonly positionId: string; readonly side: Side };
+    }
   /** The portfolio item does not exist yet: create it, then open again. */
   | { readonly status: 'no-portfolio' };
 
@@ -146,6 +168,28 @@ export type CloseTxResult =
   /** The row is no longer open at the version read: another invocation moved it first. */
   | { readonly status: 'lost' };
 
+/** Reversal: close `stored` (reason `signal`) and open `position` at the same reference price, in one transaction. */
+export interface ReverseCommand {
+  readonly stored: StoredOpenPosition;
+  readonly closed: ClosedPosition;
+  readonly position: OpenPosition;
+  readonly meta: PositionMeta;
+  readonly costs: PositionCosts;
+  readonly now: number;
+  readonly closedEvent?: EventDraft;
+  readonly openedEvent?: EventDraft;
+}
+
+export type ReverseTxResult =
+  | { readonly status: 'reversed'; readonly trade: TradeRecord }
+  /** The new position's row already exists (another invocation decided this signal): nothing written. */
+  | { readonly status: 'exists' }
+  /** The old position is no longer open at the version read (closed or progressed meanwhile): nothing written. */
+  | { readonly status: 'lost' }
+  /** Available + what the close releases does not cover the new stake: nothing written. */
+  | { readonly status: 'no-budget'; readonly detail: string }
+  | { readonly status: 'no-portfolio' };
+
 /** Writes: every money movement is one conditional transaction. */
 export interface PositionLedger {
   getPortfolio(): Promise<RowRead<PortfolioState> | undefined>;
@@ -155,8 +199,12 @@ export interface PositionLedger {
   /** Records a refused open as a rejected position; `exists` when the id was already decided. */
   refuse(position: RejectedPosition, meta: PositionMeta, costs: PositionCosts, now: number): Promise<'recorded' | 'exists'>;
   close(command: CloseCommand): Promise<CloseTxResult>;
-  /** Saves a still-open position after more candles; false when the version moved meanwhile. */
-  saveProgress(stored: StoredOpenPosition, next: OpenPosition, lastChecked: number, mark: number, now: number): Promise<boolean>;
+  /** Closes the open position and opens the reverse one in ONE transaction (lib/store/dynamo-position-reverse.ts). */
+  reverse(command: ReverseCommand): Promise<ReverseTxResult>;
+  /** Saves a still-open position after more candles (and its mark); false when the version moved meanwhile. */
+  saveProgress(stored: StoredOpenPosition, next: OpenPosition, lastChecked: number, mark: PositionMark, now: number): Promise<boolean>;
+  /** Writes the mark of a still-open position (no version change: a mark decides nothing); false when closed or a newer mark is stored. */
+  saveMark(stored: StoredOpenPosition, mark: PositionMark): Promise<boolean>;
   /** Marks a row that failed validation with the reason and takes it off the lists; false if it changed meanwhile. */
   quarantine(problem: RowProblem, now: number): Promise<boolean>;
 }
@@ -184,7 +232,13 @@ export interface PositionEventStore {
 export type PositionStore = PositionLedger & PositionQueries & PositionEventStore;
 
 export type OpenOutcome =
-  | { readonly status: 'opened'; readonly positionId: string; readonly stake: number }
+  | {
+      readonly status: 'opened';
+      readonly positionId: string;
+      readonly stake: number;
+      /** Set when the signal reversed an opposite position (closed with reason `signal` in the same transaction). */
+      readonly reversed?: { readonly positionId: string; readonly pnl: number };
+    }
   | { readonly status: 'refused'; readonly positionId: string; readonly reason: RefusalReason; readonly detail: string }
   /** Decided before (a repeated scan or re-drive): nothing changed. */
   | { readonly status: 'exists'; readonly positionId: string; readonly state: StoredPosition['status'] | 'quarantined' };

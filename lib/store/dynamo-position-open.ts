@@ -6,7 +6,8 @@
  *   2. Put    lock#<strategy>#<exchange>#<symbol>     attribute_not_exists(pk)   (one open per market)
  *   3. Put    position#<id> / event#opened            attribute_not_exists(pk)   (notification outbox)
  * A cancellation says which condition failed (CancellationReasons, with the old portfolio and
- * lock items): `exists`, `already-open`, `max-open`, `no-budget` or `no-portfolio`.
+ * lock items): `exists`, `already-open`, `max-open`, `no-budget` or `no-portfolio`. An
+ * `already-open` names the lock's holder and side, so the opener can reverse an opposite position.
  */
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { awsErrorName, translateAwsError } from '../aws/errors.js';
@@ -46,8 +47,11 @@ export function createOpenOps(ctx: PositionStoreContext): OpenOps {
     const failed = (r: CancelReason | undefined) => r?.code === CONDITION_FAILED;
     if (failed(position)) return { status: 'exists' };
     if (failed(lock)) {
-      const holder = rawString(lock?.item, 'positionId') ?? 'another position';
-      return { status: 'refused', reason: 'already-open', detail: `${holder} is open for ${command.meta.strategy} on ${command.meta.exchange} ${command.position.symbol}` };
+      const holderId = rawString(lock?.item, 'positionId');
+      const side = rawString(lock?.item, 'side');
+      const detail = `${holderId ?? 'another position'} is open for ${command.meta.strategy} on ${command.meta.exchange} ${command.position.symbol}`;
+      if (holderId === undefined || (side !== 'long' && side !== 'short')) return { status: 'refused', reason: 'already-open', detail };
+      return { status: 'refused', reason: 'already-open', detail, holder: { positionId: holderId, side } };
     }
     if (failed(portfolio)) {
       if (!portfolio?.item) return { status: 'no-portfolio' };

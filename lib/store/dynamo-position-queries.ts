@@ -1,12 +1,12 @@
 /**
  * Reads of PositionsTable (GetItem, or Query on the key or the `position-lists` index — never
- * a Scan), plus the two small writes that go with them: saving a still-open position's
- * progress and quarantining a row that failed validation.
+ * a Scan), plus the small writes that go with them: saving a still-open position's progress
+ * or mark, and quarantining a row that failed validation.
  */
 import { GetCommand, QueryCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { awsErrorName, translateAwsError } from '../aws/errors.js';
-import type { PositionLedger, PositionQueries, RowProblem, StoredOpenPosition } from '../ports/positions.js';
+import type { PositionLedger, PositionMark, PositionQueries, RowProblem, StoredOpenPosition } from '../ports/positions.js';
 import type { PositionStoreContext } from './dynamo-position-context.js';
 import { Expr } from './dynamo-position-expr.js';
 import { LIST_INDEX, LIST_OPEN, LIST_QUARANTINED, LIST_REJECTED, positionKey, statsKey, timeListSort } from './dynamo-position-keys.js';
@@ -16,7 +16,9 @@ import { toTrade, tradeRowSchema } from './dynamo-trade-rows.js';
 
 const PAGE = 100;
 
-type QueryOps = PositionQueries & Pick<PositionLedger, 'saveProgress' | 'quarantine'>;
+const markFields = (mark: PositionMark) => ({ markPrice: mark.price, markedAt: mark.at, unrealisedPnl: mark.unrealisedPnl });
+
+type QueryOps = PositionQueries & Pick<PositionLedger, 'saveProgress' | 'saveMark' | 'quarantine'>;
 
 export function createQueryOps(ctx: PositionStoreContext): QueryOps {
   const { client, table } = ctx;
@@ -35,6 +37,17 @@ export function createQueryOps(ctx: PositionStoreContext): QueryOps {
       throw translateAwsError(error, what);
     }
     return { items, truncated: start !== undefined };
+  }
+
+  /** One conditional UpdateItem on a position row; false when its condition failed. */
+  async function conditionalUpdate(id: string, UpdateExpression: string, ConditionExpression: string, e: Expr, what: string): Promise<boolean> {
+    try {
+      await client.send(new UpdateCommand({ TableName: table, Key: positionKey(id), UpdateExpression, ConditionExpression, ...e.parts() }));
+      return true;
+    } catch (error) {
+      if (awsErrorName(error) === 'ConditionalCheckFailedException') return false;
+      throw translateAwsError(error, what);
+    }
   }
 
   const listQuery = (listKey: string) => ({ IndexName: LIST_INDEX, KeyConditionExpression: 'listKey = :k', ExpressionAttributeValues: { ':k': listKey } });
@@ -106,22 +119,16 @@ export function createQueryOps(ctx: PositionStoreContext): QueryOps {
 
     async saveProgress(stored, next, lastChecked, mark, now) {
       const e = new Expr();
-      const sets = e.sets({ stop: next.stop, best: next.best, bars: next.bars, lastChecked, markPrice: mark, markedAt: now, version: stored.version + 1 });
-      try {
-        await client.send(
-          new UpdateCommand({
-            TableName: table,
-            Key: positionKey(next.id),
-            UpdateExpression: `SET ${sets.join(', ')}`,
-            ConditionExpression: `${e.n('status')} = ${e.v('open')} AND ${e.n('version')} = ${e.v(stored.version)}`,
-            ...e.parts(),
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (awsErrorName(error) === 'ConditionalCheckFailedException') return false;
-        throw translateAwsError(error, `save progress of ${next.id}`);
-      }
+      const sets = e.sets({ stop: next.stop, best: next.best, bars: next.bars, lastChecked, ...markFields(mark), version: stored.version + 1 });
+      return conditionalUpdate(next.id, `SET ${sets.join(', ')}`, `${e.n('status')} = ${e.v('open')} AND ${e.n('version')} = ${e.v(stored.version)}`, e, `save progress of ${next.id}`);
+    },
+
+    async saveMark(stored, mark) {
+      // No version change: a mark decides nothing, so it never makes a close, a progress or a reversal retry.
+      const e = new Expr();
+      const markedAt = e.n('markedAt');
+      const condition = `${e.n('status')} = ${e.v('open')} AND (attribute_not_exists(${markedAt}) OR ${markedAt} <= ${e.v(mark.at)})`;
+      return conditionalUpdate(stored.position.id, `SET ${e.sets(markFields(mark)).join(', ')}`, condition, e, `save mark of ${stored.position.id}`);
     },
 
     async quarantine(problem, now) {

@@ -38,6 +38,8 @@ const common = {
   trail: z.number().finite().min(0),
   feeRate: z.number().min(0).max(MAX_FEE_RATE),
   slippageBps: z.number().min(0).max(MAX_SLIPPAGE_BPS),
+  /** Time exit fixed at open (absent: none; rows written before it existed have none). */
+  maxBars: z.int().min(1).optional(),
   version: z.int().min(1),
   createdAt: time,
 };
@@ -51,6 +53,7 @@ const openRow = z.object({
   listSort: z.string().min(1),
   markPrice: price.optional(),
   markedAt: time.optional(),
+  unrealisedPnl: z.number().finite().optional(),
 });
 const closedRow = z.object({
   ...common,
@@ -92,7 +95,9 @@ export function rowProblem(item: Record<string, unknown>, reason: string): RowPr
 }
 
 const metaOf = (row: PositionRow): PositionMeta => ({ strategy: row.strategy, exchange: row.exchange, timeframe: row.timeframe });
-const costsOf = (row: PositionRow): PositionCosts => ({ feeRate: row.feeRate, slippageBps: row.slippageBps });
+const costsOf = (row: PositionRow): PositionCosts => ({ feeRate: row.feeRate, slippageBps: row.slippageBps, maxBars: row.maxBars ?? null });
+/** The cost attributes of a row (maxBars only when set: no NULL attributes). */
+const costFields = ({ feeRate, slippageBps, maxBars }: PositionCosts) => ({ feeRate, slippageBps, ...(maxBars === null ? {} : { maxBars }) });
 
 function openOf(row: OpenRow): OpenPosition {
   const { id, symbol, side, signalTime, stake, stop, target, trail, entryTime, entryPrice, qty, best, bars } = row;
@@ -100,7 +105,9 @@ function openOf(row: OpenRow): OpenPosition {
 }
 
 export function toStoredOpen(row: OpenRow): StoredOpenPosition {
-  return { position: openOf(row), meta: metaOf(row), costs: costsOf(row), version: row.version, lastChecked: row.lastChecked, openedAt: row.createdAt };
+  const stored = { position: openOf(row), meta: metaOf(row), costs: costsOf(row), version: row.version, lastChecked: row.lastChecked, openedAt: row.createdAt };
+  const { markPrice: price, markedAt: at, unrealisedPnl } = row;
+  return price === undefined || at === undefined || unrealisedPnl === undefined ? stored : { ...stored, mark: { price, at, unrealisedPnl } };
 }
 
 export function toStoredPosition(row: PositionRow): StoredPosition {
@@ -125,7 +132,7 @@ export function openItem(p: OpenPosition, meta: PositionMeta, costs: PositionCos
     sk: 'position',
     id: p.id,
     ...meta,
-    ...costs,
+    ...costFields(costs),
     symbol: p.symbol,
     side: p.side,
     signalTime: p.signalTime,
@@ -152,7 +159,7 @@ export function rejectedItem(p: RejectedPosition, meta: PositionMeta, costs: Pos
   return {
     ...positionKey(id),
     ...meta,
-    ...costs,
+    ...costFields(costs),
     id,
     symbol,
     side,

@@ -1,7 +1,7 @@
 /**
  * The DynamoDB adapter of the paper-trading ports, over PositionsTable (infra/tables.yml).
  * Every money movement is one conditional TransactWriteItems (open: dynamo-position-open.ts,
- * close: dynamo-position-close.ts); every read is validated with zod; no Scan anywhere.
+ * close: dynamo-position-close.ts, reversal: dynamo-position-reverse.ts); every read is validated with zod; no Scan anywhere.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { PositionStore } from '../ports/positions.js';
@@ -10,6 +10,7 @@ import type { PositionStoreContext } from './dynamo-position-context.js';
 import { createEventOps } from './dynamo-position-events.js';
 import { createOpenOps } from './dynamo-position-open.js';
 import { createQueryOps } from './dynamo-position-queries.js';
+import { createReverseOps } from './dynamo-position-reverse.js';
 import { DEFAULT_RETRY, type RetryPolicy } from './dynamo-position-transact.js';
 
 export interface DynamoPositionStoreOptions {
@@ -30,5 +31,5 @@ export function createDynamoPositionStore(options: DynamoPositionStoreOptions): 
     leaseMs: options.leaseMs ?? 60_000,
     retry: { ...DEFAULT_RETRY, ...options.retry },
   };
-  return Object.freeze({ ...createOpenOps(ctx), ...createCloseOps(ctx), ...createQueryOps(ctx), ...createEventOps(ctx) });
+  return Object.freeze({ ...createOpenOps(ctx), ...createCloseOps(ctx), ...createReverseOps(ctx), ...createQueryOps(ctx), ...createEventOps(ctx) });
 }

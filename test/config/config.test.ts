@@ -85,6 +85,17 @@ describe('bot config', () => {
     assert.match(configError({ ...minimal(), strategies: [{ name: 'ema-cross', timeframes: ['4h'] }] }).message, /timeframe "4h" is not scanned/);
   });
 
+  it('risk.trailAtr and risk.maxBars are optional (off by default) and validated', () => {
+    const config = parseConfig(minimal());
+    assert.equal(config.risk.trailAtr, undefined);
+    assert.equal(config.risk.maxBars, undefined);
+    const on = parseConfig({ ...minimal(), risk: { stakeFixed: 10, trailAtr: 2.5, maxBars: 48 } });
+    assert.deepEqual([on.risk.trailAtr, on.risk.maxBars], [2.5, 48]);
+    assert.match(configError({ ...minimal(), risk: { stakeFixed: 10, trailAtr: 0 } }).message, /risk\.trailAtr/);
+    assert.match(configError({ ...minimal(), risk: { stakeFixed: 10, maxBars: 0 } }).message, /risk\.maxBars/);
+    assert.match(configError({ ...minimal(), risk: { stakeFixed: 10, maxBars: 1.5 } }).message, /risk\.maxBars/);
+  });
+
   it('every problem is reported at once', () => {
     const raw = { exchanges: [{ id: 'Binance!', symbols: [], timeframes: ['1h'] }], strategies: [] };
     const lines = configError(raw).message.split('\n').filter((l) => l.startsWith('  - '));

@@ -135,11 +135,22 @@ describe('monitor: 50 concurrent invocations over the same open positions (excha
     assert.equal((await storeFor(r).listPending(NOW + 10 * 60_000, 100)).events.length, 0, 'nothing left in the event outbox');
   });
 
-  it('a later run continues from the last checked candle: no fetch while no candle closed, then the same exits as the pure rules over all candles', async () => {
+  it('a later run continues from the last checked candle: while no candle closed only the mark moves, then the same exits as the pure rules over all candles', async () => {
     const hits = sim.hits.klines;
+    const open = plan.filter((p) => p.exit === null);
+    const before = await Promise.all(open.map(({ signal }) => getItem(r, `position#${signal.id}`, 'position')));
+    sim.setNow(NOW + 30 * 60_000);
     const again = await runMonitor(depsFor(storeFor(r), NOW + 30 * 60_000));
-    assert.equal(again.unchanged, 2);
-    assert.equal(sim.hits.klines, hits, 'no candle closed since the last check: no exchange call');
+    sim.setNow(NOW);
+    assert.equal(again.progressed + again.closed, 0, 'no candle closed since the last check');
+    assert.equal(again.marked + again.unchanged, 2);
+    assert.equal(sim.hits.klines - hits, 2, 'one fetch per market, for the mark');
+    for (const [i, { signal }] of open.entries()) {
+      const row = (await getItem(r, `position#${signal.id}`, 'position'))!;
+      assert.equal(row.version, before[i]!.version, 'a mark changes no version');
+      assert.equal(row.lastChecked, before[i]!.lastChecked);
+      assert.equal(row.markedAt, NOW + 30 * 60_000);
+    }
 
     const later = Date.UTC(2026, 10, 21, 12, 0, 5);
     sim.setNow(later);

@@ -51,6 +51,8 @@ describe('opening positions from recorded signals (scan → outbox → positions
     assert.ok(rejected.every((x) => x.reason.startsWith('max-open: ')));
     for (const id of ids) {
       const signal = (await r.doc.send(new GetCommand({ TableName: r.tables.SignalsTable!, Key: { id } }))).Item!;
+      const atr = (signal.indicators as Record<string, number> | undefined)?.atr;
+      assert.ok(typeof atr === 'number' && atr > 0, `recorded signal ${id} carries indicators.atr (a trailing stop needs it), got ${String(atr)}`);
       const position = (await getItem(r, `position#${id}`, 'position'))!;
       if (position.status !== 'open') continue;
       assert.equal(position.entryPrice, signal.entry, 'entry = the signal entry reference (forming candle open)');

@@ -1,0 +1,122 @@
+/**
+ * The live reversal (README "Position rules"): an opposite signal on the close of candle i
+ * exits the open position of the same (strategy, exchange, symbol, timeframe) at the next open
+ * — the signal's entry reference, i.e. the forming candle's open — with reason `signal`, and
+ * opens the reverse position at that same reference price. Both happen in ONE conditional
+ * transaction (lib/store/dynamo-position-reverse.ts), so repeated or overlapping deliveries of
+ * the signal reverse once, and a monitor closing the old position at the same time either wins
+ * (the reversal then finds the row moved, returns `retry`, and the signal opens normally on the
+ * freed market) or loses (its close finds the version moved).
+ *
+ * Ordering, and the one difference from the backtester: the backtester checks candle i's
+ * stop/target before it looks at the signal on i's close. Live, the scan records the signal
+ * seconds after i closes, usually before the monitor (every minute) has checked candle i, and
+ * the scan's candles do not reach the opener. The reversal therefore uses the position as the
+ * monitor last saved it: if the old position's stop or target was touched in a candle it has
+ * not checked yet (typically candle i only), the backtester exits there (reason stop/target)
+ * while live exits at open[i+1] (reason signal); the new position is the same in both.
+ *
+ * When the close would release too little for the new stake (or the equity leaves no stake),
+ * the old position is closed alone (reason signal) and the caller retries a normal open, which
+ * opens or records the refusal. A crash between those two steps is recovered by the signal
+ * outbox's re-drive: the signal row stays PENDING, and the re-drive's open finds the market free.
+ */
+import { renderPositionClosedText, renderPositionOpenedText } from '../core/message.js';
+import { closeAt, grossPnl, positionRules, settle, type ClosedPosition, type OpenPosition } from '../core/positions/index.js';
+import type { Signal } from '../core/signal.js';
+import type { BotConfig } from '../config/schema.js';
+import { PermanentError } from '../errors.js';
+import type { Clock } from '../ports/clock.js';
+import type { Log } from '../ports/log.js';
+import type { EventDraft, OpenOutcome, PortfolioState, PositionCosts, PositionLedger, PositionMeta, PositionQueries, StoredOpenPosition } from '../ports/positions.js';
+import { closeAmounts } from './money.js';
+import { stakeFor } from './stake.js';
+
+export interface ReversalDeps {
+  readonly store: Pick<PositionLedger, 'reverse' | 'close' | 'createPortfolio'> & Pick<PositionQueries, 'getPosition'>;
+  readonly risk: BotConfig['risk'];
+  readonly costs: PositionCosts;
+  readonly clock: Clock;
+  readonly log: Log;
+  readonly recipients: readonly number[];
+}
+
+export interface ReversalRequest {
+  readonly signal: Signal;
+  readonly meta: PositionMeta;
+  readonly tfMs: number;
+  /** The position holding the market lock, on the opposite side per the lock. */
+  readonly holderId: string;
+  readonly portfolio: PortfolioState;
+  /** The new position filled at the signal's entry with `stake` (pure rules; already validated for this signal). */
+  readonly newPosition: (stake: number) => OpenPosition;
+}
+
+export type ReversalStep =
+  | { readonly kind: 'done'; readonly outcome: OpenOutcome }
+  /** The new position's row exists: decided by another invocation. */
+  | { readonly kind: 'exists' }
+  /** The old position moved or was closed alone: open again from the start. */
+  | { readonly kind: 'retry' }
+  /** Not reversible (same direction, another timeframe, stale signal, unreadable holder): record as already-open. */
+  | { readonly kind: 'refuse'; readonly detail: string };
+
+function refusal(stored: StoredOpenPosition, request: ReversalRequest): string | undefined {
+  const { signal, meta, holderId } = request;
+  const p = stored.position;
+  if (p.side === signal.side) return `same direction: ${holderId} is already ${p.side}; the signal is ignored`;
+  if (stored.meta.timeframe !== meta.timeframe) return `${holderId} is open on ${stored.meta.timeframe}; a ${meta.timeframe} signal does not reverse it`;
+  if (!(signal.candleTime > p.signalTime)) return `stale signal: ${holderId} was opened on a later candle`;
+  return undefined;
+}
+
+export async function reverseOnSignal(deps: ReversalDeps, request: ReversalRequest): Promise<ReversalStep> {
+  const { store, clock, log } = deps;
+  const { signal, meta, holderId } = request;
+  if (holderId === signal.id) return { kind: 'exists' };
+  const read = await store.getPosition(holderId);
+  if (!read) throw new PermanentError(`reverse for ${signal.id}: the lock names ${holderId}, which has no position row`, { code: 'LEDGER_INCONSISTENT' });
+  if (!read.ok) return { kind: 'refuse', detail: `${holderId} holds the market but failed validation (${read.problem.reason}); not reversed` };
+  if (read.value.status !== 'open') return { kind: 'retry' }; // closed meanwhile: its lock is gone too
+  const stored = read.value.open;
+  const refused = refusal(stored, request);
+  if (refused !== undefined) return { kind: 'refuse', detail: refused };
+
+  const exitTime = signal.candleTime + request.tfMs;
+  const closed = settle(closeAt(stored.position, exitTime, signal.entry, 'signal', positionRules(stored.costs)));
+  const amounts = closeAmounts(closed.stake, grossPnl(closed.side, closed.qty, closed.entryPrice, closed.exitPrice), closed.fees);
+  const closedEvent = draft('closed', deps.recipients, () => renderPositionClosedText({ ...stored.meta, ...closed, pnl: amounts.pnl, fees: amounts.fees }));
+  const now = clock.now();
+  // The stake of the new position from the equity after the close (a fraction stake grows or shrinks with the PnL).
+  const stake = stakeFor(deps.risk, { available: request.portfolio.available + amounts.pnl, reserved: request.portfolio.reserved });
+  if (stake <= 0) return closeAlone(deps, stored, closed, closedEvent, 'the equity after the close leaves nothing to stake');
+
+  const position = request.newPosition(stake);
+  const openedEvent = draft('opened', deps.recipients, () => renderPositionOpenedText({ ...meta, ...position }));
+  const result = await store.reverse({ stored, closed, position, meta, costs: deps.costs, now, ...(closedEvent ? { closedEvent } : {}), ...(openedEvent ? { openedEvent } : {}) });
+  switch (result.status) {
+    case 'reversed':
+      log.info('paper position reversed', { closedId: closed.id, pnl: amounts.pnl, positionId: position.id, side: position.side, price: signal.entry, stake });
+      return { kind: 'done', outcome: { status: 'opened', positionId: position.id, stake, reversed: { positionId: closed.id, pnl: amounts.pnl } } };
+    case 'exists':
+      return { kind: 'exists' };
+    case 'lost':
+      return { kind: 'retry' };
+    case 'no-portfolio':
+      await store.createPortfolio(deps.risk.startingBalance, now);
+      return { kind: 'retry' };
+    case 'no-budget':
+      return closeAlone(deps, stored, closed, closedEvent, result.detail);
+  }
+}
+
+function draft(kind: 'opened' | 'closed', recipients: readonly number[], text: () => string): EventDraft | undefined {
+  return recipients.length === 0 ? undefined : { kind, recipients, text: text() };
+}
+
+/** Exits the old position (reason signal) without opening: the caller's next attempt opens normally or records the refusal. */
+async function closeAlone(deps: ReversalDeps, stored: StoredOpenPosition, closed: ClosedPosition, event: EventDraft | undefined, why: string): Promise<ReversalStep> {
+  const result = await deps.store.close({ stored, closed, now: deps.clock.now(), ...(event ? { event } : {}) });
+  if (result.status === 'closed') deps.log.warn('opposite signal closed the position without reversing it', { positionId: closed.id, why });
+  return { kind: 'retry' };
+}
