@@ -1,7 +1,6 @@
-import { createDocumentClient, createSqsClient } from '../aws/clients.js';
 import type { MonitorEnv } from '../config/env.js';
 import type { BotConfig, ExchangeConfig } from '../config/schema.js';
-import { createCcxtExchange } from '../exchange/ccxt-exchange.js';
+import { ccxtExchangeFactory, createAwsClients } from '../runtime/wiring.js';
 import { systemClock, type Clock } from '../ports/clock.js';
 import type { ExchangePort } from '../ports/exchange.js';
 import type { Log } from '../ports/log.js';
@@ -24,29 +23,17 @@ export interface MonitorRuntime {
  * an invocation lives here.
  */
 export function createMonitorRuntime(env: MonitorEnv, config: BotConfig, recipients?: readonly number[]): MonitorRuntime {
-  const local = env.CANDLEBOT_DDB_ENDPOINT !== undefined && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY;
-  const credentials = local ? { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! } : undefined;
-  const ddb = createDocumentClient({ region: env.AWS_REGION, endpoint: env.CANDLEBOT_DDB_ENDPOINT, credentials });
-  const sqs = createSqsClient({ region: env.AWS_REGION, endpoint: env.CANDLEBOT_SQS_ENDPOINT, credentials });
+  const { ddb, sqs } = createAwsClients(env);
   const marketsTtlMs = config.markets.cacheHours * 3_600_000;
   const marketsCache = createDynamoMarketsCache({ client: ddb, table: env.STATE_TABLE, retainMs: marketsTtlMs * 2 });
   const store = createDynamoPositionStore({ client: ddb, table: env.POSITIONS_TABLE, ttlDays: config.signals.ttlDays, leaseMs: EVENT_LEASE_MS });
   const queue = createSqsNotificationQueue({ client: sqs, queueUrl: env.NOTIFY_QUEUE_URL });
-  const adapters = new Map<string, Promise<ExchangePort>>();
+  const ccxtExchange = ccxtExchangeFactory(marketsCache, marketsTtlMs);
 
   return Object.freeze({
     config,
     deps({ log, remainingMs, clock = systemClock, exchange }: Parameters<MonitorRuntime['deps']>[0]): MonitorDeps {
-      const ccxtFactory = (c: ExchangeConfig): Promise<ExchangePort> => {
-        let adapter = adapters.get(c.id);
-        if (!adapter) {
-          adapter = createCcxtExchange({ id: c.id, marketsCache, apiBase: c.apiBase, timeoutMs: c.timeoutMs, marketsTtlMs, clock });
-          adapter.catch(() => adapters.delete(c.id)); // retried next time; the error reaches the caller
-          adapters.set(c.id, adapter);
-        }
-        return adapter;
-      };
-      return { config, store, exchange: exchange ?? ccxtFactory, queue, clock, log, remainingMs, recipients: recipients ?? config.telegram.adminChatIds };
+      return { config, store, exchange: exchange ?? ((c: ExchangeConfig) => ccxtExchange(c, clock)), queue, clock, log, remainingMs, recipients: recipients ?? config.telegram.adminChatIds };
     },
   });
 }

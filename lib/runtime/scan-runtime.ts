@@ -1,9 +1,8 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { createDocumentClient, createSqsClient } from '../aws/clients.js';
 import type { ScanEnv } from '../config/env.js';
 import type { BotConfig, ExchangeConfig } from '../config/schema.js';
-import { createCcxtExchange } from '../exchange/ccxt-exchange.js';
+import { ccxtExchangeFactory, createAwsClients } from './wiring.js';
 import { systemClock, type Clock } from '../ports/clock.js';
 import type { ExchangePort, MarketsCache } from '../ports/exchange.js';
 import type { Log } from '../ports/log.js';
@@ -35,10 +34,7 @@ export interface ScanRuntime {
  * must survive an invocation.
  */
 export function createScanRuntime(env: ScanEnv, config: BotConfig, recipients?: readonly number[]): ScanRuntime {
-  const local = env.CANDLEBOT_DDB_ENDPOINT !== undefined && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY;
-  const credentials = local ? { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! } : undefined;
-  const ddb = createDocumentClient({ region: env.AWS_REGION, endpoint: env.CANDLEBOT_DDB_ENDPOINT, credentials });
-  const sqs = createSqsClient({ region: env.AWS_REGION, endpoint: env.CANDLEBOT_SQS_ENDPOINT, credentials });
+  const { ddb, sqs } = createAwsClients(env);
   const marketsTtlMs = config.markets.cacheHours * 3_600_000;
   const marketsCache: MarketsCache = createDynamoMarketsCache({ client: ddb, table: env.STATE_TABLE, retainMs: marketsTtlMs * 2 });
   const signals = createDynamoSignalStore({ client: ddb, table: env.SIGNALS_TABLE, leaseMs: OUTBOX_LEASE_MS, ttlDays: config.signals.ttlDays });
@@ -53,28 +49,17 @@ export function createScanRuntime(env: ScanEnv, config: BotConfig, recipients?: 
   const heartbeat = createDynamoHeartbeatStore(ddb, env.STATE_TABLE);
   // Paper trading is on when the environment names the positions table (serverless.yml, local stack).
   const positionStore = env.POSITIONS_TABLE ? createDynamoPositionStore({ client: ddb, table: env.POSITIONS_TABLE, ttlDays: config.signals.ttlDays }) : undefined;
-  const adapters = new Map<string, Promise<ExchangePort>>();
+  const ccxtExchange = ccxtExchangeFactory(marketsCache, marketsTtlMs);
 
   return Object.freeze({
     config,
     ddb,
     sqs,
     deps({ log, remainingMs, clock = systemClock, exchange }: Parameters<ScanRuntime['deps']>[0]): ScanDeps {
-      const ccxtFactory = (c: ExchangeConfig): Promise<ExchangePort> => {
-        // One ccxt instance per exchange per container: its rate limiter and loaded markets
-        // carry over to warm invocations. Markets freshness is still checked on every prepare().
-        let adapter = adapters.get(c.id);
-        if (!adapter) {
-          adapter = createCcxtExchange({ id: c.id, marketsCache, apiBase: c.apiBase, timeoutMs: c.timeoutMs, marketsTtlMs, clock });
-          adapter.catch(() => adapters.delete(c.id)); // a failed construction is retried next time (the error reaches the caller)
-          adapters.set(c.id, adapter);
-        }
-        return adapter;
-      };
       const chats = recipients ?? config.telegram.adminChatIds;
       return {
         config,
-        exchange: exchange ?? ccxtFactory,
+        exchange: exchange ?? ((c: ExchangeConfig) => ccxtExchange(c, clock)),
         signals,
         queue,
         breaker,
