@@ -15,10 +15,14 @@
  *    sets), candle-evaluations/s (candles × sets) in this thread, without the indicator cache,
  *    and on 2 workers (with and without their start-up). Target >= 20M/s on 2 cores.
  *
+ * 0. First, what parallelism the machine really gives: the same pure-CPU loop on one worker,
+ *    then on two at once. 2 threads doing ~2× the work of one = 2 usable cores.
+ *
  * Every figure: median over BENCH_RUNS timed runs (default 7; 3 for the 1M optimize) after a
  * warm-up, with min–max. Wall-clock on a shared machine: the load average is printed.
  */
 import { availableParallelism, loadavg } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import { runBacktest } from '../../lib/backtest/engine.js';
 import { loadSeries } from '../../lib/backtest/load.js';
 import { equityCurve, summarize } from '../../lib/backtest/summary.js';
@@ -90,6 +94,30 @@ function buildLong(pairs: readonly Candles[], n: number): Candles {
   return candlesFromRows(v.rows);
 }
 
+/** ms of a fixed pure-CPU loop on each of `n` workers started together. */
+function spin(n: number): Promise<number[]> {
+  const code = `const { parentPort } = require('node:worker_threads'); let x = 0; const t = performance.now();
+    for (let i = 0; i < 5e7; i++) x += (i * 1.0000001) % 7; parentPort.postMessage(performance.now() - t + (x < 0 ? 1 : 0));`;
+  const one = (): Promise<number> =>
+    new Promise((resolve, reject) => {
+      const w = new Worker(code, { eval: true });
+      w.once('message', (t: number) => void w.terminate().then(() => resolve(t)));
+      w.once('error', reject);
+    });
+  return Promise.all(Array.from({ length: n }, one));
+}
+
+/** Work done per unit of time by 2 threads at once relative to 1 thread (median of 3). */
+async function parallelCapacity(): Promise<number> {
+  const ratios: number[] = [];
+  for (let r = 0; r < 3; r++) {
+    const [alone] = await spin(1);
+    const both = await spin(2);
+    ratios.push((2 * alone!) / Math.max(...both));
+  }
+  return stat(ratios).median;
+}
+
 function backtest(candles: Candles, strategy: Strategy<any> = emaCross) {
   return runBacktest({ symbol: 'X/BTC', timeframe: '5m', candles, strategy, params: emaCross.params.parse({}), stake: 100, feeRate: 0.001 });
 }
@@ -127,6 +155,9 @@ async function main(): Promise<void> {
   const hi = big.close.reduce((a, b) => Math.max(a, b));
   console.log(`# data: ${pairs.length} real 5m pairs, ${six} candles; built series ${n} candles, close ${lo.toPrecision(3)}–${hi.toPrecision(3)}`);
 
+  const capacity = await parallelCapacity();
+  console.log(`# parallel capacity: 2 threads do ${capacity.toFixed(2)}× the work of 1 (pure-CPU loop; 2.00 = two usable cores)`);
+
   console.log('\n## 1. one backtest, ema-cross defaults, single thread (target >= 2M candles/s)');
   const sixRuns = stat(time(() => pairs.map((s) => backtest(s.candles))));
   const bigRuns = stat(time(() => backtest(big)));
@@ -160,7 +191,7 @@ async function main(): Promise<void> {
   const bigRunsOpt = await optimizeRuns([{ symbol: 'LONG/BTC', timeframe: '5m', candles: big }], WORKERS, BIG_RUNS);
   const pooledBig = reportOptimize(`1M series, ${WORKERS} workers`, bigRunsOpt);
   console.log(`  [${check(pooledBig >= 20e6)} on the 1M series; ${check(pooledSix >= 20e6)} on the six pairs, start-up included]`);
-  console.log(`  ${WORKERS} workers vs this thread on the six pairs: ×${(pooledSix / here).toFixed(2)} (start-up included)`);
+  console.log(`  ${WORKERS} workers vs this thread on the six pairs: ×${(pooledSix / here).toFixed(2)} (start-up included); this thread × measured capacity ${capacity.toFixed(2)} = ${((here * capacity) / 1e6).toFixed(1)}M/s`);
   const same = bigRunsOpt.every((r) => JSON.stringify(r.report) === JSON.stringify(bigRunsOpt[0]!.report));
   console.log(`  1M reports identical across runs: ${same}; best ${JSON.stringify(bigRunsOpt[0]!.report.top![0]!.params)}`);
 }

@@ -46,4 +46,6 @@ export { ema, emaFrom } from './ema.js';
 export { atr } from './atr.js';
 export { rsi } from './rsi.js';
 export { bollinger, type BollingerBands } from './bollinger.js';
-export { macd, type MacdResult } from './macd.js';
+export { macd, macdFromLine, macdLine, type MacdResult } from './macd.js';
+export { DEFAULT_CACHE_BYTES, IndicatorCache, memo, type IndicatorCacheStats } from './cache.js';
+export { atrOf, bollingerOfClose, emaOfClose, macdOfClose, rsiOfClose } from './of-candles.js';

@@ -25,24 +25,53 @@ export function macd(values: readonly number[], fast: number, slow: number, sign
   assertPeriod('MACD', 'fast period', fast);
   assertPeriod('MACD', 'slow period', slow);
   assertPeriod('MACD', 'signal period', signal);
+  assertFastBelowSlow(fast, slow);
+  assertFinite('MACD', 'values', values);
+  return macdFromLine(lineOf(values, fast, slow), slow, signal);
+}
+
+/**
+ * The MACD line alone (fast EMA − slow EMA, defined from index slow − 1), with the same checks
+ * as `macd`. `macdFromLine(macdLine(v, f, s), s, g)` equals `macd(v, f, s, g)`: the line is what
+ * parameter sets differing only in `signal` share (lib/core/indicators/of-candles.ts).
+ */
+export function macdLine(values: readonly number[], fast: number, slow: number): Float64Array {
+  assertPeriod('MACD', 'fast period', fast);
+  assertPeriod('MACD', 'slow period', slow);
+  assertFastBelowSlow(fast, slow);
+  assertFinite('MACD', 'values', values);
+  return lineOf(values, fast, slow);
+}
+
+/** Signal line and histogram of a MACD line made with this `slow` period (see `macdLine`). */
+export function macdFromLine(line: Float64Array, slow: number, signal: number): MacdResult {
+  assertPeriod('MACD', 'slow period', slow);
+  assertPeriod('MACD', 'signal period', signal);
+  const n = line.length;
+  const sig = nanArray(n);
+  const histogram = nanArray(n);
+  if (n < slow) return { macd: line, signal: sig, histogram };
+  emaFrom(line, signal, slow - 1, sig);
+  for (let i = slow + signal - 2; i < n; i++) histogram[i] = line[i]! - sig[i]!;
+  return { macd: line, signal: sig, histogram };
+}
+
+function assertFastBelowSlow(fast: number, slow: number): void {
   if (fast >= slow) {
     throw new PermanentError(`MACD: fast period (${fast}) must be < slow period (${slow})`, {
       code: 'INDICATOR_INPUT',
     });
   }
-  assertFinite('MACD', 'values', values);
+}
+
+function lineOf(values: readonly number[], fast: number, slow: number): Float64Array {
   const n = values.length;
   const line = nanArray(n);
-  const sig = nanArray(n);
-  const histogram = nanArray(n);
-  if (n < slow) return { macd: line, signal: sig, histogram };
-
+  if (n < slow) return line;
   const fastEma = nanArray(n);
   const slowEma = nanArray(n);
   emaFrom(values, fast, slow - fast, fastEma);
   emaFrom(values, slow, 0, slowEma);
   for (let i = slow - 1; i < n; i++) line[i] = fastEma[i]! - slowEma[i]!;
-  emaFrom(line, signal, slow - 1, sig);
-  for (let i = slow + signal - 2; i < n; i++) histogram[i] = line[i]! - sig[i]!;
-  return { macd: line, signal: sig, histogram };
+  return line;
 }

@@ -8,8 +8,7 @@
  * Entry / stop / target as ema-cross. Warmup: max(period, atr) + 1 candles.
  */
 import { z } from 'zod';
-import { atr } from '../indicators/atr.js';
-import { bollinger } from '../indicators/bollinger.js';
+import { atrOf, bollingerOfClose } from '../indicators/of-candles.js';
 import { bracketFields, defined, defineStrategy } from './define.js';
 
 export const bollingerBreakoutParams = z.strictObject({
@@ -27,9 +26,9 @@ export const bollingerBreakout = defineStrategy({
     'below the lower band; stop and target are ATR multiples from the next open.',
   params: bollingerBreakoutParams,
   warmup: (p: BollingerBreakoutParams) => Math.max(p.period, p.atr) + 1,
-  compute: (c, p: BollingerBreakoutParams) => ({
-    ...bollinger(c.close, p.period, p.k),
-    atr: atr(c.high, c.low, c.close, p.atr),
+  compute: (c, p: BollingerBreakoutParams, cache) => ({
+    ...bollingerOfClose(c, p.period, p.k, cache),
+    atr: atrOf(c, p.atr, cache),
   }),
   sideAt(ind, c, i) {
     const c0 = c.close[i - 1]!;

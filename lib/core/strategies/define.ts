@@ -14,6 +14,7 @@
  */
 import { z } from 'zod';
 import type { Candles } from '../candle.js';
+import type { IndicatorCache } from '../indicators/cache.js';
 import { PermanentError } from '../../errors.js';
 import type { SignalIntent, Side, Strategy } from './types.js';
 
@@ -43,8 +44,11 @@ export interface CrossRule<P extends BracketParams, I extends { readonly atr: Fl
   readonly description: string;
   readonly params: z.ZodType<P>;
   warmup(params: P): number;
-  /** Computes every indicator series once, aligned to the candles. */
-  compute(candles: Candles, params: P): I;
+  /**
+   * Computes every indicator series once, aligned to the candles; through `cache` when given
+   * (lib/core/indicators/of-candles.ts), so series shared by parameter sets are computed once.
+   */
+  compute(candles: Candles, params: P, cache?: IndicatorCache): I;
   /** The side on the close of candle i (1 <= i < n), or null; NaN inputs must give null. */
   sideAt(ind: I, candles: Candles, i: number, params: P): Side | null;
   /** Key indicator values at i incl. `atr`, for the message text (only called on a signal). */
@@ -115,11 +119,11 @@ export function defineStrategy<P extends BracketParams, I extends { readonly atr
       if (n < 2) return null;
       return signalAt(rule.compute(candles, params), candles, n - 1, params, nextOpen);
     },
-    evaluateAll(candles: Candles, params: P): SignalIntent[] {
+    evaluateAll(candles: Candles, params: P, cache?: IndicatorCache): SignalIntent[] {
       const n = checkCandles(rule.name, candles);
       const out: SignalIntent[] = [];
       if (n < 2) return out;
-      const ind = rule.compute(candles, params);
+      const ind = rule.compute(candles, params, cache);
       for (let i = 1; i < n; i++) {
         const s = signalAt(ind, candles, i, params, i + 1 < n ? candles.open[i + 1] : undefined);
         if (s !== null) out.push(s);

@@ -10,8 +10,7 @@
  * Warmup: max(slow, atr) + 1 candles (slow EMA defined at i − 1 = slow − 1, ATR at i = atr).
  */
 import { z } from 'zod';
-import { atr } from '../indicators/atr.js';
-import { ema } from '../indicators/ema.js';
+import { atrOf, emaOfClose } from '../indicators/of-candles.js';
 import { bracketFields, defined, defineStrategy, periodField } from './define.js';
 
 export const emaCrossParams = z
@@ -27,10 +26,10 @@ export const emaCross = defineStrategy({
     'below, on the candle close; stop and target are ATR multiples from the next open.',
   params: emaCrossParams,
   warmup: (p: EmaCrossParams) => Math.max(p.slow, p.atr) + 1,
-  compute: (c, p: EmaCrossParams) => ({
-    fast: ema(c.close, p.fast),
-    slow: ema(c.close, p.slow),
-    atr: atr(c.high, c.low, c.close, p.atr),
+  compute: (c, p: EmaCrossParams, cache) => ({
+    fast: emaOfClose(c, p.fast, cache),
+    slow: emaOfClose(c, p.slow, cache),
+    atr: atrOf(c, p.atr, cache),
   }),
   sideAt(ind, _c, i) {
     const f0 = ind.fast[i - 1]!;

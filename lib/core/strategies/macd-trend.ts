@@ -9,8 +9,7 @@
  * line is first defined at index slow + signal − 2).
  */
 import { z } from 'zod';
-import { atr } from '../indicators/atr.js';
-import { macd } from '../indicators/macd.js';
+import { atrOf, macdOfClose } from '../indicators/of-candles.js';
 import { bracketFields, defined, defineStrategy, periodField } from './define.js';
 
 export const macdTrendParams = z
@@ -26,9 +25,9 @@ export const macdTrend = defineStrategy({
     'stop and target are ATR multiples from the next open.',
   params: macdTrendParams,
   warmup: (p: MacdTrendParams) => Math.max(p.slow + p.signal, p.atr + 1),
-  compute: (c, p: MacdTrendParams) => ({
-    ...macd(c.close, p.fast, p.slow, p.signal),
-    atr: atr(c.high, c.low, c.close, p.atr),
+  compute: (c, p: MacdTrendParams, cache) => ({
+    ...macdOfClose(c, p.fast, p.slow, p.signal, cache),
+    atr: atrOf(c, p.atr, cache),
   }),
   sideAt(ind, _c, i) {
     const m0 = ind.macd[i - 1]!;

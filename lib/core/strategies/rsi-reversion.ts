@@ -8,8 +8,7 @@
  * Entry / stop / target as ema-cross. Warmup: max(period + 1, atr) + 1 candles.
  */
 import { z } from 'zod';
-import { atr } from '../indicators/atr.js';
-import { rsi } from '../indicators/rsi.js';
+import { atrOf, rsiOfClose } from '../indicators/of-candles.js';
 import { bracketFields, defined, defineStrategy, periodField } from './define.js';
 
 export const rsiReversionParams = z
@@ -33,9 +32,9 @@ export const rsiReversion = defineStrategy({
     'back down through the overbought level; stop and target are ATR multiples from the next open.',
   params: rsiReversionParams,
   warmup: (p: RsiReversionParams) => Math.max(p.period + 1, p.atr) + 1,
-  compute: (c, p: RsiReversionParams) => ({
-    rsi: rsi(c.close, p.period),
-    atr: atr(c.high, c.low, c.close, p.atr),
+  compute: (c, p: RsiReversionParams, cache) => ({
+    rsi: rsiOfClose(c, p.period, cache),
+    atr: atrOf(c, p.atr, cache),
   }),
   sideAt(ind, _c, i, p) {
     const r0 = ind.rsi[i - 1]!;

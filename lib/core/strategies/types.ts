@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Candles } from '../candle.js';
+import type { IndicatorCache } from '../indicators/cache.js';
 
 export type Side = 'long' | 'short';
 
@@ -39,6 +40,8 @@ export interface Strategy<P extends object = Record<string, number>> {
   /**
    * Pure: every signal over the whole series, computing indicators once (the backtester's
    * path). For each index i, the result equals `evaluate(candles[0..i], params, open[i+1])`.
+   * `cache`, when given, memoises the indicator series per candles object so that parameter
+   * sets sharing one compute it once (the optimizer); the result is the same with or without it.
    */
-  evaluateAll(candles: Candles, params: P): SignalIntent[];
+  evaluateAll(candles: Candles, params: P, cache?: IndicatorCache): SignalIntent[];
 }

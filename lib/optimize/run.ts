@@ -1,0 +1,167 @@
+/**
+ * `optimize`: expand the grid, keep the sets the strategy's schema accepts (count the others
+ * per reason), evaluate every valid set with the backtest engine over every series (on worker
+ * threads, or in this thread with `workers: 0`), and rank them by the objective — or, with
+ * `walkForward: k`, report the rolling walk-forward (folds.ts, walk-forward.ts).
+ *
+ * The report is a function of the input only (deterministic, whatever the worker count);
+ * timings are returned beside it, never inside it.
+ */
+import { getStrategy } from '../core/strategies/index.js';
+import { ConfigError } from '../errors.js';
+import { evaluateInProcess } from './evaluate.js';
+import { foldBounds, MAX_WALK_FORWARD } from './folds.js';
+import { expandGrid, gridSize, validateSets, type GridAxis, type InvalidReason } from './grid.js';
+import { compareScored, scoreOf } from './objective.js';
+import { MAX_WORKERS, runOnWorkers } from './pool.js';
+import type { EvaluatorInit, Metrics, Objective, OptimizeSeries, SetJob, SetResult } from './types.js';
+import { walkForwardReport, type WalkForwardStepReport, type WalkForwardTotals } from './walk-forward.js';
+
+export const MAX_TOP = 1000;
+
+export interface OptimizeInput {
+  readonly strategy: string;
+  readonly series: readonly OptimizeSeries[];
+  readonly grid: readonly GridAxis[];
+  /** Values every set gets (`--param`), before the schema's defaults. */
+  readonly fixed: Readonly<Record<string, unknown>>;
+  readonly objective: Objective;
+  readonly top: number;
+  /** k for a rolling walk-forward over k + 1 folds; null for none. */
+  readonly walkForward: number | null;
+  readonly stake: number;
+  readonly feeRate: number;
+  readonly slippageBps: number;
+  readonly trailAtr: number | null;
+  readonly maxBars: number | null;
+  /** Worker threads; 0 evaluates in this thread. */
+  readonly workers: number;
+  readonly cacheBytes?: number;
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+export interface RankedSet {
+  readonly rank: number;
+  readonly index: number;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly score: number | null;
+  readonly metrics: Metrics;
+}
+
+export interface OptimizeReport {
+  readonly strategy: string;
+  readonly objective: Objective;
+  readonly grid: readonly { readonly key: string; readonly spec: string; readonly values: number }[];
+  readonly fixed: Readonly<Record<string, unknown>>;
+  readonly stake: number;
+  readonly feeRate: number;
+  readonly series: readonly {
+    readonly symbol: string;
+    readonly timeframe: string;
+    readonly candles: number;
+    /** Walk-forward only: [from, to) candle index and open times of each fold. */
+    readonly folds?: readonly { from: number; to: number; firstTime: number | null; lastTime: number | null }[];
+  }[];
+  readonly sets: { readonly total: number; readonly valid: number; readonly invalid: number; readonly invalidReasons: readonly InvalidReason[] };
+  /** Best sets over the whole series (absent with walk-forward). */
+  readonly top?: readonly RankedSet[];
+  readonly walkForward?: { readonly k: number; readonly folds: number; readonly scheme: 'rolling'; readonly steps: readonly WalkForwardStepReport[]; readonly totals: WalkForwardTotals };
+}
+
+export interface OptimizeRun {
+  readonly report: OptimizeReport;
+  /** Not part of the report: wall time of the evaluation and its size. */
+  readonly timing: {
+    readonly evaluateMs: number;
+    /** Until the last worker was ready (its code loaded and data received); 0 in this thread. */
+    readonly startupMs: number;
+    readonly candleEvaluations: number;
+    readonly workers: number;
+  };
+}
+
+function bad(message: string, code = 'BAD_ARGS'): never {
+  throw new ConfigError(message, { code });
+}
+
+function checkInput(input: OptimizeInput): void {
+  if (input.series.length === 0) bad('no series to optimise on');
+  if (!(Number.isInteger(input.top) && input.top >= 1 && input.top <= MAX_TOP)) bad(`--top must be an integer in 1..${MAX_TOP}, got ${input.top}`);
+  if (!(Number.isInteger(input.workers) && input.workers >= 0 && input.workers <= MAX_WORKERS)) bad(`--workers must be an integer in 0..${MAX_WORKERS}, got ${input.workers}`);
+  const k = input.walkForward;
+  if (k !== null && !(Number.isInteger(k) && k >= 1 && k <= MAX_WALK_FORWARD)) bad(`--walk-forward must be an integer in 1..${MAX_WALK_FORWARD}, got ${k}`);
+}
+
+export async function optimize(input: OptimizeInput): Promise<OptimizeRun> {
+  checkInput(input);
+  const strategy = getStrategy(input.strategy);
+  const sets = expandGrid(input.grid, input.fixed);
+  const checked = validateSets(strategy.params, sets);
+  if (checked.valid.length === 0) {
+    const first = checked.invalid[0];
+    bad(`none of the ${sets.length} parameter sets is valid for ${strategy.name}${first ? `: ${first.reason}` : ''}`, 'NO_VALID_SET');
+  }
+  const folds = input.walkForward === null ? 1 : input.walkForward + 1;
+  const warmup = Math.max(...checked.valid.map((v) => strategy.warmup(v.params)));
+  for (const s of input.series) {
+    const shortest = Math.floor(s.candles.close.length / folds);
+    if (folds > 1 && shortest < warmup) {
+      bad(`--walk-forward ${input.walkForward}: ${s.symbol} ${s.timeframe} has ${s.candles.close.length} candles, folds of ${shortest}; the grid's largest warm-up is ${warmup}`);
+    }
+  }
+
+  const init: EvaluatorInit = {
+    strategy: strategy.name,
+    series: input.series,
+    folds,
+    stake: input.stake,
+    feeRate: input.feeRate,
+    slippageBps: input.slippageBps,
+    trailAtr: input.trailAtr,
+    maxBars: input.maxBars,
+    ...(input.cacheBytes === undefined ? {} : { cacheBytes: input.cacheBytes }),
+  };
+  const jobs: SetJob[] = checked.valid.map((v) => ({ index: v.index, params: v.params as Record<string, unknown> }));
+  const t0 = performance.now();
+  let startupMs = 0;
+  const onReady = (): void => {
+    startupMs = performance.now() - t0;
+  };
+  const results: SetResult[] =
+    input.workers === 0
+      ? evaluateInProcess(init, jobs)
+      : await runOnWorkers(init, jobs, { workers: input.workers, onReady, ...(input.onProgress ? { onProgress: input.onProgress } : {}) });
+  const evaluateMs = performance.now() - t0;
+
+  const paramsOf = new Map(jobs.map((j) => [j.index, j.params]));
+  const candles = input.series.reduce((n, s) => n + s.candles.close.length, 0);
+  const report: OptimizeReport = {
+    strategy: strategy.name,
+    objective: input.objective,
+    grid: input.grid.map((a) => ({ key: a.key, spec: a.spec, values: a.values.length })),
+    fixed: input.fixed,
+    stake: input.stake,
+    feeRate: input.feeRate,
+    series: input.series.map((s) => {
+      const n = s.candles.close.length;
+      const base = { symbol: s.symbol, timeframe: s.timeframe, candles: n };
+      if (folds === 1) return base;
+      const time = s.candles.time;
+      return { ...base, folds: foldBounds(n, folds).map((b) => ({ ...b, firstTime: time[b.from] ?? null, lastTime: time[b.to - 1] ?? null })) };
+    }),
+    sets: { total: gridSize(input.grid), valid: jobs.length, invalid: checked.invalidCount, invalidReasons: checked.invalid },
+    ...(input.walkForward === null
+      ? { top: rankTop(results, (i) => paramsOf.get(i)!, input.objective, input.top) }
+      : { walkForward: { k: input.walkForward, folds, scheme: 'rolling' as const, ...walkForwardReport(input.walkForward, results, (i) => paramsOf.get(i)!, input.objective) } }),
+  };
+  return { report, timing: { evaluateMs, startupMs, candleEvaluations: candles * jobs.length, workers: Math.min(input.workers, jobs.length) } };
+}
+
+/** The `top` best sets over the whole series (fold 0), ranked with compareScored. */
+export function rankTop(results: readonly SetResult[], paramsOf: (index: number) => Readonly<Record<string, unknown>>, objective: Objective, top: number): RankedSet[] {
+  return results
+    .map((r) => ({ index: r.index, score: scoreOf(r.folds[0]!, objective), metrics: r.folds[0]! }))
+    .sort(compareScored)
+    .slice(0, top)
+    .map((r, i) => ({ rank: i + 1, index: r.index, params: paramsOf(r.index), score: r.score, metrics: r.metrics }));
+}

@@ -1,0 +1,86 @@
+/** Optimizer inputs, the worker protocol and results. Everything in a report is JSON-safe. */
+import type { Candles } from '../core/candle.js';
+import type { Timeframe } from '../core/timeframe.js';
+import type { PackedInit } from './transfer.js';
+
+export const OBJECTIVES = ['profitFactor', 'netProfit', 'sharpe'] as const;
+export type Objective = (typeof OBJECTIVES)[number];
+
+export interface OptimizeSeries {
+  readonly symbol: string;
+  readonly timeframe: Timeframe;
+  /** Validated candles, oldest first (lib/backtest/load.ts). */
+  readonly candles: Candles;
+}
+
+/** Everything a worker needs besides the parameter sets; sent once, as `workerData`. */
+export interface EvaluatorInit {
+  readonly strategy: string;
+  readonly series: readonly OptimizeSeries[];
+  /** 1 = each series whole; k + 1 with `--walk-forward k` (lib/optimize/folds.ts). */
+  readonly folds: number;
+  readonly stake: number;
+  readonly feeRate: number;
+  readonly slippageBps: number;
+  readonly trailAtr: number | null;
+  readonly maxBars: number | null;
+  /** Bound of the per-worker indicator cache (lib/core/indicators/cache.ts). */
+  readonly cacheBytes?: number;
+}
+
+/** One parameter set: its position in the expanded grid and its params as parsed by the strategy. */
+export interface SetJob {
+  readonly index: number;
+  readonly params: Readonly<Record<string, unknown>>;
+}
+
+/** Statistics of one parameter set over all series (one fold of each, in walk-forward). */
+export interface Metrics {
+  readonly trades: number;
+  readonly wins: number;
+  readonly losses: number;
+  readonly winRate: number | null;
+  readonly netProfit: number;
+  readonly grossProfit: number;
+  readonly grossLoss: number;
+  /** null when there is no losing trade. */
+  readonly profitFactor: number | null;
+  readonly maxDrawdown: number;
+  readonly fees: number;
+  /** See lib/optimize/objective.ts; null with fewer than 2 trades or identical returns. */
+  readonly sharpe: number | null;
+}
+
+/** The metrics of one set per fold (a single entry without walk-forward). */
+export interface SetResult {
+  readonly index: number;
+  readonly folds: readonly Metrics[];
+}
+
+/** A thrown value, as a worker reports it. */
+export interface WorkerErrorInfo {
+  readonly name: string;
+  readonly message: string;
+  readonly code?: string;
+  readonly kind?: string;
+  readonly stack?: string;
+}
+
+/**
+ * A worker's `workerData`. `running` (one Int32 in shared memory) holds the index of the set
+ * the worker is evaluating, −1 between sets, −2 until it is ready: written by the worker, read by the
+ * pool when the worker dies, so a crash names its set exactly (messages and the crash notice
+ * travel on different channels and can arrive in either order).
+ */
+export interface WorkerData {
+  /** EvaluatorInit with its columns packed (transfer.ts). */
+  readonly init: PackedInit;
+  readonly running: Int32Array;
+}
+
+export type ToWorker = { readonly type: 'run'; readonly job: SetJob };
+
+export type FromWorker =
+  | { readonly type: 'ready' }
+  | { readonly type: 'result'; readonly result: SetResult }
+  | { readonly type: 'error'; readonly index: number; readonly error: WorkerErrorInfo };

@@ -1,0 +1,103 @@
+/** `npm run optimize`: spawned as users run it; --json is one document, the same for any --workers; bad input exits 2 with one line. */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const REPLAY = 'test/fixtures/replay';
+const ETH = 'test/fixtures/ohlcv/ETH_BTC-5m.json';
+
+interface Out {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(...args: string[]): Promise<Out> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', 'lib/cli/optimize.ts', ...args], { cwd: ROOT, timeout: 120_000 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+const BASE = ['--data', REPLAY, '--strategy', 'ema-cross', '--grid', 'fast=5:12:1,slow=10:30:5'];
+
+describe('optimize CLI', () => {
+  it('--json: stdout is one JSON document, identical for --workers 0, 1 and 2', async () => {
+    const outs = await Promise.all(['0', '1', '2'].map((w) => cli(...BASE, '--objective', 'netProfit', '--top', '5', '--json', '--workers', w)));
+    for (const out of outs) {
+      assert.equal(out.code, 0, out.stderr);
+      assert.equal(out.stdout.trim().split('\n').length, 1);
+      assert.match(out.stderr, /^optimize: \d+ candle-evaluations in [\d.]+ s, \d worker\(s\) \(start-up [\d.]+ s\), [\d.]+M\/s\n$/);
+    }
+    assert.equal(outs[1]!.stdout, outs[0]!.stdout);
+    assert.equal(outs[2]!.stdout, outs[0]!.stdout);
+    const doc = JSON.parse(outs[0]!.stdout);
+    assert.deepEqual(Object.keys(doc).sort(), ['feeRate', 'fixed', 'grid', 'objective', 'series', 'sets', 'stake', 'strategy', 'top']);
+    assert.equal(doc.objective, 'netProfit');
+    assert.deepEqual(doc.grid, [
+      { key: 'fast', spec: '5:12:1', values: 8 },
+      { key: 'slow', spec: '10:30:5', values: 5 },
+    ]);
+    // fast 10..12 with slow 10: 3 sets; fast 11, 12 with... slow ≤ fast: (10,10) (11,10) (12,10)
+    assert.deepEqual([doc.sets.total, doc.sets.valid, doc.sets.invalid], [40, 37, 3]);
+    assert.equal(doc.series.length, 3);
+    assert.equal(doc.top.length, 5);
+    const scores = doc.top.map((r: { score: number }) => r.score);
+    assert.deepEqual(scores, [...scores].sort((a, b) => b - a));
+    for (const r of doc.top) assert.equal(r.score, r.metrics.netProfit);
+  });
+
+  it('--walk-forward 2 --json: two rolling steps with in- and out-of-sample metrics', async () => {
+    const out = await cli('--data', ETH, '--strategy', 'ema-cross', '--grid', 'fast=5:9:2,slow=20:30:10', '--walk-forward', '2', '--objective', 'sharpe', '--json', '--workers', '1');
+    assert.equal(out.code, 0, out.stderr);
+    const doc = JSON.parse(out.stdout);
+    assert.equal(doc.top, undefined);
+    assert.equal(doc.walkForward.steps.length, 2);
+    assert.deepEqual(doc.series[0].folds.map((f: { from: number; to: number }) => [f.from, f.to]), [[0, 1920], [1920, 3840], [3840, 5760]]);
+    for (const s of doc.walkForward.steps) {
+      assert.equal(s.outOfSampleFold, s.inSampleFold + 1);
+      assert.ok(s.chosen.outOfSampleRank >= 1 && s.chosen.outOfSampleRank <= 6);
+      assert.equal(typeof s.chosen.inSample.trades, 'number');
+    }
+  });
+
+  it('prints readable tables: invalid sets with their reason, the ranking, the timing', async () => {
+    const out = await cli(...BASE, '--workers', '1', '--top', '3');
+    assert.equal(out.code, 0, out.stderr);
+    assert.match(out.stdout, /grid fast=5:12:1 \(8\) × slow=10:30:5 \(5\) = 40 sets: 37 valid, 3 invalid \(skipped\)/);
+    assert.match(out.stdout, /3 × fast: fast period must be smaller than slow period \(first: #25 fast=10 slow=10\)/);
+    assert.match(out.stdout, /^rank +set +params +profitFactor/m);
+    assert.match(out.stdout, /^1 +#\d+ +fast=\d+ slow=\d+ /m);
+    assert.match(out.stdout, /on 1 worker thread\(s\) \(start-up [\d.]+ s\): [\d.]+M\/s$/m);
+  });
+
+  const bad: [string[], RegExp][] = [
+    [['--data', REPLAY, '--strategy', 'ema-cross'], /--grid key=start:end:step\[,...\] is required/],
+    [[...BASE.slice(0, 4), '--grid', 'fast=5:20'], /--grid fast: expected start:end:step \(end inclusive\) or one value, got "5:20"/],
+    [[...BASE.slice(0, 4), '--grid', 'fast=30:40:5,slow=20'], /none of the 3 parameter sets is valid for ema-cross: fast: fast period must be smaller/],
+    [['--data', REPLAY, '--strategy', 'nope', '--grid', 'fast=5'], /Unknown strategy "nope"/],
+    [[...BASE, '--objective', 'winRate'], /--objective must be one of profitFactor, netProfit, sharpe, got "winRate"/],
+    [[...BASE, '--workers=-1'], /--workers must be an integer in 0..64, got -1/],
+    [[...BASE, '--workers', '1.5'], /--workers must be an integer, got "1.5"/],
+    [[...BASE, '--walk-forward', '0'], /--walk-forward must be an integer in 1..50, got 0/],
+    [[...BASE, '--top', '0'], /--top must be an integer in 1..1000, got 0/],
+    [[...BASE, '--param', 'fast=7'], /fast is both in --grid and a --param/],
+    [[...BASE, '--stake', '0'], /--stake must be > 0/],
+    [[...BASE, '--bogus'], /Unknown option '--bogus'/],
+    [['--data', 'no/such/dir', '--strategy', 'ema-cross', '--grid', 'fast=5'], /no\/such\/dir: no such file or directory/],
+  ];
+  it('bad input: exit 2, one line on stderr naming the problem, nothing on stdout', async () => {
+    const outs = await Promise.all(bad.map(([args]) => cli(...args)));
+    for (const [i, out] of outs.entries()) {
+      const [args, message] = bad[i]!;
+      assert.equal(out.code, 2, `${args.join(' ')}: ${out.stderr}`);
+      assert.equal(out.stdout, '');
+      assert.match(out.stderr, /^candlebot optimize: [^\n]+\n$/, out.stderr);
+      assert.match(out.stderr, message);
+    }
+  });
+});
