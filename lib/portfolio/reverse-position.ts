@@ -8,21 +8,30 @@
  * (the reversal then finds the row moved, returns `retry`, and the signal opens normally on the
  * freed market) or loses (its close finds the version moved).
  *
- * Ordering, and the one difference from the backtester: the backtester checks candle i's
- * stop/target before it looks at the signal on i's close. Live, the scan records the signal
- * seconds after i closes, usually before the monitor (every minute) has checked candle i, and
- * the scan's candles do not reach the opener. The reversal therefore uses the position as the
- * monitor last saved it: if the old position's stop or target was touched in a candle it has
- * not checked yet (typically candle i only), the backtester exits there (reason stop/target)
- * while live exits at open[i+1] (reason signal); the new position is the same in both.
- *
+ * Ordering: the backtester checks candle i's stop/target before it looks at the signal on i's
+ * close. Live, the scan records the signal seconds after i closes, usually before the monitor
+ * (every minute) has checked candle i. The signal therefore carries candle i (`signal.bar`) and
+ * the reversal first catches the old position up (./signal-bar-step.ts):
+ * - monitor already checked i: the position as saved;
+ * - only candle i unchecked (lastChecked + timeframe = candleTime): the pure `stepOpenPosition`
+ *   with that bar. If it exits (stop/target/trailing/time), the old position is closed ALONE
+ *   through the normal close transaction (conditional on the version read, so a monitor
+ *   closing it at the same time closes it once, identically) with that reason and price, and
+ *   the caller retries: the signal then opens normally at the next open — as in the
+ *   backtester. If it does not exit, the reversal closes the STEPPED position (best, stop, bars
+ *   as the backtester has them) at the same version condition.
+ * - Fallback, the one remaining difference: when the monitor lags by two candles or more (or
+ *   the signal row predates stored bars), the candles in between are unknown here; the
+ *   reversal uses the position as last saved, so an exit the backtester takes in those candles
+ *   becomes an exit at open[i+1] with reason `signal` live (the new position is the same).
+
  * When the close would release too little for the new stake (or the equity leaves no stake),
  * the old position is closed alone (reason signal) and the caller retries a normal open, which
  * opens or records the refusal. A crash between those two steps is recovered by the signal
  * outbox's re-drive: the signal row stays PENDING, and the re-drive's open finds the market free.
  */
 import { renderPositionClosedText, renderPositionOpenedText } from '../core/message.js';
-import { closeAt, grossPnl, positionRules, settle, type ClosedPosition, type OpenPosition } from '../core/positions/index.js';
+import { closeAt, grossPnl, positionRules, settle, type ClosedPosition, type ClosingPosition, type OpenPosition } from '../core/positions/index.js';
 import type { Signal } from '../core/signal.js';
 import type { BotConfig } from '../config/schema.js';
 import { PermanentError } from '../errors.js';
@@ -30,6 +39,7 @@ import type { Clock } from '../ports/clock.js';
 import type { Log } from '../ports/log.js';
 import type { EventDraft, OpenOutcome, PortfolioState, PositionCosts, PositionLedger, PositionMeta, PositionQueries, StoredOpenPosition } from '../ports/positions.js';
 import { closeAmounts } from './money.js';
+import { stepSignalBar } from './signal-bar-step.js';
 import { stakeFor } from './stake.js';
 
 export interface ReversalDeps {
@@ -82,8 +92,12 @@ export async function reverseOnSignal(deps: ReversalDeps, request: ReversalReque
   const refused = refusal(stored, request);
   if (refused !== undefined) return { kind: 'refuse', detail: refused };
 
+  const caught = stepSignalBar(stored, signal, request.tfMs);
+  if (caught.kind === 'exit') return closeOnBar(deps, stored, caught.closing);
+  if (caught.fallback !== undefined) log.warn('reversing without the signal candle checks', { positionId: stored.position.id, signalId: signal.id, why: caught.fallback });
+
   const exitTime = signal.candleTime + request.tfMs;
-  const closed = settle(closeAt(stored.position, exitTime, signal.entry, 'signal', positionRules(stored.costs)));
+  const closed = settle(closeAt(caught.position, exitTime, signal.entry, 'signal', positionRules(stored.costs)));
   const amounts = closeAmounts(closed.stake, grossPnl(closed.side, closed.qty, closed.entryPrice, closed.exitPrice), closed.fees);
   const closedEvent = draft('closed', deps.recipients, () => renderPositionClosedText({ ...stored.meta, ...closed, pnl: amounts.pnl, fees: amounts.fees }));
   const now = clock.now();
@@ -118,5 +132,16 @@ function draft(kind: 'opened' | 'closed', recipients: readonly number[], text: (
 async function closeAlone(deps: ReversalDeps, stored: StoredOpenPosition, closed: ClosedPosition, event: EventDraft | undefined, why: string): Promise<ReversalStep> {
   const result = await deps.store.close({ stored, closed, now: deps.clock.now(), ...(event ? { event } : {}) });
   if (result.status === 'closed') deps.log.warn('opposite signal closed the position without reversing it', { positionId: closed.id, why });
+  return { kind: 'retry' };
+}
+
+/** The signal candle itself exited the old position (stop/target/…): close it as the monitor would; the caller then opens normally. */
+async function closeOnBar(deps: ReversalDeps, stored: StoredOpenPosition, closing: ClosingPosition): Promise<ReversalStep> {
+  const closed = settle(closing);
+  const amounts = closeAmounts(closed.stake, grossPnl(closed.side, closed.qty, closed.entryPrice, closed.exitPrice), closed.fees);
+  const event = draft('closed', deps.recipients, () => renderPositionClosedText({ ...stored.meta, ...closed, pnl: amounts.pnl, fees: amounts.fees }));
+  const result = await deps.store.close({ stored, closed, now: deps.clock.now(), ...(event ? { event } : {}) });
+  // lost: a monitor (or another delivery) moved it first; the next attempt reads the market again.
+  if (result.status === 'closed') deps.log.info('paper position closed by the signal candle before acting on the signal', { positionId: closed.id, exitReason: closed.exitReason, exitPrice: closed.exitPrice, pnl: amounts.pnl });
   return { kind: 'retry' };
 }

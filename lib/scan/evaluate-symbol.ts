@@ -49,8 +49,10 @@ export async function evaluateSymbol(args: {
       });
     }
     const intent = getStrategy(entry.name).evaluate(series, entry.params as never, forming?.[1]);
-    if (intent && intent.index === closed.length - 1) {
-      signals.push(toSignal({ strategy: entry.name, exchange: exchange.id, symbol, timeframe }, intent));
+    const row = intent ? closed[intent.index] : undefined;
+    if (intent && row && intent.index === closed.length - 1) {
+      const [time, open, high, low, close] = row;
+      signals.push(toSignal({ strategy: entry.name, exchange: exchange.id, symbol, timeframe }, intent, { time, open, high, low, close }));
     }
   }
   return { signals, gaps: validated.gaps, closedCandles: closed.length };

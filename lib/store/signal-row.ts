@@ -19,6 +19,10 @@ export const signalRowSchema = z.object({
   stop: z.number().finite(),
   target: z.number().finite(),
   indicators: z.record(z.string(), z.number().finite()),
+  /** The signal candle (absent on rows recorded before it was stored). */
+  bar: z
+    .object({ time: z.number().int(), open: z.number().finite().positive(), high: z.number().finite().positive(), low: z.number().finite().positive(), close: z.number().finite().positive() })
+    .optional(),
   recipients: z.array(z.number().int()),
   createdAt: z.number().int(),
   expiresAt: z.number().int(),
@@ -26,7 +30,7 @@ export const signalRowSchema = z.object({
   outboxError: z.string().optional(),
   leaseUntil: z.number().int().optional(),
   notifiedAt: z.number().int().optional(),
-});
+}).refine((row) => row.bar === undefined || row.bar.time === row.candleTime, { message: 'the signal bar must open at candleTime', path: ['bar', 'time'] });
 
 export type SignalRow = z.output<typeof signalRowSchema>;
 
@@ -34,6 +38,7 @@ export function toRow(signal: Signal, recipients: readonly number[], now: number
   return {
     ...signal,
     indicators: { ...signal.indicators },
+    ...(signal.bar ? { bar: { ...signal.bar } } : {}),
     recipients: [...recipients],
     createdAt: now,
     expiresAt: Math.floor(now / 1000) + ttlDays * 86_400,
@@ -55,8 +60,8 @@ export function parseRow(item: unknown): SignalRow {
 }
 
 export function rowToSignal(row: SignalRow): Signal {
-  const { id, strategy, exchange, symbol, timeframe, candleTime, side, entry, stop, target, indicators } = row;
-  return Object.freeze({ id, strategy, exchange, symbol, timeframe, candleTime, side, entry, stop, target, indicators });
+  const { id, strategy, exchange, symbol, timeframe, candleTime, side, entry, stop, target, indicators, bar } = row;
+  return Object.freeze({ id, strategy, exchange, symbol, timeframe, candleTime, side, entry, stop, target, indicators, ...(bar ? { bar: Object.freeze(bar) } : {}) });
 }
 
 export function rowToPending(row: SignalRow): PendingSignal {

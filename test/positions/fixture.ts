@@ -2,6 +2,7 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { parseConfig } from '../../lib/config/load.js';
 import type { BotConfig } from '../../lib/config/schema.js';
+import type { Bar } from '../../lib/core/positions/index.js';
 import { toSignal, type Signal } from '../../lib/core/signal.js';
 import { createPositionOpener } from '../../lib/portfolio/open-from-signal.js';
 import type { Clock } from '../../lib/ports/clock.js';
@@ -24,6 +25,8 @@ export interface SignalSpec {
   readonly entry?: number;
   readonly stop?: number;
   readonly target?: number;
+  /** The signal candle (its time must be candleTime); absent like an old signal row. */
+  readonly bar?: Bar;
 }
 
 export function positionSignal(spec: SignalSpec = {}): Signal {
@@ -40,6 +43,7 @@ export function positionSignal(spec: SignalSpec = {}): Signal {
       target: spec.target ?? (side === 'long' ? entry * 1.06 : entry * 0.94),
       indicators: { atr: 2 },
     },
+    spec.bar,
   );
 }
 

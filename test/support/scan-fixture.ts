@@ -47,7 +47,10 @@ export async function expectedSignals(exchange: ExchangePort, config: BotConfig,
     const { closed, forming } = splitClosed(v.rows, now, tf);
     for (const s of config.strategies) {
       const intent = getStrategy(s.name).evaluate(candlesFromRows(closed), s.params, forming?.[1]);
-      if (intent && intent.index === closed.length - 1) out.push(toSignal({ strategy: s.name, exchange: exchange.id, symbol, timeframe: tf }, intent));
+      const row = closed.at(-1);
+      if (intent && row && intent.index === closed.length - 1) {
+        out.push(toSignal({ strategy: s.name, exchange: exchange.id, symbol, timeframe: tf }, intent, { time: row[0], open: row[1], high: row[2], low: row[3], close: row[4] }));
+      }
     }
   }
   return out;
