@@ -3,8 +3,9 @@
  * the very same strategy code (`evaluateAll`) and position rules (lib/core/positions) as live.
  *
  * For each candle i, in order:
- *   1. the open position (if any) is checked against candle i (`stepOpenPosition`: gaps, stop,
- *      target, time exit, trailing stop); an exit is settled into a Trade;
+ *   1. the open position (if any) is checked against candle i (`stepOpenPosition`'s rules: gaps,
+ *      stop, target, time exit, trailing stop; run over the whole stretch of candles between two
+ *      signals at once by `advanceOpenPosition`); an exit is settled into a Trade;
  *   2. a signal on the close of i (entry reference open[i+1], its stop and target as given):
  *      - no position (none, or it exited in step 1): open at open[i+1];
  *      - opposite position: exit at open[i+1] (reason `signal`) and open the reverse position at
@@ -15,7 +16,7 @@
  * Rows are used as given: a gap in the data is just the next row.
  */
 import { positionRules } from '../core/positions/rules.js';
-import { closeAt, openFromSignal, settle, stepOpenPosition } from '../core/positions/position.js';
+import { advanceOpenPosition, closeAt, openFromSignal, settle } from '../core/positions/position.js';
 import type { ClosingPosition, OpenPosition } from '../core/positions/types.js';
 import { PermanentError } from '../errors.js';
 import { equityCurve, summarize } from './summary.js';
@@ -55,30 +56,31 @@ export function runBacktest<P extends object>(input: BacktestInput<P>): Backtest
     maxBars: input.maxBars ?? null,
   });
   const intents = strategy.evaluateAll(candles, params);
-  const { time, open, high, low, close } = candles;
+  const { time, open, close } = candles;
   const n = close.length;
   const trades: Trade[] = [];
-  const bar = { time: 0, open: 0, high: 0, low: 0, close: 0 };
   let pos: OpenPosition | null = null;
   let k = 0;
   let nextSignal = intents.length > 0 ? intents[0]!.index : n;
   if (!(Number.isInteger(nextSignal) && nextSignal >= 0)) badSignals(strategy.name, -1, nextSignal);
 
-  for (let i = 0; i < n; i++) {
+  // Candles from..upTo inclusive: step 1 for each (advanceOpenPosition), then step 2 on upTo
+  // when a signal is there. An index that can never match a row (≥ n, not an integer) ends
+  // the signals, as in a candle-by-candle loop.
+  for (let from = 0; from < n; ) {
+    const signalled = Number.isInteger(nextSignal) && nextSignal < n;
+    const upTo = signalled ? nextSignal : n - 1;
     if (pos !== null) {
-      bar.time = time[i]!;
-      bar.open = open[i]!;
-      bar.high = high[i]!;
-      bar.low = low[i]!;
-      bar.close = close[i]!;
-      const next: OpenPosition | ClosingPosition = stepOpenPosition(pos, bar, rules);
+      const next: OpenPosition | ClosingPosition = advanceOpenPosition(pos, candles, from, upTo + 1, rules).position;
       if (next.status === 'open') pos = next;
       else {
         trades.push(toTrade(next));
         pos = null;
       }
     }
-    if (i !== nextSignal) continue;
+    from = upTo + 1;
+    if (!signalled) break;
+    const i = upTo;
     const intent = intents[k++]!;
     nextSignal = k < intents.length ? intents[k]!.index : n;
     if (!(nextSignal > i)) badSignals(strategy.name, i, nextSignal);

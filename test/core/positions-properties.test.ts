@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { PermanentError } from '../../lib/errors.js';
 import {
   TRANSITIONS,
+  advanceOpenPosition,
   cancelPending,
   closeAt,
   fillPending,
@@ -18,6 +19,8 @@ import {
   stepOpenPosition,
   unreserve,
   type Bar,
+  type CandleColumns,
+  type ClosingPosition,
   type ExitReason,
   type Ledger,
   type OpenPosition,
@@ -243,5 +246,81 @@ describe('position properties', () => {
       ),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('advanceOpenPosition (the backtester\'s walk over column arrays)', () => {
+  /** Random candles around 100 (gaps, wide and narrow ranges), as columns. */
+  const candlesArb = fc
+    .array(fc.tuple(fc.integer({ min: -20, max: 20 }), fc.nat(10), fc.nat(10), fc.integer({ min: -10, max: 10 }), fc.boolean()), { minLength: 0, maxLength: 60 })
+    .map((rows): CandleColumns => {
+      const cols = { time: [] as number[], open: [] as number[], high: [] as number[], low: [] as number[], close: [] as number[] };
+      rows.forEach(([o, up, down, c, frac], i) => {
+        const open = 100 + o + (frac ? 0.37 : 0);
+        const close = 100 + c;
+        cols.time.push(1_000 + i * 300_000);
+        cols.open.push(open);
+        cols.high.push(Math.max(open, close) + up);
+        cols.low.push(Math.min(open, close) - down);
+        cols.close.push(close);
+      });
+      return cols;
+    });
+
+  it('equals folding stepOpenPosition candle by candle, every field, for any candles, range, position and rules', () => {
+    fc.assert(
+      fc.property(
+        candlesArb,
+        fc.nat(70),
+        fc.nat(70),
+        fc.constantFrom<Side>('long', 'short'),
+        fc.integer({ min: 1, max: 15 }),
+        fc.record({
+          feeRate: fc.double({ min: 0, max: 0.05, noNaN: true }),
+          slippageBps: fc.double({ min: 0, max: 500, noNaN: true }),
+          trailAtr: fc.option(fc.double({ min: 0.1, max: 5, noNaN: true }), { nil: null }),
+          maxBars: fc.option(fc.integer({ min: 1, max: 20 }), { nil: null }),
+        }),
+        fc.nat(5),
+        (c, a, b, side, width, ruleInput, preBars) => {
+          const n = c.close.length;
+          const from = Math.min(a, b) % (n + 1);
+          const to = from + (Math.max(a, b) % (n + 1 - from));
+          const rules = positionRules(ruleInput);
+          const entry = n > 0 ? c.open[from % n]! : 100;
+          const opened = openFromSignal({ id: 'p', symbol: 'X/Y', intent: intentFor(side, entry, width, 1.5), stake: 100 }, 0, entry, rules);
+          const start: OpenPosition = { ...opened, bars: preBars }; // also positions already held a while
+          const snapshot = JSON.stringify(start);
+          let expected: OpenPosition | ClosingPosition = start;
+          let index = to;
+          for (let i = from; i < to; i++) {
+            expected = stepOpenPosition(expected, { time: c.time[i]!, open: c.open[i]!, high: c.high[i]!, low: c.low[i]!, close: c.close[i]! }, rules);
+            if (expected.status !== 'open') {
+              index = i;
+              break;
+            }
+          }
+          const got = advanceOpenPosition(start, c, from, to, rules);
+          assert.deepEqual(got.position, expected);
+          assert.equal(got.index, index);
+          assert.equal(JSON.stringify(start), snapshot, 'input mutated');
+          if (from === to) assert.equal(got.position, start);
+        },
+      ),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('checks its input like stepOpenPosition, and its range', () => {
+    const rules = positionRules({});
+    const c: CandleColumns = { time: [1, 2], open: [100, 100], high: [101, 101], low: [99, 99], close: [100, 100] };
+    const p = openFromSignal({ id: 'p', symbol: 'X/Y', intent: intentFor('long', 100, 5), stake: 10 }, 0, 100, rules);
+    const closing = closeAt(p, 1, 100, 'signal', rules);
+    const isCode = (code: string) => (e: unknown) => e instanceof PermanentError && e.code === code;
+    assert.throws(() => advanceOpenPosition(closing as never, c, 0, 1, rules), isCode('ILLEGAL_TRANSITION'));
+    assert.throws(() => advanceOpenPosition(settle(closing) as never, c, 0, 0, rules), isCode('ILLEGAL_TRANSITION'));
+    for (const [from, to] of [[-1, 1], [1, 0], [0, 3], [0.5, 1], [0, Number.NaN]] as const) {
+      assert.throws(() => advanceOpenPosition(p, c, from, to, rules), isCode('BAD_RANGE'), `${from}..${to}`);
+    }
   });
 });

@@ -15,6 +15,7 @@ export {
   type PositionRulesInput,
 } from './rules.js';
 export {
+  advanceOpenPosition,
   cancelPending,
   closeAt,
   fillPending,
@@ -23,6 +24,7 @@ export {
   rejectPending,
   settle,
   stepOpenPosition,
+  type Advanced,
   type NewPosition,
 } from './position.js';
 export { canReserve, ledgerEquity, newLedger, release, reserve, unreserve, type Ledger } from './ledger.js';

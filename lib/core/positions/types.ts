@@ -12,6 +12,7 @@
  * Prices are in quote currency; times are epoch ms candle OPEN times (the candle in which the
  * fill happened, also for fills at that candle's close: `time` and `end` exits).
  */
+import type { Candles } from '../candle.js';
 import type { Side } from '../strategies/types.js';
 
 export type { Side };
@@ -30,6 +31,9 @@ export interface Bar {
   readonly low: number;
   readonly close: number;
 }
+
+/** Candles in column form, as `advanceOpenPosition` walks them (a `Candles` will do). */
+export type CandleColumns = Pick<Candles, 'time' | 'open' | 'high' | 'low' | 'close'>;
 
 /** Validated trading rules; build them with `positionRules` (rules.ts). */
 export interface PositionRules {
