@@ -10,30 +10,10 @@ import { startBinanceSim, type BinanceSim } from '../support/exchange-sim/binanc
 import { testResources, type TestResources } from '../support/local-aws.js';
 import { drainQueue } from '../support/queue.js';
 import { FAST_STRATEGIES } from '../support/scan-fixture.js';
+import { captureStdout } from '../support/capture-stdout.js';
 
 const SYMBOLS = ['BTC/USDT', 'ETH/USDT', 'SOL/USDT', 'BNB/USDT'];
 
-/**
- * Captures the JSON lines the process writes to stdout (Powertools logs and EMF metrics)
- * while `fn` runs; anything else (the test runner's own protocol) passes through.
- */
-async function captureStdout<T>(fn: () => Promise<T>): Promise<{ result: T; lines: string[] }> {
-  const original = process.stdout.write.bind(process.stdout);
-  let out = '';
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
-    if (typeof chunk === 'string' && chunk.startsWith('{')) {
-      out += chunk;
-      return true;
-    }
-    return original(chunk, ...rest);
-  }) as typeof process.stdout.write;
-  try {
-    const result = await fn();
-    return { result, lines: out.split('\n').filter(Boolean) };
-  } finally {
-    process.stdout.write = original;
-  }
-}
 
 /** Invokes the handler expecting a rejection; returns the error (fails the test if it resolved). */
 async function invocationError(handler: ReturnType<typeof makeScanHandler>, event: unknown, requestId: string): Promise<Error & { code?: string }> {
@@ -84,7 +64,7 @@ describe('functions/scan handler (middy + Powertools) on the live clock', () => 
     assert.equal(result.scanned, SYMBOLS.length);
     assert.equal(result.failed, 1, 'NOPE/USDT is not listed');
     assert.equal(result.skipped, 0);
-    const json = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    const json = lines;
     const finished = json.find((j) => j.message === 'scan finished');
     assert.ok(finished, 'report logged');
     assert.equal(finished.function_request_id, 'req-1', 'Lambda context injected into logs');

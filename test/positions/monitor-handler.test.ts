@@ -12,27 +12,10 @@ import { testClock } from '../support/clock.js';
 import { startBinanceSim, type BinanceSim } from '../support/exchange-sim/binance-sim.js';
 import { testResources, type TestResources } from '../support/local-aws.js';
 import { HOUR, openerFor, positionSignal, storeFor } from './fixture.js';
+import { captureStdout } from '../support/capture-stdout.js';
 
 const SCHEDULED = { version: '0', id: 'e1', 'detail-type': 'Scheduled Event', source: 'aws.events', account: '000000000000', time: new Date().toISOString(), region: 'us-east-1', resources: [], detail: {} };
 
-/** JSON lines written to stdout while `fn` runs (Powertools logs, EMF); the rest passes through. */
-async function captureStdout<T>(fn: () => Promise<T>): Promise<{ result: T; lines: Record<string, unknown>[] }> {
-  const original = process.stdout.write.bind(process.stdout);
-  let out = '';
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
-    if (typeof chunk === 'string' && chunk.startsWith('{')) {
-      out += chunk;
-      return true;
-    }
-    return original(chunk, ...rest);
-  }) as typeof process.stdout.write;
-  try {
-    const result = await fn();
-    return { result, lines: out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>) };
-  } finally {
-    process.stdout.write = original;
-  }
-}
 
 describe('functions/monitor handler (middy + Powertools) on the live clock', () => {
   let r: TestResources;
