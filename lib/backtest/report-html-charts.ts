@@ -1,6 +1,7 @@
 /**
- * Server-side SVG charts of the HTML backtest report (report-html.ts): the equity curve and the
- * per-symbol candlestick chart with trade markers. Pure string building, no DOM, no script.
+ * Server-side SVG charts of the HTML backtest report (report-html.ts): the
+ * per-symbol candlestick chart with trade markers (the equity curve lives in report-html-equity.ts,
+ * shared SVG helpers in report-html-svg.ts). Pure string building, no DOM, no script.
  *
  * Candles are downsampled by OHLC aggregation: a series of n candles is cut into consecutive
  * buckets of `ceil(n / MAX_CHART_CANDLES)` candles (open of the first, max high, min low, close of
@@ -10,7 +11,12 @@
  * the page scrolls horizontally, its price axis stays in place beside it.
  */
 import type { Candles } from '../core/candle.js';
-import type { EquityPoint, Trade } from './types.js';
+import { DAY, esc, niceTicks, r, tickLabel, timeStep, timeTickLabel, utc } from './report-html-svg.js';
+import type { Trade } from './types.js';
+
+export { esc, niceTicks, tickLabel, utc } from './report-html-svg.js';
+export { equityChartSvg, maxDrawdownOf, type Drawdown, type EquityLine } from './report-html-equity.js';
+
 
 /** Upper bound on the candles drawn per chart (after aggregation). */
 export const MAX_CHART_CANDLES = 1500;
@@ -30,14 +36,6 @@ export const CANDLE_CHART = {
   padBottom: 28,
   axisWidth: 76,
 } as const;
-
-const EQUITY_CHART = { width: 1240, height: 320, padLeft: 76, padRight: 20, padTop: 36, padBottom: 28 } as const;
-
-export const esc = (s: string): string =>
-  s.replace(/[&<>"']/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : '&#39;'));
-
-/** A coordinate rounded to 0.1 px. */
-const r = (v: number): number => Math.round(v * 10) / 10;
 
 export interface OhlcBuckets {
   /** Source candles per bucket (the last bucket may hold fewer). */
@@ -85,49 +83,6 @@ export function candleIndexAt(time: readonly number[], t: number): number {
   return lo;
 }
 
-/** About `target` round ticks (1, 2, 5 × 10^k) covering [min, max]. */
-export function niceTicks(min: number, max: number, target: number): { ticks: number[]; step: number } {
-  if (!(max > min)) {
-    const pad = Math.abs(min) > 0 ? Math.abs(min) * 0.01 : 1;
-    return niceTicks(min - pad, max + pad, target);
-  }
-  const raw = (max - min) / Math.max(1, target);
-  const mag = 10 ** Math.floor(Math.log10(raw));
-  const norm = raw / mag;
-  const step = (norm < 1.5 ? 1 : norm < 3 ? 2 : norm < 7 ? 5 : 10) * mag;
-  const ticks: number[] = [];
-  for (let k = Math.ceil(min / step - 1e-9); k * step <= max + step * 1e-9; k++) ticks.push(Number((k * step).toPrecision(12)));
-  return { ticks, step };
-}
-
-/** A tick label with just enough decimals for the step. */
-export function tickLabel(v: number, step: number): string {
-  const decimals = Math.min(12, Math.max(0, -Math.floor(Math.log10(step) + 1e-9)));
-  const s = (v === 0 ? 0 : v).toFixed(decimals);
-  return s.startsWith('-') ? `−${s.slice(1)}` : s;
-}
-
-const MIN = 60_000;
-const HOUR = 60 * MIN;
-const DAY = 24 * HOUR;
-const TIME_STEPS = [MIN, 2 * MIN, 5 * MIN, 10 * MIN, 15 * MIN, 30 * MIN, HOUR, 2 * HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR, DAY, 2 * DAY, 7 * DAY, 14 * DAY, 28 * DAY, 91 * DAY, 364 * DAY];
-
-/** The smallest round time step that is at least `minMs` long. */
-function timeStep(minMs: number): number {
-  return TIME_STEPS.find((s) => s >= minMs) ?? Math.ceil(minMs / (364 * DAY)) * 364 * DAY;
-}
-
-/** UTC `YYYY-MM-DD HH:MM`. */
-export const utc = (t: number): string => new Date(t).toISOString().slice(0, 16).replace('T', ' ');
-
-function timeTickLabel(t: number, step: number): string {
-  const iso = new Date(t).toISOString();
-  if (step >= DAY || t % DAY === 0) return step >= 28 * DAY ? iso.slice(0, 10) : iso.slice(5, 10);
-  return iso.slice(11, 16);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Candlestick chart
 
 export interface TradeMarker {
   /** Index of the trade in the list given. */
@@ -278,112 +233,4 @@ export function candleChartSvg(candles: Candles, trades: readonly Trade[], label
     `<svg class="yaxis" width="${G.axisWidth}" height="${height}" viewBox="0 0 ${G.axisWidth} ${height}" aria-hidden="true">` +
     `<path class="axis" d="M${G.axisWidth - 1} ${G.padTop}V${plotBottom}"/>${axisLabels}</svg>`;
   return { axis, chart, layout: L };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Equity curve
-
-export interface Drawdown {
-  /** Index into [start, ...points] (0 = the starting 0 before any trade). */
-  readonly peak: number;
-  readonly trough: number;
-  readonly amount: number;
-}
-
-/** The largest peak-to-trough fall of the curve, starting from 0 (null when it never falls). */
-export function maxDrawdownOf(points: readonly EquityPoint[]): Drawdown | null {
-  let peak = 0;
-  let peakValue = 0;
-  let best: Drawdown | null = null;
-  for (let k = 0; k < points.length; k++) {
-    const v = points[k]!.equity;
-    if (v > peakValue) {
-      peakValue = v;
-      peak = k + 1;
-    }
-    const dd = peakValue - v;
-    if (dd > 0 && (best === null || dd > best.amount)) best = { peak, trough: k + 1, amount: dd };
-  }
-  return best;
-}
-
-export interface EquityLine {
-  readonly label: string;
-  readonly points: readonly EquityPoint[];
-  readonly color: string;
-}
-
-/**
- * Cumulative closed-trade PnL over [from, to] as a step line (the total, plus one thin line per
- * series when there are several), with the total's max drawdown shaded and labelled.
- */
-export function equityChartSvg(total: readonly EquityPoint[], lines: readonly EquityLine[], from: number, to: number, fmtNum: (x: number) => string): string {
-  const E = EQUITY_CHART;
-  const all = [total, ...lines.map((l) => l.points)];
-  let lo = 0;
-  let hi = 0;
-  let tMin = from;
-  let tMax = to;
-  for (const pts of all)
-    for (const p of pts) {
-      if (p.equity < lo) lo = p.equity;
-      if (p.equity > hi) hi = p.equity;
-      if (p.time < tMin) tMin = p.time;
-      if (p.time > tMax) tMax = p.time;
-    }
-  if (!(tMax > tMin)) tMax = tMin + DAY;
-  const pad = hi > lo ? (hi - lo) * 0.06 : 1;
-  const yMin = lo - pad;
-  const yMax = hi + pad;
-  const plotW = E.width - E.padLeft - E.padRight;
-  const plotH = E.height - E.padTop - E.padBottom;
-  const x = (t: number): number => r(E.padLeft + ((t - tMin) / (tMax - tMin)) * plotW);
-  const y = (v: number): number => r(E.padTop + ((yMax - v) / (yMax - yMin)) * plotH);
-  const bottom = E.padTop + plotH;
-  const right = E.padLeft + plotW;
-
-  const { ticks, step } = niceTicks(yMin, yMax, 6);
-  const yT = ticks.filter((v) => v >= yMin && v <= yMax);
-  const grid = yT.map((v) => `M${E.padLeft} ${y(v)}H${right}`).join('');
-  const yLabels = yT.map((v) => `<text x="${E.padLeft - 8}" y="${y(v) + 4}" text-anchor="end">${esc(tickLabel(v, step))}</text>`).join('');
-  const tStep = timeStep((90 / plotW) * (tMax - tMin));
-  const xLabels: string[] = [];
-  for (let k = Math.ceil(tMin / tStep); k * tStep <= tMax; k++) {
-    const xt = x(k * tStep);
-    if (xt < E.padLeft + 20 || xt > right - 20) continue;
-    xLabels.push(`<path class="tick" d="M${xt} ${E.padTop}V${bottom + 4}"/><text x="${xt}" y="${bottom + 18}" text-anchor="middle">${esc(timeTickLabel(k * tStep, tStep))}</text>`);
-  }
-
-  const step1 = (pts: readonly EquityPoint[]): string => {
-    let d = `M${x(tMin)} ${y(0)}`;
-    for (const p of pts) d += `H${x(p.time)}V${y(p.equity)}`;
-    return `${d}H${x(tMax)}`;
-  };
-
-  let ddMark = '';
-  const dd = maxDrawdownOf(total);
-  if (dd !== null) {
-    const at = (k: number): EquityPoint => (k === 0 ? { time: tMin, equity: 0 } : total[k - 1]!);
-    const p = at(dd.peak);
-    const t = at(dd.trough);
-    const x1 = x(p.time);
-    const x2 = Math.max(x(t.time), x1 + 2);
-    // The label sits above the plot, centred over the drawdown's time span, with a bracket.
-    const mid = Math.min(Math.max((x1 + x2) / 2, E.padLeft + 110), right - 110);
-    const top = E.padTop - 8;
-    ddMark =
-      `<g class="dd"><title>${esc(`max drawdown ${fmtNum(dd.amount)}: ${utc(p.time)} → ${utc(t.time)} UTC`)}</title>` +
-      `<rect x="${x1}" y="${y(p.equity)}" width="${r(x2 - x1)}" height="${r(y(t.equity) - y(p.equity))}"/>` +
-      `<path d="M${x1} ${y(p.equity)}H${x2}M${x2} ${y(p.equity)}V${y(t.equity)}"/>` +
-      `<path class="bracket" d="M${x1} ${top + 4}V${top}H${x2}V${top + 4}"/>` +
-      `<text x="${r(mid)}" y="${top - 4}" text-anchor="middle">max drawdown −${esc(fmtNum(dd.amount))}</text></g>`;
-  }
-
-  const thin = lines.map((l) => `<path class="series" stroke="${esc(l.color)}" d="${step1(l.points)}"><title>${esc(l.label)}</title></path>`).join('');
-  return (
-    `<svg class="equity" width="${E.width}" height="${E.height}" viewBox="0 0 ${E.width} ${E.height}" role="img" aria-label="equity curve">` +
-    `<path class="grid" d="${grid}"/>${xLabels.join('')}<path class="zero" d="M${E.padLeft} ${y(0)}H${right}"/>` +
-    `<path class="axis" d="M${E.padLeft} ${E.padTop}V${bottom}H${right}"/>${yLabels}${ddMark}${thin}` +
-    `<path class="total" d="${step1(total)}"><title>total</title></path></svg>`
-  );
 }

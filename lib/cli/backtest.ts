@@ -14,15 +14,12 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { runBacktest } from '../backtest/engine.js';
 import { jsonReport, reasonLine, summaryTable, fmt } from '../backtest/format.js';
-import { describeGaps, loadSeries } from '../backtest/load.js';
 import { renderBacktestHtml } from '../backtest/report-html.js';
 import { combineResults } from '../backtest/summary.js';
-import { positionRules } from '../core/positions/rules.js';
 import { getStrategy } from '../core/strategies/index.js';
-import { ConfigError, isCandlebotError } from '../errors.js';
+import { badArgs, checkPositionOptions, cliErrorExit, costFlags, loadSeriesWithNotices, numberFlag, parseCliArgs, parseParamPairs, requireDataAndStrategy } from './backtest-options.js';
 
 export const BACKTEST_USAGE =
   'usage: npm run backtest -- --data <file-or-dir> --strategy <name> [--param key=value ...] ' +
@@ -32,31 +29,7 @@ export const BACKTEST_USAGE =
 /** Where the HTML report goes without --json and without --html (relative to the current directory). */
 export const DEFAULT_HTML_REPORT = 'backtest-report.html';
 
-function badArgs(message: string): never {
-  throw new ConfigError(message, { code: 'BAD_ARGS' });
-}
-
-const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
-
-function numberFlag(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (!NUMBER.test(value.trim())) badArgs(`--${name} must be a number, got "${value}"`);
-  return Number(value);
-}
-
-/** `key=value` pairs → an object; numbers and true/false are converted, the rest left as text. */
-export function parseParamPairs(pairs: readonly string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const pair of pairs) {
-    const eq = pair.indexOf('=');
-    if (eq <= 0) badArgs(`--param expects key=value, got "${pair}"`);
-    const key = pair.slice(0, eq).trim();
-    const raw = pair.slice(eq + 1).trim();
-    if (Object.hasOwn(out, key)) badArgs(`--param ${key} given twice`);
-    out[key] = NUMBER.test(raw) ? Number(raw) : raw === 'true' ? true : raw === 'false' ? false : raw;
-  }
-  return out;
-}
+export { parseParamPairs } from './backtest-options.js';
 
 interface Options {
   readonly data: string;
@@ -72,41 +45,15 @@ interface Options {
 }
 
 function parseOptions(argv: readonly string[]): Options | 'help' {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        data: { type: 'string' },
-        strategy: { type: 'string' },
-        param: { type: 'string', multiple: true, default: [] },
-        fee: { type: 'string' },
-        stake: { type: 'string' },
-        'slippage-bps': { type: 'string' },
-        'trail-atr': { type: 'string' },
-        'max-bars': { type: 'string' },
-        json: { type: 'boolean', default: false },
-        html: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (cause) {
-    badArgs((cause as Error).message.split('\n')[0]!);
-  }
+  const values = parseCliArgs(argv, { html: { type: 'string' } });
   if (values.help) return 'help';
-  if (values.data === undefined) badArgs('--data <file-or-dir> is required');
-  if (values.strategy === undefined) badArgs('--strategy <name> is required');
+  const { data, strategy } = requireDataAndStrategy(values);
   if (values.html !== undefined && values.html.trim() === '') badArgs('--html needs a file path');
   return {
-    data: values.data,
-    strategy: values.strategy,
+    data,
+    strategy,
     params: parseParamPairs(values.param ?? []),
-    fee: numberFlag('fee', values.fee) ?? 0.001,
-    stake: numberFlag('stake', values.stake) ?? 100,
-    slippageBps: numberFlag('slippage-bps', values['slippage-bps']) ?? 0,
-    trailAtr: numberFlag('trail-atr', values['trail-atr']),
+    ...costFlags(values),
     maxBars: numberFlag('max-bars', values['max-bars']),
     json: values.json ?? false,
     html: values.html,
@@ -125,18 +72,9 @@ export function main(argv: readonly string[]): number {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || 'params'}: ${i.message}`).join('; ');
     badArgs(`bad --param for ${strategy.name}: ${issues}`);
   }
-  if (!(Number.isFinite(opts.stake) && opts.stake > 0)) badArgs(`--stake must be > 0, got ${opts.stake}`);
-  try {
-    positionRules({ feeRate: opts.fee, slippageBps: opts.slippageBps, trailAtr: opts.trailAtr ?? null, maxBars: opts.maxBars ?? null });
-  } catch (error) {
-    badArgs(`bad --fee/--slippage-bps/--trail-atr/--max-bars: ${(error as Error).message}`);
-  }
+  checkPositionOptions({ stake: opts.stake, feeRate: opts.fee, slippageBps: opts.slippageBps, trailAtr: opts.trailAtr ?? null, maxBars: opts.maxBars ?? null });
 
-  const series = loadSeries(opts.data);
-  for (const s of series) {
-    const gaps = describeGaps(s);
-    if (gaps !== null) process.stderr.write(`${gaps}\n`);
-  }
+  const series = loadSeriesWithNotices(opts.data);
   const results = series.map((s) =>
     runBacktest({
       symbol: s.symbol,
@@ -200,12 +138,7 @@ export function run(argv: readonly string[]): number {
   try {
     return main(argv);
   } catch (error) {
-    if (isCandlebotError(error) && error.kind === 'permanent') {
-      process.stderr.write(`candlebot backtest: ${error.message.split('\n')[0]}\n`);
-      return 2;
-    }
-    process.stderr.write(`candlebot backtest: unexpected error\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    return 1;
+    return cliErrorExit('backtest', error);
   }
 }
 

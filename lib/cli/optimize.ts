@@ -12,78 +12,35 @@
  */
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
-import { describeGaps, loadSeries } from '../backtest/load.js';
-import { positionRules } from '../core/positions/rules.js';
-import { ConfigError, isCandlebotError } from '../errors.js';
 import { formatRun, timingLine } from '../optimize/format.js';
 import { parseGrid } from '../optimize/grid.js';
 import { optimize, type OptimizeInput } from '../optimize/run.js';
 import { OBJECTIVES, type Objective } from '../optimize/types.js';
-import { parseParamPairs } from './backtest.js';
+import { badArgs, checkPositionOptions, cliErrorExit, intFlag, loadSeriesWithNotices, numberFlag, parseCliArgs, parseParamPairs, requireDataAndStrategy } from './backtest-options.js';
 
 export const OPTIMIZE_USAGE =
   'usage: npm run optimize -- --data <file-or-dir> --strategy <name> --grid key=start:end:step[,key=value...] ' +
   '[--param key=value ...] [--objective profitFactor|netProfit|sharpe] [--walk-forward k] [--top 10] ' +
   '[--fee 0.001] [--stake 100] [--slippage-bps 0] [--trail-atr <x>] [--max-bars <n>] [--workers N] [--json]';
 
-function badArgs(message: string): never {
-  throw new ConfigError(message, { code: 'BAD_ARGS' });
-}
-
-const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
-
-function numberFlag(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (!NUMBER.test(value.trim())) badArgs(`--${name} must be a number, got "${value}"`);
-  return Number(value);
-}
-
-function intFlag(name: string, value: string | undefined): number | undefined {
-  const x = numberFlag(name, value);
-  if (x !== undefined && !Number.isInteger(x)) badArgs(`--${name} must be an integer, got "${value}"`);
-  return x;
-}
-
 type Parsed = Omit<OptimizeInput, 'series'> & { readonly data: string; readonly json: boolean };
 
 function parseOptions(argv: readonly string[]): Parsed | 'help' {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        data: { type: 'string' },
-        strategy: { type: 'string' },
-        grid: { type: 'string' },
-        param: { type: 'string', multiple: true, default: [] },
-        objective: { type: 'string', default: 'profitFactor' },
-        'walk-forward': { type: 'string' },
-        top: { type: 'string' },
-        fee: { type: 'string' },
-        stake: { type: 'string' },
-        'slippage-bps': { type: 'string' },
-        'trail-atr': { type: 'string' },
-        'max-bars': { type: 'string' },
-        workers: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (cause) {
-    badArgs((cause as Error).message.split('\n')[0]!);
-  }
+  const values = parseCliArgs(argv, {
+    grid: { type: 'string' },
+    objective: { type: 'string', default: 'profitFactor' },
+    'walk-forward': { type: 'string' },
+    top: { type: 'string' },
+    workers: { type: 'string' },
+  });
   if (values.help) return 'help';
-  if (values.data === undefined) badArgs('--data <file-or-dir> is required');
-  if (values.strategy === undefined) badArgs('--strategy <name> is required');
+  const { data, strategy } = requireDataAndStrategy(values);
   if (values.grid === undefined) badArgs('--grid key=start:end:step[,...] is required');
   const objective = values.objective ?? 'profitFactor';
   if (!(OBJECTIVES as readonly string[]).includes(objective)) badArgs(`--objective must be one of ${OBJECTIVES.join(', ')}, got "${objective}"`);
   return {
-    data: values.data,
-    strategy: values.strategy,
+    data,
+    strategy,
     grid: parseGrid(values.grid),
     fixed: parseParamPairs(values.param ?? []),
     objective: objective as Objective,
@@ -105,17 +62,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${OPTIMIZE_USAGE}\n`);
     return 0;
   }
-  if (!(Number.isFinite(opts.stake) && opts.stake > 0)) badArgs(`--stake must be > 0, got ${opts.stake}`);
-  try {
-    positionRules({ feeRate: opts.feeRate, slippageBps: opts.slippageBps, trailAtr: opts.trailAtr, maxBars: opts.maxBars });
-  } catch (error) {
-    badArgs(`bad --fee/--slippage-bps/--trail-atr/--max-bars: ${(error as Error).message}`);
-  }
-  const series = loadSeries(opts.data);
-  for (const s of series) {
-    const gaps = describeGaps(s);
-    if (gaps !== null) process.stderr.write(`${gaps}\n`);
-  }
+  checkPositionOptions(opts);
+  const series = loadSeriesWithNotices(opts.data);
   const { data: _data, json, ...input } = opts;
   const run = await optimize({ ...input, series });
   if (json) {
@@ -132,12 +80,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   try {
     return await main(argv);
   } catch (error) {
-    if (isCandlebotError(error) && error.kind === 'permanent') {
-      process.stderr.write(`candlebot optimize: ${error.message.split('\n')[0]}\n`);
-      return 2;
-    }
-    process.stderr.write(`candlebot optimize: unexpected error\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    return 1;
+    return cliErrorExit('optimize', error);
   }
 }
 

@@ -1,4 +1,5 @@
 /** Optimizer inputs, the worker protocol and results. Everything in a report is JSON-safe. */
+import type { Summary } from '../backtest/types.js';
 import type { Candles } from '../core/candle.js';
 import type { Timeframe } from '../core/timeframe.js';
 import type { PackedInit } from './transfer.js';
@@ -35,18 +36,8 @@ export interface SetJob {
 }
 
 /** Statistics of one parameter set over all series (one fold of each, in walk-forward). */
-export interface Metrics {
-  readonly trades: number;
-  readonly wins: number;
-  readonly losses: number;
-  readonly winRate: number | null;
-  readonly netProfit: number;
-  readonly grossProfit: number;
-  readonly grossLoss: number;
-  /** null when there is no losing trade. */
-  readonly profitFactor: number | null;
-  readonly maxDrawdown: number;
-  readonly fees: number;
+export interface Metrics
+  extends Pick<Summary, 'trades' | 'wins' | 'losses' | 'winRate' | 'netProfit' | 'grossProfit' | 'grossLoss' | 'profitFactor' | 'maxDrawdown' | 'fees'> {
   /** See lib/optimize/objective.ts; null with fewer than 2 trades or identical returns. */
   readonly sharpe: number | null;
 }

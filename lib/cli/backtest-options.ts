@@ -1,0 +1,113 @@
+/**
+ * Flag handling shared by the backtest and optimize CLIs (lib/cli/backtest.ts, lib/cli/optimize.ts):
+ * the common parseArgs options, number / key=value parsing, position-rule validation, loading the
+ * series (gap notices on stderr) and the error → exit code mapping.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
+import { describeGaps, loadSeries, type Series } from '../backtest/load.js';
+import { positionRules } from '../core/positions/rules.js';
+import { ConfigError, isCandlebotError } from '../errors.js';
+
+export function badArgs(message: string): never {
+  throw new ConfigError(message, { code: 'BAD_ARGS' });
+}
+
+const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
+
+export function numberFlag(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!NUMBER.test(value.trim())) badArgs(`--${name} must be a number, got "${value}"`);
+  return Number(value);
+}
+
+export function intFlag(name: string, value: string | undefined): number | undefined {
+  const x = numberFlag(name, value);
+  if (x !== undefined && !Number.isInteger(x)) badArgs(`--${name} must be an integer, got "${value}"`);
+  return x;
+}
+
+/** `key=value` pairs → an object; numbers and true/false are converted, the rest left as text. */
+export function parseParamPairs(pairs: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) badArgs(`--param expects key=value, got "${pair}"`);
+    const key = pair.slice(0, eq).trim();
+    const raw = pair.slice(eq + 1).trim();
+    if (Object.hasOwn(out, key)) badArgs(`--param ${key} given twice`);
+    out[key] = NUMBER.test(raw) ? Number(raw) : raw === 'true' ? true : raw === 'false' ? false : raw;
+  }
+  return out;
+}
+
+/** The flags both CLIs take. */
+const COMMON_OPTIONS = {
+  data: { type: 'string' },
+  strategy: { type: 'string' },
+  param: { type: 'string', multiple: true, default: [] },
+  fee: { type: 'string' },
+  stake: { type: 'string' },
+  'slippage-bps': { type: 'string' },
+  'trail-atr': { type: 'string' },
+  'max-bars': { type: 'string' },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const satisfies ParseArgsOptionsConfig;
+
+/** parseArgs with the common flags plus `extra` (strict, no positionals); a bad flag → badArgs. */
+export function parseCliArgs<T extends ParseArgsOptionsConfig>(argv: readonly string[], extra: T) {
+  try {
+    return parseArgs({ args: [...argv], options: { ...COMMON_OPTIONS, ...extra }, strict: true, allowPositionals: false }).values;
+  } catch (cause) {
+    return badArgs((cause as Error).message.split('\n')[0]!);
+  }
+}
+
+/** --data and --strategy, both required. */
+export function requireDataAndStrategy(values: { readonly data?: string | undefined; readonly strategy?: string | undefined }): { data: string; strategy: string } {
+  if (values.data === undefined) badArgs('--data <file-or-dir> is required');
+  if (values.strategy === undefined) badArgs('--strategy <name> is required');
+  return { data: values.data, strategy: values.strategy };
+}
+
+/** --fee, --stake, --slippage-bps (with their defaults) and --trail-atr. */
+export function costFlags(values: { readonly fee?: string | undefined; readonly stake?: string | undefined; readonly 'slippage-bps'?: string | undefined; readonly 'trail-atr'?: string | undefined }) {
+  return {
+    fee: numberFlag('fee', values.fee) ?? 0.001,
+    stake: numberFlag('stake', values.stake) ?? 100,
+    slippageBps: numberFlag('slippage-bps', values['slippage-bps']) ?? 0,
+    trailAtr: numberFlag('trail-atr', values['trail-atr']),
+  };
+}
+
+/** Validates the stake and the position rules (fee, slippage, trailing stop, max bars). */
+export function checkPositionOptions(o: { readonly stake: number; readonly feeRate: number; readonly slippageBps: number; readonly trailAtr: number | null; readonly maxBars: number | null }): void {
+  if (!(Number.isFinite(o.stake) && o.stake > 0)) badArgs(`--stake must be > 0, got ${o.stake}`);
+  try {
+    positionRules({ feeRate: o.feeRate, slippageBps: o.slippageBps, trailAtr: o.trailAtr, maxBars: o.maxBars });
+  } catch (error) {
+    badArgs(`bad --fee/--slippage-bps/--trail-atr/--max-bars: ${(error as Error).message}`);
+  }
+}
+
+/** Loads and validates the OHLCV files; a gap notice per series with gaps goes to stderr. */
+export function loadSeriesWithNotices(data: string): Series[] {
+  const series = loadSeries(data);
+  for (const s of series) {
+    const gaps = describeGaps(s);
+    if (gaps !== null) process.stderr.write(`${gaps}\n`);
+  }
+  return series;
+}
+
+/** Prints an error of CLI `name` and returns its exit code: 2 for bad input, 1 for a bug. */
+export function cliErrorExit(name: string, error: unknown): number {
+  if (isCandlebotError(error) && error.kind === 'permanent') {
+    process.stderr.write(`candlebot ${name}: ${error.message.split('\n')[0]}\n`);
+    return 2;
+  }
+  process.stderr.write(`candlebot ${name}: unexpected error\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  return 1;
+}
