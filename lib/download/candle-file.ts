@@ -14,24 +14,9 @@ import type { OhlcvRow } from '../core/candle.js';
 import type { Timeframe } from '../core/timeframe.js';
 import { validateCandles } from '../core/validate-candles.js';
 import { PermanentError } from '../errors.js';
-import { parseOhlcvFileName, readOhlcvFiles } from '../replay/ohlcv-files.js';
+import { ohlcvFileName, readOhlcvFiles } from '../replay/ohlcv-files.js';
 
-/** `BTC/USDT`, `1h` → `BTC_USDT-1h.json` (throws PermanentError `BAD_SYMBOL` when not representable). */
-export function ohlcvFileName(symbol: string, timeframe: Timeframe): string {
-  const name = `${symbol.replace('/', '_')}-${timeframe}.json`;
-  let parsed: ReturnType<typeof parseOhlcvFileName> | undefined;
-  try {
-    parsed = parseOhlcvFileName(name);
-  } catch {
-    parsed = undefined;
-  }
-  if (parsed === undefined || parsed.symbol !== symbol || parsed.timeframe !== timeframe) {
-    throw new PermanentError(`symbol ${JSON.stringify(symbol)} cannot be stored as an OHLCV file (expected BASE/QUOTE, letters and digits)`, {
-      code: 'BAD_SYMBOL',
-    });
-  }
-  return name;
-}
+export { ohlcvFileName };
 
 export function ohlcvFilePath(dir: string, symbol: string, timeframe: Timeframe): string {
   return join(dir, ohlcvFileName(symbol, timeframe));

@@ -24,6 +24,22 @@ export function parseOhlcvFileName(name: string): { symbol: string; timeframe: T
   return { symbol: `${m[1]}/${m[2]}`, timeframe: tf.data };
 }
 
+const SYMBOL = /^([A-Z0-9]+)\/([A-Z0-9]+)$/;
+
+/**
+ * `BTC/USDT`, `1h` → `BTC_USDT-1h.json`: the inverse of `parseOhlcvFileName`. Throws
+ * PermanentError `BAD_SYMBOL` for a symbol the naming cannot represent (e.g. `BTC/USDT:USDT`).
+ */
+export function ohlcvFileName(symbol: string, timeframe: Timeframe): string {
+  const m = SYMBOL.exec(symbol);
+  if (!m) {
+    throw new PermanentError(`symbol ${JSON.stringify(symbol)} cannot be stored as an OHLCV file (expected BASE/QUOTE, letters and digits)`, {
+      code: 'BAD_SYMBOL',
+    });
+  }
+  return `${m[1]}_${m[2]}-${timeframe}.json`;
+}
+
 const rowsSchema = z.array(z.array(z.unknown()));
 
 /** Reads one file or every `*.json` in a directory. Rows are validated later like exchange rows. */
