@@ -1,33 +1,18 @@
 /** `npm run backtest`: spawned as users run it; --json output shape, tables, and the exit-2 error paths. */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { runBacktest } from '../../lib/backtest/engine.js';
 import { emaCross } from '../../lib/core/strategies/ema-cross.js';
 import { loadCandles } from '../core/reference.js';
+import { ROOT, runCli } from '../support/run-cli.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const ETH = 'test/fixtures/ohlcv/ETH_BTC-5m.json';
 const REPLAY = 'test/fixtures/replay';
 
-interface Out {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(...args: string[]): Promise<Out> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'lib/cli/backtest.ts', ...args], { cwd: ROOT, timeout: 60_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const cli = (...args: string[]) => runCli('lib/cli/backtest.ts', args, 60_000);
 
 const TRADE_KEYS = ['entryPrice', 'entryTime', 'exitPrice', 'exitReason', 'exitTime', 'pnl', 'side', 'symbol'];
 const SUMMARY_KEYS = ['candles', 'fees', 'firstTime', 'grossLoss', 'grossProfit', 'lastTime', 'losses', 'maxDrawdown', 'netProfit', 'profitFactor', 'trades', 'winRate', 'wins'];

@@ -1,27 +1,12 @@
 /** `npm run optimize`: spawned as users run it; --json is one document, the same for any --workers; bad input exits 2 with one line. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { runCli } from '../support/run-cli.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const REPLAY = 'test/fixtures/replay';
 const ETH = 'test/fixtures/ohlcv/ETH_BTC-5m.json';
 
-interface Out {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(...args: string[]): Promise<Out> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'lib/cli/optimize.ts', ...args], { cwd: ROOT, timeout: 120_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const cli = (...args: string[]) => runCli('lib/cli/optimize.ts', args, 120_000);
 
 const BASE = ['--data', REPLAY, '--strategy', 'ema-cross', '--grid', 'fast=5:12:1,slow=10:30:5'];
 
