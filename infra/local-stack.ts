@@ -15,6 +15,8 @@ export const RESOURCE_ENV = {
   SignalsTable: 'SIGNALS_TABLE',
   StateTable: 'STATE_TABLE',
   PositionsTable: 'POSITIONS_TABLE',
+  UsersTable: 'USERS_TABLE',
+  DeliveriesTable: 'DELIVERIES_TABLE',
   NotifyQueue: 'NOTIFY_QUEUE_URL',
   NotifyDeadLetterQueue: 'NOTIFY_DLQ_URL',
 } as const;

@@ -104,12 +104,42 @@ export const configSchema = z
       .default({ startingBalance: 1000, stakeFraction: 0.1, maxOpenPositions: 5, feeRate: 0.001, slippageBps: 0 }),
     telegram: z
       .object({
-        /** Chats that receive every signal (and, later, may run admin commands). */
+        /** Chats that may run the admin commands (/pause, /resume, /stats). */
         adminChatIds: z.array(z.int()).max(50).default([]),
         parseMode: z.enum(['HTML']).default('HTML'),
+        /** Delivery limits, enforced across concurrent notify invocations (DynamoDB). */
+        delivery: z
+          .object({
+            /** At most one message per chat per this many ms (Telegram: ~1/s per chat). */
+            perChatIntervalMs: z.int().min(100).max(60_000).default(1000),
+            /** At most this many messages per second overall (Telegram: ~30/s). */
+            globalPerSecond: z.int().min(1).max(30).default(25),
+            /** Attach a candlestick chart to signal and close messages. */
+            charts: z.boolean().default(true),
+            /** Candles shown on a chart. */
+            chartCandles: z.int().min(20).max(300).default(150),
+          })
+          .strict()
+          .default({ perChatIntervalMs: 1000, globalPerSecond: 25, charts: true, chartCandles: 150 }),
+        /** Per-chat command rate limit: a token bucket of `burst` refilled at `perMinute`. */
+        commands: z
+          .object({
+            perMinute: z.int().min(1).max(600).default(20),
+            burst: z.int().min(1).max(100).default(5),
+          })
+          .strict()
+          .default({ perMinute: 20, burst: 5 }),
+        /** Upper bound of subscriptions one chat may hold. */
+        maxSubscriptionsPerChat: z.int().min(1).max(500).default(100),
       })
       .strict()
-      .default({ adminChatIds: [], parseMode: 'HTML' }),
+      .default({
+        adminChatIds: [],
+        parseMode: 'HTML',
+        delivery: { perChatIntervalMs: 1000, globalPerSecond: 25, charts: true, chartCandles: 150 },
+        commands: { perMinute: 20, burst: 5 },
+        maxSubscriptionsPerChat: 100,
+      }),
   })
   .strict()
   .superRefine((config, ctx) => {
