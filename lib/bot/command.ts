@@ -1,0 +1,40 @@
+import type { SendOptions } from '../ports/telegram.js';
+
+/**
+ * One chat command (`/name args…`). Commands are small modules (lib/bot/commands/*) built by
+ * factories that take only the ports they need; lib/bot assembles them into the telegraf bot
+ * used by both the webhook function and local long polling.
+ */
+export interface BotCommand {
+  /** Without the slash, lower case, e.g. `subscribe`. */
+  readonly name: string;
+  /** One line for /help and setMyCommands, e.g. `<SYMBOL|all> [strategy] [timeframe] — get alerts`. */
+  readonly usage: string;
+  readonly description: string;
+  /** Only chats in `telegram.adminChatIds` may run it; others get a clear refusal. */
+  readonly admin?: boolean;
+  run(ctx: CommandContext): Promise<void>;
+}
+
+export interface CommandContext {
+  readonly chatId: number;
+  /** Whitespace-separated arguments after the command (bot @mention stripped). */
+  readonly args: readonly string[];
+  readonly isAdmin: boolean;
+  /** The clock's now (ms). */
+  readonly now: number;
+  /** Page requested through a pagination button (1 for a typed command). */
+  readonly page: number;
+  reply(html: string, options?: SendOptions): Promise<void>;
+  /**
+   * Sends a long answer as pages of ≤ 4096 characters (line boundaries), the requested page with
+   * ◂ / ▸ buttons; nothing is ever cut off. `title` heads every page.
+   */
+  replyLines(title: string, lines: readonly string[]): Promise<void>;
+  replyPhoto(png: Uint8Array, captionHtml: string): Promise<void>;
+}
+
+/** A command refused for a reason the user can fix; its message is shown as the reply. */
+export class CommandInputError extends Error {
+  override readonly name = 'CommandInputError';
+}
