@@ -88,7 +88,7 @@ describe('packaged CloudFormation template', () => {
 
   test('tables have TTL on expiresAt and point-in-time recovery', () => {
     const tables = ofType('AWS::DynamoDB::Table');
-    assert.deepEqual(tables.map(([id]) => id).sort(), ['PositionsTable', 'SignalsTable', 'StateTable']);
+    assert.deepEqual(tables.map(([id]) => id).sort(), ['DeliveriesTable', 'PositionsTable', 'SignalsTable', 'StateTable', 'UsersTable']);
     for (const [id, t] of tables) {
       assert.deepEqual(t.Properties['TimeToLiveSpecification'], { AttributeName: 'expiresAt', Enabled: true }, id);
       assert.equal(t.Properties['PointInTimeRecoverySpecification']?.PointInTimeRecoveryEnabled, true, id);
