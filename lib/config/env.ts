@@ -43,3 +43,32 @@ export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv)
   }
   return Object.freeze(result.data) as Readonly<z.output<S>>;
 }
+
+/** A Telegram bot token as BotFather issues it (`<bot id>:<35 characters>`). */
+export const telegramTokenSchema = z.string().regex(/^\d{5,}:[A-Za-z0-9_-]{30,}$/, 'is not a Telegram bot token (<bot id>:<secret>)');
+
+/**
+ * Environment of the webhook function (POST /telegram/webhook): every table the commands read
+ * or write, the queues (/status shows their depth), the bot token and the webhook secret.
+ */
+export const webhookEnvSchema = z.object({
+  CANDLEBOT_CONFIG_PATH: z.string().min(1).default('candlebot.config.yml'),
+  SIGNALS_TABLE: z.string().min(3),
+  STATE_TABLE: z.string().min(3),
+  POSITIONS_TABLE: z.string().min(3),
+  USERS_TABLE: z.string().min(3),
+  NOTIFY_QUEUE_URL: z.url(),
+  NOTIFY_DLQ_URL: z.url(),
+  TELEGRAM_BOT_TOKEN: telegramTokenSchema,
+  /** Telegram's `secret_token` (1-256 of A-Z a-z 0-9 _ -), echoed in X-Telegram-Bot-Api-Secret-Token. */
+  TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16-256 characters of A-Z a-z 0-9 _ -'),
+  /** Only for tests/local: the Bot API root (default https://api.telegram.org). */
+  TELEGRAM_API_ROOT: z.url().optional(),
+  AWS_REGION: z.string().min(1).default('us-east-1'),
+  CANDLEBOT_DDB_ENDPOINT: z.url().optional(),
+  CANDLEBOT_SQS_ENDPOINT: z.url().optional(),
+  AWS_ACCESS_KEY_ID: z.string().min(1).optional(),
+  AWS_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+});
+
+export type WebhookEnv = Readonly<z.output<typeof webhookEnvSchema>>;
