@@ -48,4 +48,12 @@ export const bollingerBreakout = defineStrategy({
     lower: ind.lower[i]!,
     atr: ind.atr[i]!,
   }),
+  lines(c, p: BollingerBreakoutParams) {
+    const bands = bollingerOfClose(c, p.period, p.k);
+    return [
+      { name: `BB ${p.period} upper`, values: bands.upper },
+      { name: `BB ${p.period} middle`, values: bands.middle },
+      { name: `BB ${p.period} lower`, values: bands.lower },
+    ];
+  },
 });

@@ -16,7 +16,7 @@ import { z } from 'zod';
 import type { Candles } from '../candle.js';
 import type { IndicatorCache } from '../indicators/cache.js';
 import { PermanentError } from '../../errors.js';
-import type { SignalIntent, Side, Strategy } from './types.js';
+import type { SignalIntent, Side, Strategy, StrategyLine } from './types.js';
 
 /** Parameters every strategy here shares: the ATR period and the stop / target multiples. */
 export interface BracketParams {
@@ -53,6 +53,8 @@ export interface CrossRule<P extends BracketParams, I extends { readonly atr: Fl
   sideAt(ind: I, candles: Candles, i: number, params: P): Side | null;
   /** Key indicator values at i incl. `atr`, for the message text (only called on a signal). */
   snapshot(ind: I, i: number): Record<string, number>;
+  /** Indicator lines on the price scale for charts (none when omitted). */
+  lines?(candles: Candles, params: P): StrategyLine[];
 }
 
 /**
@@ -129,6 +131,10 @@ export function defineStrategy<P extends BracketParams, I extends { readonly atr
         if (s !== null) out.push(s);
       }
       return out;
+    },
+    lines(candles: Candles, params: P): StrategyLine[] {
+      checkCandles(rule.name, candles);
+      return rule.lines === undefined ? [] : rule.lines(candles, params);
     },
   });
 }

@@ -42,4 +42,8 @@ export const emaCross = defineStrategy({
     return null;
   },
   snapshot: (ind, i) => ({ fast: ind.fast[i]!, slow: ind.slow[i]!, atr: ind.atr[i]! }),
+  lines: (c, p: EmaCrossParams) => [
+    { name: `EMA ${p.fast}`, values: emaOfClose(c, p.fast) },
+    { name: `EMA ${p.slow}`, values: emaOfClose(c, p.slow) },
+  ],
 });

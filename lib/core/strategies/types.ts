@@ -22,6 +22,12 @@ export interface SignalIntent {
   readonly indicators: Readonly<Record<string, number>>;
 }
 
+/** One indicator series drawn on the price chart, aligned to the candles (NaN where undefined). */
+export interface StrategyLine {
+  readonly name: string;
+  readonly values: Float64Array;
+}
+
 export interface Strategy<P extends object = Record<string, number>> {
   /** Registry name used in config, e.g. `ema-cross`. */
   readonly name: string;
@@ -44,4 +50,9 @@ export interface Strategy<P extends object = Record<string, number>> {
    * sets sharing one compute it once (the optimizer); the result is the same with or without it.
    */
   evaluateAll(candles: Candles, params: P, cache?: IndicatorCache): SignalIntent[];
+  /**
+   * Pure, optional: the strategy's indicator lines on the PRICE scale (for charts), aligned to
+   * the candles. Empty when its indicators are not prices (RSI, MACD).
+   */
+  lines?(candles: Candles, params: P): StrategyLine[];
 }
