@@ -16,6 +16,7 @@ import type { Clock } from '../ports/clock.js';
 import type { ExchangePort } from '../ports/exchange.js';
 import type { Log } from '../ports/log.js';
 import type { PositionLedger, StoredOpenPosition } from '../ports/positions.js';
+import type { RecipientResolver } from '../ports/users.js';
 import { advance, type Advance } from './advance.js';
 import { closedCandlesSince } from './market-candles.js';
 import { markOf, markPrice } from './mark.js';
@@ -54,7 +55,8 @@ export interface MarketDeps {
   readonly store: Pick<PositionLedger, 'close' | 'saveProgress' | 'saveMark'>;
   readonly clock: Clock;
   readonly log: Log;
-  readonly recipients: readonly number[];
+  /** Who is told about a close: resolved per close, before it is recorded (the event row keeps the list). */
+  readonly recipients: RecipientResolver;
 }
 
 export function positionFailure(p: StoredOpenPosition, error: unknown): PositionFailure {
@@ -116,7 +118,8 @@ async function apply(
   const closed = settle(step.closing);
   const amounts = closeAmounts(closed.stake, grossPnl(closed.side, closed.qty, closed.entryPrice, closed.exitPrice), closed.fees);
   const text = renderPositionClosedText({ ...stored.meta, ...closed, pnl: amounts.pnl, fees: amounts.fees });
-  const event = deps.recipients.length === 0 ? undefined : { kind: 'closed' as const, recipients: deps.recipients, text };
+  const chats = await deps.recipients.resolve({ ...stored.meta, symbol: stored.position.symbol, kind: 'position-closed' });
+  const event = chats.length === 0 ? undefined : { kind: 'closed' as const, recipients: chats, text };
   const result = await deps.store.close({ stored, closed, now, ...(event ? { event } : {}) });
   if (result.status === 'lost') return 'lost';
   deps.log.info('paper position closed', { positionId: closed.id, exitReason: closed.exitReason, exitPrice: closed.exitPrice, pnl: amounts.pnl });

@@ -7,6 +7,7 @@ import type { Log } from '../ports/log.js';
 import { createSqsNotificationQueue } from '../queue/sqs-notification-queue.js';
 import { createDynamoMarketsCache } from '../store/dynamo-markets-cache.js';
 import { createDynamoPositionStore } from '../store/dynamo-position-store.js';
+import { recipientResolverFor } from '../users/recipients-for.js';
 import type { MonitorDeps } from './run-monitor.js';
 
 /** How long an event claimer owns a position event before another run may take it over. */
@@ -22,6 +23,7 @@ export interface MonitorRuntime {
  * exchange with its rate limiter, markets from the DynamoDB cache). No state that must survive
  * an invocation lives here.
  */
+/** `recipients`: as createScanRuntime (fixed chats; absent: USERS_TABLE subscribers, else the admin chats). */
 export function createMonitorRuntime(env: MonitorEnv, config: BotConfig, recipients?: readonly number[]): MonitorRuntime {
   const { ddb, sqs } = createAwsClients(env);
   const marketsTtlMs = config.markets.cacheHours * 3_600_000;
@@ -33,7 +35,9 @@ export function createMonitorRuntime(env: MonitorEnv, config: BotConfig, recipie
   return Object.freeze({
     config,
     deps({ log, remainingMs, clock = systemClock, exchange }: Parameters<MonitorRuntime['deps']>[0]): MonitorDeps {
-      return { config, store, exchange: exchange ?? ((c: ExchangeConfig) => ccxtExchange(c, clock)), queue, clock, log, remainingMs, recipients: recipients ?? config.telegram.adminChatIds };
+      // A new resolver per invocation: its memo never outlives the run.
+      const chats = recipientResolverFor({ client: ddb, usersTable: env.USERS_TABLE, fixed: recipients, adminChatIds: config.telegram.adminChatIds, log });
+      return { config, store, exchange: exchange ?? ((c: ExchangeConfig) => ccxtExchange(c, clock)), queue, clock, log, remainingMs, recipients: chats };
     },
   });
 }

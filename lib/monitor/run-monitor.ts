@@ -16,6 +16,7 @@ import type { ExchangePort } from '../ports/exchange.js';
 import type { Log } from '../ports/log.js';
 import type { PositionStore, RowProblem, StoredOpenPosition } from '../ports/positions.js';
 import type { NotificationQueue } from '../ports/queue.js';
+import type { RecipientResolver } from '../ports/users.js';
 import { runBounded } from '../scan/bounded.js';
 import { monitorMarket, positionFailure, type MarketGroup, type MarketOutcome, type PositionFailure } from './monitor-market.js';
 
@@ -27,8 +28,11 @@ export interface MonitorDeps {
   readonly clock: Clock;
   readonly log: Log;
   readonly remainingMs: () => number;
-  /** Chats told about closed positions. */
-  readonly recipients: readonly number[];
+  /**
+   * Chats told about closed positions. The monitor opens no position (reversals happen in the
+   * scan's opener), so the admin's pause switch does not concern it: stops keep working.
+   */
+  readonly recipients: RecipientResolver;
 }
 
 export interface MonitorReport {

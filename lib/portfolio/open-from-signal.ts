@@ -21,6 +21,7 @@ import type { BotConfig } from '../config/schema.js';
 import { isCandlebotError, PermanentError, TransientError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { Log } from '../ports/log.js';
+import type { RecipientResolver } from '../ports/users.js';
 import type { OpenOutcome, PortfolioState, PositionCosts, PositionLedger, PositionMeta, PositionOpener, PositionQueries, RefusalReason, RowRead } from '../ports/positions.js';
 import { reverseOnSignal } from './reverse-position.js';
 import { stakeFor } from './stake.js';
@@ -30,8 +31,8 @@ export interface PositionOpenerDeps {
   readonly config: Pick<BotConfig, 'risk'>;
   readonly clock: Clock;
   readonly log: Log;
-  /** Chats told about opened (and reversed) positions (default: none). */
-  readonly recipients: readonly number[];
+  /** Chats told about opened (and reversed) positions, resolved per event before it is recorded. */
+  readonly recipients: RecipientResolver;
 }
 
 /** Opens attempted per signal when the market keeps changing under us (a reversal that lost a race, then a normal open). */
@@ -90,7 +91,8 @@ export function createPositionOpener(deps: PositionOpenerDeps): PositionOpener {
     const entryTime = candleTime + tfMs;
     const open = fillPending(pending, entryTime, signal.entry, rules);
     const now = clock.now();
-    const event = deps.recipients.length === 0 ? undefined : { kind: 'opened' as const, recipients: deps.recipients, text: renderPositionOpenedText({ ...meta, ...open }) };
+    const chats = await deps.recipients.resolve({ ...meta, symbol: signal.symbol, kind: 'position-opened' });
+    const event = chats.length === 0 ? undefined : { kind: 'opened' as const, recipients: chats, text: renderPositionOpenedText({ ...meta, ...open }) };
     const command = { position: open, meta, costs, maxOpen: risk.maxOpenPositions, now, ...(event ? { event } : {}) };
     const result = await store.open(command);
     if (result.status === 'no-portfolio') {

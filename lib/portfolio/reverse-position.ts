@@ -37,6 +37,7 @@ import type { BotConfig } from '../config/schema.js';
 import { PermanentError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { Log } from '../ports/log.js';
+import type { RecipientResolver } from '../ports/users.js';
 import type { EventDraft, OpenOutcome, PortfolioState, PositionCosts, PositionLedger, PositionMeta, PositionQueries, StoredOpenPosition } from '../ports/positions.js';
 import { closeAmounts } from './money.js';
 import { stepSignalBar } from './signal-bar-step.js';
@@ -48,7 +49,7 @@ export interface ReversalDeps {
   readonly costs: PositionCosts;
   readonly clock: Clock;
   readonly log: Log;
-  readonly recipients: readonly number[];
+  readonly recipients: RecipientResolver;
 }
 
 export interface ReversalRequest {
@@ -99,14 +100,14 @@ export async function reverseOnSignal(deps: ReversalDeps, request: ReversalReque
   const exitTime = signal.candleTime + request.tfMs;
   const closed = settle(closeAt(caught.position, exitTime, signal.entry, 'signal', positionRules(stored.costs)));
   const amounts = closeAmounts(closed.stake, grossPnl(closed.side, closed.qty, closed.entryPrice, closed.exitPrice), closed.fees);
-  const closedEvent = draft('closed', deps.recipients, () => renderPositionClosedText({ ...stored.meta, ...closed, pnl: amounts.pnl, fees: amounts.fees }));
+  const closedEvent = await draft(deps, stored.meta, stored.position.symbol, 'closed', () => renderPositionClosedText({ ...stored.meta, ...closed, pnl: amounts.pnl, fees: amounts.fees }));
   const now = clock.now();
   // The stake of the new position from the equity after the close (a fraction stake grows or shrinks with the PnL).
   const stake = stakeFor(deps.risk, { available: request.portfolio.available + amounts.pnl, reserved: request.portfolio.reserved });
   if (stake <= 0) return closeAlone(deps, stored, closed, closedEvent, 'the equity after the close leaves nothing to stake');
 
   const position = request.newPosition(stake);
-  const openedEvent = draft('opened', deps.recipients, () => renderPositionOpenedText({ ...meta, ...position }));
+  const openedEvent = await draft(deps, meta, position.symbol, 'opened', () => renderPositionOpenedText({ ...meta, ...position }));
   const result = await store.reverse({ stored, closed, position, meta, costs: deps.costs, now, ...(closedEvent ? { closedEvent } : {}), ...(openedEvent ? { openedEvent } : {}) });
   switch (result.status) {
     case 'reversed':
@@ -124,7 +125,9 @@ export async function reverseOnSignal(deps: ReversalDeps, request: ReversalReque
   }
 }
 
-function draft(kind: 'opened' | 'closed', recipients: readonly number[], text: () => string): EventDraft | undefined {
+/** The event to record with the change, addressed to the chats resolved now (the outbox row keeps them); none without recipients. */
+async function draft(deps: ReversalDeps, meta: PositionMeta, symbol: string, kind: 'opened' | 'closed', text: () => string): Promise<EventDraft | undefined> {
+  const recipients = await deps.recipients.resolve({ ...meta, symbol, kind: `position-${kind}` });
   return recipients.length === 0 ? undefined : { kind, recipients, text: text() };
 }
 
@@ -139,7 +142,7 @@ async function closeAlone(deps: ReversalDeps, stored: StoredOpenPosition, closed
 async function closeOnBar(deps: ReversalDeps, stored: StoredOpenPosition, closing: ClosingPosition): Promise<ReversalStep> {
   const closed = settle(closing);
   const amounts = closeAmounts(closed.stake, grossPnl(closed.side, closed.qty, closed.entryPrice, closed.exitPrice), closed.fees);
-  const event = draft('closed', deps.recipients, () => renderPositionClosedText({ ...stored.meta, ...closed, pnl: amounts.pnl, fees: amounts.fees }));
+  const event = await draft(deps, stored.meta, stored.position.symbol, 'closed', () => renderPositionClosedText({ ...stored.meta, ...closed, pnl: amounts.pnl, fees: amounts.fees }));
   const result = await deps.store.close({ stored, closed, now: deps.clock.now(), ...(event ? { event } : {}) });
   // lost: a monitor (or another delivery) moved it first; the next attempt reads the market again.
   if (result.status === 'closed') deps.log.info('paper position closed by the signal candle before acting on the signal', { positionId: closed.id, exitReason: closed.exitReason, exitPrice: closed.exitPrice, pnl: amounts.pnl });

@@ -14,6 +14,8 @@ import { createDynamoMarketsCache } from '../store/dynamo-markets-cache.js';
 import { createDynamoSignalStore } from '../store/dynamo-signal-store.js';
 import { createDynamoPositionStore } from '../store/dynamo-position-store.js';
 import { createPositionOpener } from '../portfolio/open-from-signal.js';
+import { createDynamoControlStore } from '../store/dynamo-control-store.js';
+import { recipientResolverFor } from '../users/recipients-for.js';
 
 /** How long the signal writer owns the outbox row before a later run may re-drive it. */
 export const OUTBOX_LEASE_MS = 60_000;
@@ -33,6 +35,10 @@ export interface ScanRuntime {
  * container; holds only immutable config and SDK clients (connection reuse), no state that
  * must survive an invocation.
  */
+/**
+ * `recipients`: fixed chats for every notification (npm start without a Telegram token, tests);
+ * absent: the subscribers of USERS_TABLE when set, else telegram.adminChatIds.
+ */
 export function createScanRuntime(env: ScanEnv, config: BotConfig, recipients?: readonly number[]): ScanRuntime {
   const { ddb, sqs } = createAwsClients(env);
   const marketsTtlMs = config.markets.cacheHours * 3_600_000;
@@ -47,6 +53,7 @@ export function createScanRuntime(env: ScanEnv, config: BotConfig, recipients?: 
     trialMs: BREAKER_TRIAL_MS,
   });
   const heartbeat = createDynamoHeartbeatStore(ddb, env.STATE_TABLE);
+  const control = createDynamoControlStore({ client: ddb, table: env.STATE_TABLE });
   // Paper trading is on when the environment names the positions table (serverless.yml, local stack).
   const positionStore = env.POSITIONS_TABLE ? createDynamoPositionStore({ client: ddb, table: env.POSITIONS_TABLE, ttlDays: config.signals.ttlDays }) : undefined;
   const ccxtExchange = ccxtExchangeFactory(marketsCache, marketsTtlMs);
@@ -56,7 +63,8 @@ export function createScanRuntime(env: ScanEnv, config: BotConfig, recipients?: 
     ddb,
     sqs,
     deps({ log, remainingMs, clock = systemClock, exchange }: Parameters<ScanRuntime['deps']>[0]): ScanDeps {
-      const chats = recipients ?? config.telegram.adminChatIds;
+      // A new resolver per invocation: its memo never outlives the run.
+      const chats = recipientResolverFor({ client: ddb, usersTable: env.USERS_TABLE, fixed: recipients, adminChatIds: config.telegram.adminChatIds, log });
       return {
         config,
         exchange: exchange ?? ((c: ExchangeConfig) => ccxtExchange(c, clock)),
@@ -68,6 +76,7 @@ export function createScanRuntime(env: ScanEnv, config: BotConfig, recipients?: 
         log,
         remainingMs,
         recipients: chats,
+        control,
         positions: positionStore && createPositionOpener({ store: positionStore, config, clock, log, recipients: chats }),
       };
     },

@@ -1,4 +1,4 @@
-import { candlesFromRows } from '../core/candle.js';
+import { candlesFromRows, type Candles } from '../core/candle.js';
 import { toSignal, type Signal } from '../core/signal.js';
 import { getStrategy } from '../core/strategies/index.js';
 import { lastClosedOpenTime, type Timeframe } from '../core/timeframe.js';
@@ -11,6 +11,8 @@ export interface SymbolEvaluation {
   readonly signals: readonly Signal[];
   readonly gaps: readonly Gap[];
   readonly closedCandles: number;
+  /** The validated closed candles the strategies saw (for the signal charts). */
+  readonly candles: Candles;
 }
 
 /**
@@ -55,5 +57,5 @@ export async function evaluateSymbol(args: {
       signals.push(toSignal({ strategy: entry.name, exchange: exchange.id, symbol, timeframe }, intent, { time, open, high, low, close }));
     }
   }
-  return { signals, gaps: validated.gaps, closedCandles: closed.length };
+  return { signals, gaps: validated.gaps, closedCandles: closed.length, candles: series };
 }

@@ -3,14 +3,17 @@ import { strategiesFor, type BotConfig, type ExchangeConfig } from '../config/sc
 import { describeError, isCandlebotError, isTransient } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { ExchangePort } from '../ports/exchange.js';
+import type { ControlStore } from '../ports/control.js';
 import type { Log } from '../ports/log.js';
 import type { PositionOpener } from '../ports/positions.js';
 import type { NotificationQueue } from '../ports/queue.js';
 import type { SignalStore } from '../ports/signals.js';
 import type { BreakerDecision, BreakerStore, HeartbeatStore } from '../ports/state.js';
+import type { RecipientResolver } from '../ports/users.js';
 import { publishSignal, redrivePending, type RedriveReport } from '../signals/outbox.js';
 import { runBounded } from './bounded.js';
 import { evaluateSymbol } from './evaluate-symbol.js';
+import { signalChart } from './signal-chart.js';
 
 export interface ScanDeps {
   readonly config: BotConfig;
@@ -24,10 +27,12 @@ export interface ScanDeps {
   readonly log: Log;
   /** Milliseconds left in this invocation. */
   readonly remainingMs: () => number;
-  /** Chats notified of every signal. */
-  readonly recipients: readonly number[];
+  /** Who is notified of a signal (resolved per signal, before it is recorded: the outbox row keeps the list). */
+  readonly recipients: RecipientResolver;
   /** Paper trading: opens a position per recorded signal, inside the outbox delivery (absent: off). */
   readonly positions?: PositionOpener | undefined;
+  /** The admin's pause switch, read once per run (absent: never paused). */
+  readonly control?: ControlStore | undefined;
 }
 
 export interface SymbolFailure {
@@ -55,6 +60,10 @@ export interface ScanReport {
   readonly failures: readonly SymbolFailure[];
   readonly redrive: Omit<RedriveReport, 'failed'> & { readonly failed: number };
   readonly durationMs: number;
+  /** Scanning paused by the admin (/pause): nothing was done (no exchange call, no heartbeat). */
+  readonly paused: boolean;
+  /** Trading paused: signals recorded and notified, no paper position opened. */
+  readonly tradingPaused: boolean;
 }
 
 const REDRIVE_LIMIT = 25;
@@ -78,10 +87,20 @@ function failure(exchange: string, symbol: string, error: unknown): SymbolFailur
  * strategies on the candle that just closed and publish new signals through the outbox.
  * A failing symbol is reported and skipped; the others finish.
  */
-export async function runScan(deps: ScanDeps, timeframe: Timeframe): Promise<ScanReport> {
-  const { config, log, clock } = deps;
+export async function runScan(scanDeps: ScanDeps, timeframe: Timeframe): Promise<ScanReport> {
+  const { config, log, clock } = scanDeps;
   const started = clock.now();
   const candleTime = lastClosedOpenTime(started, timeframe);
+  // Read once per run; an unreadable switch fails the run (the next scheduled run reads it again).
+  const control = scanDeps.control ? await scanDeps.control.get() : undefined;
+  if (control?.scanningPaused) {
+    log.info('scanning paused by an admin: nothing scanned', { timeframe, pausedBy: control.updatedBy, since: new Date(control.updatedAt).toISOString() });
+    return pausedReport(timeframe, candleTime, clock.now() - started, control.tradingPaused);
+  }
+  const tradingPaused = control?.tradingPaused === true;
+  if (tradingPaused && scanDeps.positions) log.info('trading paused by an admin: signals are recorded and notified, no paper position opens', { timeframe });
+  // Trading paused: no opener for this run (new signals and re-driven ones alike open nothing).
+  const deps: ScanDeps = tradingPaused ? { ...scanDeps, positions: undefined } : scanDeps;
   const strategies = strategiesFor(config, timeframe);
   const mayStart = () => deps.remainingMs() > config.scan.reserveMs;
 
@@ -109,6 +128,8 @@ export async function runScan(deps: ScanDeps, timeframe: Timeframe): Promise<Sca
     failures,
     redrive,
     durationMs: clock.now() - started,
+    paused: false,
+    tradingPaused,
   };
   await deps.heartbeat.put({
     timeframe,
@@ -119,6 +140,11 @@ export async function runScan(deps: ScanDeps, timeframe: Timeframe): Promise<Sca
     signalled: report.signalled,
   });
   return report;
+}
+
+function pausedReport(timeframe: Timeframe, candleTime: number, durationMs: number, tradingPaused: boolean): ScanReport {
+  const none = { scanned: 0, failed: 0, skipped: 0, signalled: 0, duplicates: 0, outboxPending: 0, gaps: 0 };
+  return { timeframe, candleTime, ...none, failures: [], redrive: { found: 0, delivered: 0, skipped: 0, failed: 0 }, durationMs, paused: true, tradingPaused };
 }
 
 async function redriveSafely(deps: ScanDeps): Promise<ScanReport['redrive']> {
@@ -220,8 +246,11 @@ async function scanSymbol(
     let duplicates = 0;
     let outboxPending = 0;
     for (const signal of evaluation.signals) {
-      // A store error here propagates: the symbol is reported failed, nothing was recorded.
-      const result = await publishSignal(deps, signal, deps.recipients);
+      // A store (or recipients) error here propagates: the symbol is reported failed, nothing was recorded.
+      const { strategy, exchange: ex, symbol: sym, timeframe: tf } = signal;
+      const chats = await deps.recipients.resolve({ strategy, exchange: ex, symbol: sym, timeframe: tf, kind: 'signal' });
+      const chart = chats.length > 0 ? signalChart(deps, evaluation.candles, signal, strategies) : undefined;
+      const result = await publishSignal(deps, signal, chats, chart);
       if (result.status === 'duplicate') {
         duplicates++;
         continue;

@@ -1,10 +1,10 @@
 import { renderSignalText } from '../core/message.js';
 import type { Signal } from '../core/signal.js';
 import { timeframeMs, type Timeframe } from '../core/timeframe.js';
-import { notificationId, notificationSchema, type Notification } from '../notify/notification.js';
+import { notificationId, notificationSchema, type ChartSpec, type Notification } from '../notify/notification.js';
 
-/** One notification per recipient chat; ids derived from the signal id and the chat. */
-export function signalNotifications(signal: Signal, recipients: readonly number[], createdAt: number): Notification[] {
+/** One notification per recipient chat; ids derived from the signal id and the chat. `chart`: attached to each (optional). */
+export function signalNotifications(signal: Signal, recipients: readonly number[], createdAt: number, chart?: ChartSpec): Notification[] {
   const text = renderSignalText(signal, timeframeMs(signal.timeframe as Timeframe));
   return recipients.map((chatId) =>
     notificationSchema.parse({
@@ -16,6 +16,7 @@ export function signalNotifications(signal: Signal, recipients: readonly number[
       parseMode: 'HTML',
       sourceId: signal.id,
       createdAt,
+      ...(chart ? { chart } : {}),
     }),
   );
 }

@@ -1,4 +1,5 @@
 import type { Signal } from '../core/signal.js';
+import type { ChartSpec } from '../notify/notification.js';
 import { describeError, isTransient } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { OpenOutcome, PositionOpener } from '../ports/positions.js';
@@ -44,7 +45,7 @@ export type PublishResult =
   | { readonly status: 'failed'; readonly error: unknown };
 
 /** Enqueues and completes; on failure, parks permanent errors and leaves transient ones pending. */
-async function deliverOrPark(deps: OutboxDeps, pending: PendingSignal): Promise<PublishResult> {
+async function deliverOrPark(deps: OutboxDeps, pending: PendingSignal, chart?: ChartSpec): Promise<PublishResult> {
   let position: OpenOutcome | undefined;
   let positionError: unknown;
   if (deps.positions) {
@@ -56,7 +57,7 @@ async function deliverOrPark(deps: OutboxDeps, pending: PendingSignal): Promise<
     }
   }
   try {
-    await deps.queue.send(signalNotifications(pending.signal, pending.recipients, pending.createdAt));
+    await deps.queue.send(signalNotifications(pending.signal, pending.recipients, pending.createdAt, chart));
     if (positionError !== undefined) {
       await deps.signals.fail(pending.signal.id, `open position: ${describeError(positionError)}`, deps.clock.now());
       return { status: 'failed', error: positionError };
@@ -72,12 +73,13 @@ async function deliverOrPark(deps: OutboxDeps, pending: PendingSignal): Promise<
 
 /**
  * Records the signal once and enqueues its notifications. Throws only when the signal could
- * not be recorded (then nothing was written and nothing was sent).
+ * not be recorded (then nothing was written and nothing was sent). `chart` goes with the
+ * notifications sent now; the row does not store it, so a re-drive sends text only.
  */
-export async function publishSignal(deps: OutboxDeps, signal: Signal, recipients: readonly number[]): Promise<PublishResult> {
+export async function publishSignal(deps: OutboxDeps, signal: Signal, recipients: readonly number[], chart?: ChartSpec): Promise<PublishResult> {
   const result = await deps.signals.record(signal, recipients, deps.clock.now());
   if (result.status === 'duplicate') return { status: 'duplicate' };
-  return deliverOrPark(deps, result.pending);
+  return deliverOrPark(deps, result.pending, chart);
 }
 
 export interface RedriveReport {

@@ -183,7 +183,7 @@ export const eventRowSchema = z.object({
   sk: z.enum(['event#opened', 'event#closed']),
   positionId: z.string().min(1),
   kind: z.enum(['opened', 'closed']),
-  recipients: z.array(z.int()).max(50),
+  recipients: z.array(z.int()).max(10_000),
   text: z.string().min(1).max(16_384),
   createdAt: time,
   outbox: z.enum([OUTBOX_PENDING, OUTBOX_FAILED]).optional(),

@@ -11,6 +11,7 @@ import { testResources, type TestResources } from '../support/local-aws.js';
 import { drainQueue } from '../support/queue.js';
 import { FAST_STRATEGIES } from '../support/scan-fixture.js';
 import { captureStdout } from '../support/capture-stdout.js';
+import { createDynamoUserStore } from '../../lib/users/dynamo-user-store.js';
 
 const SYMBOLS = ['BTC/USDT', 'ETH/USDT', 'SOL/USDT', 'BNB/USDT'];
 
@@ -33,6 +34,10 @@ describe('functions/scan handler (middy + Powertools) on the live clock', () => 
   let configPath: string;
   before(async () => {
     r = await testResources('scan-handler');
+    // USERS_TABLE is in the environment: notifications go to the subscribed chats. One chat subscribed to everything.
+    const users = createDynamoUserStore({ client: r.doc, table: r.tables.UsersTable! });
+    await users.register(42, Date.now());
+    await users.subscribe({ chatId: 42, symbol: '*', strategy: '*', timeframe: '*' }, Date.now());
     // The handler reads the wall clock: the simulator serves candles up to "now".
     sim = await startBinanceSim({ symbols: SYMBOLS, nowMs: Date.now() });
     configPath = join(mkdtempSync(join(tmpdir(), 'candlebot-handler-')), 'candlebot.config.yml');
@@ -76,7 +81,8 @@ describe('functions/scan handler (middy + Powertools) on the live clock', () => 
     assert.equal(emf.timeframe, '1m');
     assert.equal(typeof emf.ScanDuration, 'number');
     const sent = await drainQueue(r.sqs, r.queues.NotifyQueue!);
-    assert.equal(sent.length, result.signalled, 'one notification per signal for the single admin chat');
+    assert.equal(sent.length, result.signalled, 'one notification per signal for the single subscribed chat');
+    assert.ok(sent.every((n) => n.chatId === 42));
   });
 
   it('rejects a malformed event with a specific error and changes nothing', async () => {

@@ -10,6 +10,7 @@ import { silentLog, type Log } from '../../lib/ports/log.js';
 import type { PositionOpener, PositionStore } from '../../lib/ports/positions.js';
 import { createDynamoPositionStore } from '../../lib/store/dynamo-position-store.js';
 import type { RetryPolicy } from '../../lib/store/dynamo-position-transact.js';
+import { createStaticRecipientResolver } from '../../lib/users/static-recipients.js';
 import type { TestResources } from '../support/local-aws.js';
 
 export const HOUR = 3_600_000;
@@ -63,8 +64,11 @@ export function storeFor(r: TestResources, retry: Partial<RetryPolicy> = noSleep
 }
 
 export function openerFor(store: PositionStore, config: BotConfig, clock: Clock, recipients: readonly number[] = [], log: Log = silentLog): PositionOpener {
-  return createPositionOpener({ store, config, clock, log, recipients });
+  return createPositionOpener({ store, config, clock, log, recipients: fixedChats(recipients) });
 }
+
+/** Fixed notification recipients (what the runtimes use without a users table). */
+export const fixedChats = (chatIds: readonly number[]) => createStaticRecipientResolver(chatIds);
 
 export async function getItem(r: TestResources, pk: string, sk: string): Promise<Record<string, unknown> | undefined> {
   return (await r.doc.send(new GetCommand({ TableName: r.tables.PositionsTable!, Key: { pk, sk }, ConsistentRead: true }))).Item;

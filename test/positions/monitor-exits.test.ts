@@ -13,7 +13,7 @@ import { silentLog } from '../../lib/ports/log.js';
 import { createSqsNotificationQueue } from '../../lib/queue/sqs-notification-queue.js';
 import { testClock } from '../support/clock.js';
 import { testResources, type TestResources } from '../support/local-aws.js';
-import { botConfig, getItem, HOUR, openerFor, storeFor, positionSignal, T0 } from './fixture.js';
+import { botConfig, getItem, HOUR, openerFor, storeFor, positionSignal, T0, fixedChats } from './fixture.js';
 import { bar, scriptedExchange } from './scripted-exchange.js';
 
 /** The pure rules over closed candles: the exit, or the position still open. */
@@ -41,7 +41,7 @@ describe('monitor: trailing stop, time exit and mark to market (scripted candles
       clock: testClock(now),
       log: silentLog,
       remainingMs: () => 50_000,
-      recipients: [],
+      recipients: fixedChats([]),
     };
     return runMonitor(deps);
   };

@@ -13,7 +13,7 @@ import { binanceAt } from '../support/exchange-sim/binance-at.js';
 import { startBinanceSim, type BinanceSim } from '../support/exchange-sim/binance-sim.js';
 import { testResources, type TestResources } from '../support/local-aws.js';
 import { drainQueue } from '../support/queue.js';
-import { getItem, HOUR, openerFor, partition, portfolioItem, storeFor } from './fixture.js';
+import { getItem, HOUR, openerFor, partition, portfolioItem, storeFor, fixedChats } from './fixture.js';
 import { planPositions, type Planned } from './monitor-fixture.js';
 
 const NOW = Date.UTC(2026, 10, 20, 12, 0, 5); // 11:00 is the last closed 1h candle
@@ -42,7 +42,7 @@ describe('monitor: 50 concurrent invocations over the same open positions (excha
     clock: testClock(now),
     log,
     remainingMs: () => 50_000,
-    recipients: CHATS,
+    recipients: fixedChats(CHATS),
   });
 
   before(async () => {

@@ -10,7 +10,7 @@ import { testClock } from '../support/clock.js';
 import { binanceAt } from '../support/exchange-sim/binance-at.js';
 import { startBinanceSim, type BinanceSim } from '../support/exchange-sim/binance-sim.js';
 import { testResources, type TestResources } from '../support/local-aws.js';
-import { botConfig, getItem, HOUR, openerFor, positionSignal, recordingLog, storeFor, T0 } from './fixture.js';
+import { botConfig, getItem, HOUR, openerFor, positionSignal, recordingLog, storeFor, T0, fixedChats } from './fixture.js';
 import { planPositions } from './monitor-fixture.js';
 
 const NOW = Date.UTC(2026, 10, 20, 12, 0, 5);
@@ -34,7 +34,7 @@ describe('recovery: rows that fail validation are quarantined, reported and neve
     clock: testClock(NOW),
     log,
     remainingMs: () => 50_000,
-    recipients: [1],
+    recipients: fixedChats([1]),
   });
 
   before(async () => {

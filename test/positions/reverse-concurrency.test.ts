@@ -11,7 +11,7 @@ import { createDynamoSignalStore } from '../../lib/store/dynamo-signal-store.js'
 import { testClock } from '../support/clock.js';
 import { testResources, type TestResources } from '../support/local-aws.js';
 import { drainQueue } from '../support/queue.js';
-import { botConfig, getItem, HOUR, openerFor, partition, portfolioItem, positionSignal, storeFor, T0 } from './fixture.js';
+import { botConfig, getItem, HOUR, openerFor, partition, portfolioItem, positionSignal, storeFor, T0, fixedChats } from './fixture.js';
 import { bar, scriptedExchange } from './scripted-exchange.js';
 
 const LEASE = 60_000;
@@ -85,7 +85,7 @@ describe('reversal under concurrency (DynamoDB Local, SQS emulator)', () => {
       clock: testClock(NOW),
       log: silentLog,
       remainingMs: () => 50_000,
-      recipients: [],
+      recipients: fixedChats([]),
     });
     const market = async (symbol: string) => {
       exchange.set(symbol, candles);

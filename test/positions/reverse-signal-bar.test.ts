@@ -17,7 +17,7 @@ import { redrivePending } from '../../lib/signals/outbox.js';
 import { createDynamoSignalStore } from '../../lib/store/dynamo-signal-store.js';
 import { testClock } from '../support/clock.js';
 import { testResources, type TestResources } from '../support/local-aws.js';
-import { botConfig, getItem, HOUR, openerFor, partition, portfolioItem, positionSignal, recordingLog, storeFor, T0 } from './fixture.js';
+import { botConfig, getItem, HOUR, openerFor, partition, portfolioItem, positionSignal, recordingLog, storeFor, T0, fixedChats } from './fixture.js';
 import { bar, scriptedExchange } from './scripted-exchange.js';
 
 const config = botConfig({ startingBalance: 10_000, maxOpenPositions: 100, stakeFixed: 100 });
@@ -57,7 +57,7 @@ describe('reversal after the signal candle’s own checks (DynamoDB Local)', () 
       clock: testClock(now),
       log: silentLog,
       remainingMs: () => 50_000,
-      recipients: [],
+      recipients: fixedChats([]),
     });
   const trades = async (id: string) => (await partition(r, 'trades#ema-cross')).filter((t) => t.sk === id);
 

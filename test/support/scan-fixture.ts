@@ -30,8 +30,9 @@ export function scanConfig(apiBase: string, symbols: readonly string[], extra: R
   });
 }
 
+/** The scan runtime on the test stack, notifying the config's admin chats (fixed; the users-table fan-out is tested in test/users). */
 export function runtimeFor(r: TestResources, config: BotConfig): ScanRuntime {
-  return createScanRuntime(parseEnv(scanEnvSchema, { ...r.env }), config);
+  return createScanRuntime(parseEnv(scanEnvSchema, { ...r.env }), config, config.telegram.adminChatIds);
 }
 
 /**
