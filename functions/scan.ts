@@ -23,6 +23,10 @@ export interface ScanResult {
   readonly failed: number;
   readonly skipped: number;
   readonly signalled: number;
+  /** The admin paused scanning (/pause): nothing was fetched or recorded. */
+  readonly paused: boolean;
+  /** The admin paused trading: signals were recorded and notified, no paper position opened. */
+  readonly tradingPaused: boolean;
 }
 
 export interface ScanHandlerOptions {
@@ -79,6 +83,8 @@ export function makeScanHandler(options: ScanHandlerOptions = {}) {
       failed: report.failed,
       skipped: report.skipped,
       signalled: report.signalled,
+      paused: report.paused,
+      tradingPaused: report.tradingPaused,
     };
   };
 

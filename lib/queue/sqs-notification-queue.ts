@@ -13,6 +13,31 @@ export interface SqsQueueOptions {
 }
 
 const BATCH = 10; // SQS SendMessageBatch limit
+/**
+ * SQS limits a batch's total payload (and one message) to 256 KiB. Notifications with a chart
+ * are ~13-40 KB each, so batches are cut by bytes as well as by count.
+ */
+export const MAX_BATCH_BYTES = 256 * 1024 - 1024;
+
+/** Splits encoded bodies into SendMessageBatch groups: ≤ 10 entries and ≤ maxBytes each. */
+export function batchesOf<T extends { readonly body: string }>(items: readonly T[], maxBytes = MAX_BATCH_BYTES): T[][] {
+  const batches: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    const size = Buffer.byteLength(item.body);
+    if (size > maxBytes) throw new PermanentError(`a notification body is ${size} bytes, over the SQS limit of ${maxBytes}`, { code: 'NOTIFICATION_TOO_LARGE' });
+    if (current.length === BATCH || (current.length > 0 && bytes + size > maxBytes)) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(item);
+    bytes += size;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
 
 /**
  * JSON with every non-ASCII character escaped (\\uXXXX): the body is plain ASCII, so no
@@ -31,8 +56,8 @@ export function createSqsNotificationQueue(options: SqsQueueOptions): Notificati
   const { client, queueUrl, attempts = 3 } = options;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
 
-  async function sendBatch(batch: readonly Notification[]): Promise<void> {
-    let remaining = batch.map((n, i) => ({ Id: String(i), MessageBody: asciiJson(notificationSchema.parse(n)), id: n.id }));
+  async function sendBatch(batch: readonly { readonly body: string; readonly id: string }[]): Promise<void> {
+    let remaining = batch.map((n, i) => ({ Id: String(i), MessageBody: n.body, id: n.id }));
     for (let attempt = 1; remaining.length > 0; attempt++) {
       let failed: { Id?: string | undefined; SenderFault?: boolean | undefined; Code?: string | undefined; Message?: string | undefined }[];
       try {
@@ -66,9 +91,8 @@ export function createSqsNotificationQueue(options: SqsQueueOptions): Notificati
 
   return {
     async send(notifications) {
-      for (let i = 0; i < notifications.length; i += BATCH) {
-        await sendBatch(notifications.slice(i, i + BATCH));
-      }
+      const encoded = notifications.map((n) => ({ id: n.id, body: asciiJson(notificationSchema.parse(n)) }));
+      for (const batch of batchesOf(encoded)) await sendBatch(batch);
     },
   };
 }
