@@ -5,6 +5,8 @@ import { PermanentError } from '../errors.js';
 
 export const OUTBOX_PENDING = 'PENDING';
 export const OUTBOX_FAILED = 'FAILED';
+/** Partition of the `recent` GSI of SignalsTable: every signal row (see infra/tables.yml). */
+export const RECENT_KEY = 'signal';
 
 /** A signal row as stored in SignalsTable. Validated on every read. */
 export const signalRowSchema = z.object({
@@ -30,6 +32,9 @@ export const signalRowSchema = z.object({
   outboxError: z.string().optional(),
   leaseUntil: z.number().int().optional(),
   notifiedAt: z.number().int().optional(),
+  /** Keys of the sparse GSI `recent` (/signals): RECENT_KEY and the recorded time (absent on older rows). */
+  recentKey: z.literal('signal').optional(),
+  recentAt: z.number().int().optional(),
 }).refine((row) => row.bar === undefined || row.bar.time === row.candleTime, { message: 'the signal bar must open at candleTime', path: ['bar', 'time'] });
 
 export type SignalRow = z.output<typeof signalRowSchema>;
@@ -44,6 +49,8 @@ export function toRow(signal: Signal, recipients: readonly number[], now: number
     expiresAt: Math.floor(now / 1000) + ttlDays * 86_400,
     outbox: OUTBOX_PENDING,
     leaseUntil,
+    recentKey: RECENT_KEY,
+    recentAt: now,
   };
 }
 

@@ -1,0 +1,86 @@
+/**
+ * The market-data command group: /signals, /positions, /pnl, /chart. `createMarketDataDeps`
+ * wires the adapters once per container (DynamoDB readers, one ccxt adapter per exchange with
+ * the markets cache in StateTable, the chart renderer loaded on first use);
+ * `marketDataCommands` builds the commands from them.
+ *
+ * Reads: SignalsTable GSI `recent` (Query); PositionsTable GSI `position-lists` (Query) and
+ * `stats` / `trades#<strategy>` partitions (Query); StateTable `markets#<exchange>` (GetItem,
+ * PutItem when the exchange's markets are reloaded).
+ */
+import type { BotConfig, ExchangeConfig } from '../config/schema.js';
+import type { ChartSpec } from '../notify/notification.js';
+import type { ExchangePort } from '../ports/exchange.js';
+import type { Log } from '../ports/log.js';
+import type { PositionQueries } from '../ports/positions.js';
+import { ccxtExchangeFactory } from '../runtime/wiring.js';
+import { createDynamoClosedTrades, type ClosedTradesReader } from '../store/dynamo-closed-trades.js';
+import { createDynamoMarketsCache } from '../store/dynamo-markets-cache.js';
+import { createDynamoPositionStore } from '../store/dynamo-position-store.js';
+import { createDynamoRecentSignals, type RecentSignalsReader } from '../store/dynamo-recent-signals.js';
+import type { BotCommand } from './command.js';
+import { chartCommand } from './commands/data-chart.js';
+import { pnlCommand } from './commands/data-pnl.js';
+import { positionsCommand } from './commands/data-positions.js';
+import { signalsCommand } from './commands/data-signals.js';
+import type { BotWiringInput } from './wiring-input.js';
+
+export interface MarketDataDeps {
+  readonly config: BotConfig;
+  readonly recentSignals: RecentSignalsReader;
+  readonly positions: Pick<PositionQueries, 'listOpen'>;
+  readonly trades: ClosedTradesReader;
+  /** The exchange adapter of a configured exchange (cached per container). */
+  readonly exchange: (c: ExchangeConfig) => Promise<ExchangePort>;
+  /** ChartSpec → PNG; throws when it cannot (the command then answers with text). */
+  readonly renderChart: (spec: ChartSpec) => Uint8Array | Promise<Uint8Array>;
+  readonly log: Log;
+  /** /positions: per price request (default 4000), markets at once (4), overall budget (8000). */
+  readonly priceTimeoutMs?: number;
+  readonly priceConcurrency?: number;
+  readonly priceBudgetMs?: number;
+  /** /chart: exchange part (default 10000). */
+  readonly chartTimeoutMs?: number;
+}
+
+export function createMarketDataDeps(input: BotWiringInput): MarketDataDeps {
+  const { env, config, ddb, clock, log } = input;
+  const marketsTtlMs = config.markets.cacheHours * 3_600_000;
+  const marketsCache = createDynamoMarketsCache({ client: ddb, table: env.STATE_TABLE, retainMs: marketsTtlMs * 2 });
+  const ccxtExchange = ccxtExchangeFactory(marketsCache, marketsTtlMs);
+  return {
+    config,
+    recentSignals: createDynamoRecentSignals({ client: ddb, table: env.SIGNALS_TABLE }),
+    positions: createDynamoPositionStore({ client: ddb, table: env.POSITIONS_TABLE, ttlDays: config.signals.ttlDays }),
+    trades: createDynamoClosedTrades({ client: ddb, table: env.POSITIONS_TABLE }),
+    exchange: (c) => ccxtExchange(c, clock),
+    // ECharts + resvg load on the first /chart only, not on every cold start of the webhook.
+    renderChart: async (spec) => (await import('../chart/render.js')).renderChartPng(spec),
+    log,
+  };
+}
+
+export function marketDataCommands(deps: MarketDataDeps): BotCommand[] {
+  const showExchange = deps.config.exchanges.length > 1;
+  return [
+    signalsCommand({ recentSignals: deps.recentSignals, showExchange, log: deps.log }),
+    positionsCommand({
+      positions: deps.positions,
+      exchanges: deps.config.exchanges,
+      exchange: deps.exchange,
+      log: deps.log,
+      showExchange,
+      ...(deps.priceTimeoutMs === undefined ? {} : { priceTimeoutMs: deps.priceTimeoutMs }),
+      ...(deps.priceConcurrency === undefined ? {} : { priceConcurrency: deps.priceConcurrency }),
+      ...(deps.priceBudgetMs === undefined ? {} : { priceBudgetMs: deps.priceBudgetMs }),
+    }),
+    pnlCommand({ trades: deps.trades, strategies: deps.config.strategies.map((s) => s.name), log: deps.log }),
+    chartCommand({
+      config: deps.config,
+      exchange: deps.exchange,
+      renderChart: deps.renderChart,
+      log: deps.log,
+      ...(deps.chartTimeoutMs === undefined ? {} : { timeoutMs: deps.chartTimeoutMs }),
+    }),
+  ];
+}
