@@ -11,6 +11,7 @@ import { PermanentError } from '../lib/errors.js';
 import { createMonitorRuntime, type MonitorRuntime } from '../lib/monitor/monitor-runtime.js';
 import { runMonitor, type MonitorReport } from '../lib/monitor/run-monitor.js';
 import { powertoolsLog } from '../lib/runtime/powertools-log.js';
+import { createDashboardRefresher, refreshAfterMonitor, type DashboardRefresher } from '../lib/dashboard/runtime.js';
 
 /** The EventBridge scheduled event (serverless.yml: every minute), or `{}` for a manual run. */
 export const monitorEventSchema = z.union([z.looseObject({ 'detail-type': z.literal('Scheduled Event'), source: z.literal('aws.events') }), z.object({}).strict()]);
@@ -27,6 +28,8 @@ export interface MonitorHandlerOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Replaces the runtime built from env + config file (tests). */
   readonly runtime?: MonitorRuntime;
+  /** Replaces the dashboard refresher built from env (tests); null = off. */
+  readonly dashboards?: DashboardRefresher | null;
   readonly logger?: Logger;
 }
 
@@ -45,6 +48,7 @@ export function makeMonitorHandler(options: MonitorHandlerOptions = {}) {
   const logger = options.logger ?? new Logger({ serviceName: 'candlebot' });
   const metrics = new Metrics({ namespace: 'candlebot', serviceName: 'candlebot' });
   let runtime: MonitorRuntime | undefined = options.runtime;
+  let dashboards: DashboardRefresher | null | undefined = options.dashboards;
 
   const getRuntime = (): MonitorRuntime => {
     if (!runtime) {
@@ -65,6 +69,9 @@ export function makeMonitorHandler(options: MonitorHandlerOptions = {}) {
     const report = await runMonitor(deps);
     publishMetrics(metrics, report);
     logger.info('monitor finished', { ...report, failures: report.failures.slice(0, 50) });
+    // After the positions: the pinned dashboards (lib/dashboard), when USERS_TABLE is set.
+    const dash = await refreshAfterMonitor(() => (dashboards === undefined ? (dashboards = createDashboardRefresher(options.env ?? process.env, getRuntime().config)) : dashboards), deps.log, deps.clock);
+    if (dash) metrics.addMetric('failed' in dash ? 'DashboardRefreshFailures' : 'DashboardsEnqueued', MetricUnit.Count, 'failed' in dash ? 1 : dash.enqueued);
     return { listed: report.listed, closed: report.closed, quarantined: report.quarantined, failed: report.failed, notified: report.events.delivered };
   };
 

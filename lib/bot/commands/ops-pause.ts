@@ -1,0 +1,46 @@
+import { CommandInputError, type BotCommand } from '../command.js';
+import type { ControlState, ControlStore } from '../../ports/control.js';
+
+export type PauseTarget = 'scanning' | 'trading' | 'all';
+
+const TARGETS: readonly PauseTarget[] = ['scanning', 'trading', 'all'];
+
+/** The optional argument of /pause and /resume (default `all`). */
+export function parsePauseTarget(args: readonly string[], command: string): PauseTarget {
+  if (args.length === 0) return 'all';
+  const arg = args[0]!.toLowerCase();
+  if (args.length > 1 || !(TARGETS as readonly string[]).includes(arg)) {
+    throw new CommandInputError(`Usage: /${command} [scanning|trading|all] (default all)`);
+  }
+  return arg as PauseTarget;
+}
+
+export function describeControl(state: ControlState): string {
+  const line = (what: string, paused: boolean) => `${paused ? '⏸' : '▶️'} ${what} ${paused ? 'paused' : 'running'}`;
+  return [line('scanning', state.scanningPaused), line('paper trading', state.tradingPaused)].join('\n');
+}
+
+function switchCommand(name: 'pause' | 'resume', control: Pick<ControlStore, 'set'>): BotCommand {
+  const paused = name === 'pause';
+  return {
+    name,
+    usage: `/${name} [scanning|trading|all]`,
+    description: paused ? 'admin: pause scanning and/or opening paper positions' : 'admin: resume scanning and/or paper trading',
+    admin: true,
+    async run(ctx) {
+      const target = parsePauseTarget(ctx.args, name);
+      const change = {
+        ...(target !== 'trading' ? { scanningPaused: paused } : {}),
+        ...(target !== 'scanning' ? { tradingPaused: paused } : {}),
+      };
+      const state = await control.set(change, ctx.chatId, ctx.now);
+      const note = paused && target !== 'scanning' ? '\nOpen positions are still monitored: stops and targets keep working.' : '';
+      await ctx.reply(`${describeControl(state)}${note}`);
+    },
+  };
+}
+
+/** /pause [scanning|trading|all] — admin only; stored in StateTable `control`, read by every scan and monitor run. */
+export const pauseCommand = (deps: { readonly control: Pick<ControlStore, 'set'> }): BotCommand => switchCommand('pause', deps.control);
+/** /resume [scanning|trading|all] — admin only. */
+export const resumeCommand = (deps: { readonly control: Pick<ControlStore, 'set'> }): BotCommand => switchCommand('resume', deps.control);

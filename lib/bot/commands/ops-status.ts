@@ -1,0 +1,15 @@
+import type { BotCommand } from '../command.js';
+import { readHealth, type HealthDeps } from '../../health/read-health.js';
+import { renderStatusText } from '../../health/status-text.js';
+
+/** /status: the same health report as GET /health, rendered for the chat (open to every chat: it holds no secret). */
+export function statusCommand(deps: { readonly health: HealthDeps }): BotCommand {
+  return {
+    name: 'status',
+    usage: '/status',
+    description: 'health of the bot: scans, exchanges, queues, paper trading',
+    async run(ctx) {
+      await ctx.reply(renderStatusText(await readHealth(deps.health)));
+    },
+  };
+}

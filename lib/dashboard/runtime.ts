@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import type { BotConfig } from '../config/schema.js';
+import { parseEnv } from '../config/env.js';
+import { describeError, isCandlebotError } from '../errors.js';
+import type { Clock } from '../ports/clock.js';
+import type { Log } from '../ports/log.js';
+import { createSqsNotificationQueue } from '../queue/sqs-notification-queue.js';
+import { createAwsClients } from '../runtime/wiring.js';
+import { createDynamoControlStore } from '../store/dynamo-control-store.js';
+import { createDynamoPositionStore } from '../store/dynamo-position-store.js';
+import { createDynamoUserStore } from '../users/dynamo-user-store.js';
+import { refreshDashboards, type DashboardRefreshReport } from './refresh.js';
+
+/** What the dashboard refresh reads in the monitor's environment; without USERS_TABLE it is off. */
+export const dashboardEnvSchema = z.object({
+  USERS_TABLE: z.string().min(3).optional(),
+  POSITIONS_TABLE: z.string().min(3),
+  STATE_TABLE: z.string().min(3),
+  NOTIFY_QUEUE_URL: z.url(),
+  AWS_REGION: z.string().min(1).default('us-east-1'),
+  CANDLEBOT_DDB_ENDPOINT: z.url().optional(),
+  CANDLEBOT_SQS_ENDPOINT: z.url().optional(),
+  AWS_ACCESS_KEY_ID: z.string().min(1).optional(),
+  AWS_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+});
+
+export type DashboardRefresher = (log: Log, clock: Clock) => Promise<DashboardRefreshReport>;
+
+/** The refresher wired from the environment (built once per container), or null when USERS_TABLE is not set. */
+export function createDashboardRefresher(processEnv: NodeJS.ProcessEnv, config: BotConfig): DashboardRefresher | null {
+  const env = parseEnv(dashboardEnvSchema, processEnv);
+  if (env.USERS_TABLE === undefined) return null;
+  const { ddb, sqs } = createAwsClients(env);
+  const users = createDynamoUserStore({ client: ddb, table: env.USERS_TABLE });
+  const positions = createDynamoPositionStore({ client: ddb, table: env.POSITIONS_TABLE, ttlDays: config.signals.ttlDays });
+  const control = createDynamoControlStore({ client: ddb, table: env.STATE_TABLE });
+  const queue = createSqsNotificationQueue({ client: sqs, queueUrl: env.NOTIFY_QUEUE_URL });
+  return (log, clock) => refreshDashboards({ users, positions, control, queue, clock, log });
+}
+
+export type DashboardOutcome = DashboardRefreshReport | { readonly failed: string };
+
+/**
+ * Runs the refresh after the monitor's work is done: a failure (wiring included) is logged with its code and
+ * reported, not thrown — the positions were already handled, and the next run (a minute
+ * later) refreshes again.
+ */
+export async function refreshAfterMonitor(getRefresher: () => DashboardRefresher | null, log: Log, clock: Clock): Promise<DashboardOutcome | undefined> {
+  try {
+    const refresher = getRefresher();
+    if (!refresher) return undefined;
+    const report = await refresher(log, clock);
+    if (report.chats > 0) log.info('dashboards refreshed', { ...report });
+    return report;
+  } catch (error) {
+    log.error('dashboard refresh failed; the next monitor run retries', { error: describeError(error), transient: isCandlebotError(error) && error.kind === 'transient' });
+    return { failed: isCandlebotError(error) ? error.code : 'UNEXPECTED' };
+  }
+}
