@@ -5,9 +5,12 @@
  * not seen and either close it through the close transaction or save the progress (conditional
  * on the row's version), and mark it to market (./mark.ts: the forming candle's last price;
  * the mark alone is written without a version change). A failure of one position is reported
- * and the others go on.
+ * and the others go on. When positions close and charts are on, the market's chart candles
+ * are fetched once more (./close-chart.ts) and each close's event carries its chart; without
+ * them the close is notified as text.
  */
 import { renderPositionClosedText } from '../core/message.js';
+import type { Candles } from '../core/candle.js';
 import { grossPnl, positionRules, settle, type PositionRules } from '../core/positions/index.js';
 import { timeframeMs, type Timeframe } from '../core/timeframe.js';
 import { describeError, isCandlebotError, isTransient } from '../errors.js';
@@ -18,6 +21,7 @@ import type { Log } from '../ports/log.js';
 import type { PositionLedger, StoredOpenPosition } from '../ports/positions.js';
 import type { RecipientResolver } from '../ports/users.js';
 import { advance, type Advance } from './advance.js';
+import { chartCandlesFor, closeChart, type CloseChartDeps } from './close-chart.js';
 import { closedCandlesSince } from './market-candles.js';
 import { markOf, markPrice } from './mark.js';
 
@@ -51,7 +55,7 @@ export interface MarketOutcome {
   readonly failures: readonly PositionFailure[];
 }
 
-export interface MarketDeps {
+export interface MarketDeps extends CloseChartDeps {
   readonly store: Pick<PositionLedger, 'close' | 'saveProgress' | 'saveMark'>;
   readonly clock: Clock;
   readonly log: Log;
@@ -82,15 +86,27 @@ export async function monitorMarket(deps: MarketDeps, exchange: ExchangePort, gr
     return { ...outcome, failures: group.positions.map((p) => positionFailure(p, error)) };
   }
   const price = markPrice(candles.closed, candles.forming);
-  for (const stored of group.positions) {
+  // The pure steps first: whether any position closes decides the one chart fetch of the market.
+  const planned = group.positions.map((stored) => {
     try {
       const rules = positionRules(stored.costs);
-      const step = advance(stored, candles.closed, tfMs, rules);
+      return { stored, rules, step: advance(stored, candles.closed, tfMs, rules) };
+    } catch (error) {
+      return { stored, error };
+    }
+  });
+  const exits = planned.flatMap((p) => (p.step?.kind === 'exit' ? [{ meta: p.stored.meta, exitTime: p.step.closing.exitTime }] : []));
+  const chartCandles = exits.length > 0 ? await chartCandlesFor(deps, exchange, group, exits, now) : undefined;
+  for (const p of planned) {
+    const { stored } = p;
+    try {
+      if (p.step === undefined) throw p.error;
+      const { step, rules } = p;
       if (step.kind !== 'none' && step.gap) {
         outcome.gaps++;
         deps.log.warn('candles missing since the last check of a position', { positionId: stored.position.id, lastChecked: new Date(stored.lastChecked).toISOString() });
       }
-      const result = await apply(deps, stored, step, { price, rules, now });
+      const result = await apply(deps, stored, step, { price, rules, now, chartCandles });
       if (result === 'closed') outcome.closed.push(stored.position.id);
       else outcome[result]++;
     } catch (error) {
@@ -104,9 +120,9 @@ async function apply(
   deps: MarketDeps,
   stored: StoredOpenPosition,
   step: Advance,
-  at: { readonly price: number | undefined; readonly rules: PositionRules; readonly now: number },
+  at: { readonly price: number | undefined; readonly rules: PositionRules; readonly now: number; readonly chartCandles: Candles | undefined },
 ): Promise<'closed' | 'lost' | 'progressed' | 'marked' | 'unchanged'> {
-  const { price, rules, now } = at;
+  const { price, rules, now, chartCandles } = at;
   if (step.kind === 'progress') {
     const mark = markOf(step.next, price ?? step.lastClose, now, rules);
     return (await deps.store.saveProgress(stored, step.next, step.lastChecked, mark, now)) ? 'progressed' : 'lost';
@@ -119,7 +135,8 @@ async function apply(
   const amounts = closeAmounts(closed.stake, grossPnl(closed.side, closed.qty, closed.entryPrice, closed.exitPrice), closed.fees);
   const text = renderPositionClosedText({ ...stored.meta, ...closed, pnl: amounts.pnl, fees: amounts.fees });
   const chats = await deps.recipients.resolve({ ...stored.meta, symbol: stored.position.symbol, kind: 'position-closed' });
-  const event = chats.length === 0 ? undefined : { kind: 'closed' as const, recipients: chats, text };
+  const chart = chats.length > 0 && chartCandles ? closeChart(deps, chartCandles, stored.meta, closed) : undefined;
+  const event = chats.length === 0 ? undefined : { kind: 'closed' as const, recipients: chats, text, ...(chart ? { chart } : {}) };
   const result = await deps.store.close({ stored, closed, now, ...(event ? { event } : {}) });
   if (result.status === 'lost') return 'lost';
   deps.log.info('paper position closed', { positionId: closed.id, exitReason: closed.exitReason, exitPrice: closed.exitPrice, pnl: amounts.pnl });

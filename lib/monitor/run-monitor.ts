@@ -3,7 +3,8 @@
  * on the `position-lists` index, bounded), quarantine rows that fail validation, group the
  * rest by market, fetch each market's candles once through the exchange port (closed ones for
  * the exits, the forming one for the mark), apply the pure rules, save progress or close
- * through the close transaction, mark to market, then deliver the pending position events
+ * through the close transaction (a close's event carrying its chart when charts are on: the
+ * market's chart candles fetched once more, ./close-chart.ts), mark to market, then deliver the pending position events
  * (opened/closed notifications) through the queue. Concurrent monitors are safe: every write
  * is conditional on the row's version, so each close happens exactly once.
  */
@@ -118,7 +119,7 @@ export async function runMonitor(deps: MonitorDeps): Promise<MonitorReport> {
   if (listed.truncated) log.warn('more open positions than one run lists; the rest wait', { limit: LIST_LIMIT });
   const quarantined = await quarantineAll(deps, listed.corrupt);
   const { ready, failures } = await prepareExchanges(deps, groupByMarket(listed.positions));
-  const marketDeps = { store: deps.store, clock, log, recipients: deps.recipients };
+  const marketDeps = { store: deps.store, clock, log, recipients: deps.recipients, config, remainingMs: deps.remainingMs };
   const { results, notStarted } = await runBounded(ready, config.scan.concurrency, () => deps.remainingMs() > config.scan.reserveMs, ({ adapter, group }) =>
     monitorMarket(marketDeps, adapter, group),
   );

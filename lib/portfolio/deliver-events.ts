@@ -3,7 +3,8 @@
  * transaction as the position change): list what is pending and unleased (bounded), claim
  * each (one claimer wins), enqueue, clear the marker. Transient queue errors leave the event
  * pending under our lease (the next run retries); permanent ones park it as FAILED. A row that
- * fails validation is quarantined and reported.
+ * fails validation is quarantined and reported; a stored chart that fails validation is left
+ * out (text only, logged), never the notification.
  */
 import { describeError, isTransient } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
@@ -44,6 +45,9 @@ export async function deliverPositionEvents(deps: EventDeliveryDeps, limit: numb
     if (!claimed) {
       skipped++;
       continue;
+    }
+    if (claimed.chartProblem !== undefined) {
+      log.warn('position event chart failed validation; sent as text only', { eventId: positionEventId(claimed), reason: claimed.chartProblem });
     }
     try {
       await deps.queue.send(positionNotifications(claimed));

@@ -22,7 +22,7 @@ import { isCandlebotError, PermanentError, TransientError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { Log } from '../ports/log.js';
 import type { RecipientResolver } from '../ports/users.js';
-import type { OpenOutcome, PortfolioState, PositionCosts, PositionLedger, PositionMeta, PositionOpener, PositionQueries, RefusalReason, RowRead } from '../ports/positions.js';
+import type { OpenContext, OpenOutcome, PortfolioState, PositionCosts, PositionLedger, PositionMeta, PositionOpener, PositionQueries, RefusalReason, RowRead } from '../ports/positions.js';
 import { reverseOnSignal } from './reverse-position.js';
 import { stakeFor } from './stake.js';
 
@@ -70,7 +70,7 @@ export function createPositionOpener(deps: PositionOpenerDeps): PositionOpener {
   /** A refusal record needs no stake: it is recorded with stake 0 and without a trailing distance. */
   const unstaked = (input: NewPosition): PendingPosition => ({ ...pendingFromSignal({ ...input, stake: 1 }, plain), stake: 0 });
 
-  async function attempt(signal: Signal, meta: PositionMeta, tfMs: number): Promise<OpenOutcome | 'retry'> {
+  async function attempt(signal: Signal, meta: PositionMeta, tfMs: number, context: OpenContext): Promise<OpenOutcome | 'retry'> {
     const { side, candleTime, stop, target, indicators } = signal;
     const input = (stake: number): NewPosition => ({ id: signal.id, symbol: signal.symbol, intent: { side, candleTime, stop, target, indicators }, stake });
     const pf = await portfolio();
@@ -106,7 +106,7 @@ export function createPositionOpener(deps: PositionOpenerDeps): PositionOpener {
       const newPosition = (s: number) => fillPending(pendingFromSignal(input(s), rules), entryTime, signal.entry, rules);
       const step = await reverseOnSignal(
         { store, risk, costs, clock, log, recipients: deps.recipients },
-        { signal, meta, tfMs, holderId: result.holder.positionId, portfolio: pf.value, newPosition },
+        { signal, meta, tfMs, holderId: result.holder.positionId, portfolio: pf.value, newPosition, chart: context.chart },
       );
       if (step.kind === 'done') return step.outcome;
       if (step.kind === 'exists') return decided(signal.id);
@@ -118,12 +118,12 @@ export function createPositionOpener(deps: PositionOpenerDeps): PositionOpener {
   }
 
   return {
-    async open(signal: Signal): Promise<OpenOutcome> {
+    async open(signal: Signal, context: OpenContext = {}): Promise<OpenOutcome> {
       const tf = timeframeSchema.safeParse(signal.timeframe);
       if (!tf.success) throw new PermanentError(`signal ${signal.id}: unsupported timeframe ${signal.timeframe}`, { code: 'BAD_POSITION' });
       const meta: PositionMeta = { strategy: signal.strategy, exchange: signal.exchange, timeframe: tf.data };
       for (let n = 1; n <= MAX_ATTEMPTS; n++) {
-        const outcome = await attempt(signal, meta, timeframeMs(tf.data));
+        const outcome = await attempt(signal, meta, timeframeMs(tf.data), context);
         if (outcome !== 'retry') return outcome;
       }
       throw new TransientError(`open ${signal.id}: the market kept changing for ${MAX_ATTEMPTS} attempts`, { code: 'POSITION_CONTENDED' });

@@ -4,7 +4,7 @@ import type { PositionEvent } from '../ports/positions.js';
 /** Id of the record behind a position notification: `<position id>#opened|closed`. */
 export const positionEventId = (event: Pick<PositionEvent, 'positionId' | 'kind'>): string => `${event.positionId}#${event.kind}`;
 
-/** One notification per recipient; ids derived from the position id, the event and the chat. */
+/** One notification per recipient (with the event's chart, if any); ids derived from the position id, the event and the chat. */
 export function positionNotifications(event: PositionEvent): Notification[] {
   const sourceId = positionEventId(event);
   return event.recipients.map((chatId) =>
@@ -17,6 +17,7 @@ export function positionNotifications(event: PositionEvent): Notification[] {
       parseMode: 'HTML',
       sourceId,
       createdAt: event.createdAt,
+      ...(event.chart === undefined ? {} : { chart: event.chart }),
     }),
   );
 }

@@ -25,6 +25,9 @@
  *   reversal uses the position as last saved, so an exit the backtester takes in those candles
  *   becomes an exit at open[i+1] with reason `signal` live (the new position is the same).
 
+ * The close event carries a chart made from the signal's chart when the scan passed one
+ * (./reversal-chart.ts: no exchange call; a re-drive has none and sends text).
+ *
  * When the close would release too little for the new stake (or the equity leaves no stake),
  * the old position is closed alone (reason signal) and the caller retries a normal open, which
  * opens or records the refusal. A crash between those two steps is recovered by the signal
@@ -39,7 +42,9 @@ import type { Clock } from '../ports/clock.js';
 import type { Log } from '../ports/log.js';
 import type { RecipientResolver } from '../ports/users.js';
 import type { EventDraft, OpenOutcome, PortfolioState, PositionCosts, PositionLedger, PositionMeta, PositionQueries, StoredOpenPosition } from '../ports/positions.js';
+import type { ChartSpec } from '../notify/notification.js';
 import { closeAmounts } from './money.js';
+import { reversalCloseChart } from './reversal-chart.js';
 import { stepSignalBar } from './signal-bar-step.js';
 import { stakeFor } from './stake.js';
 
@@ -61,6 +66,8 @@ export interface ReversalRequest {
   readonly portfolio: PortfolioState;
   /** The new position filled at the signal's entry with `stake` (pure rules; already validated for this signal). */
   readonly newPosition: (stake: number) => OpenPosition;
+  /** The signal's chart, when the scan built one: the close event's chart is made from it (./reversal-chart.ts). */
+  readonly chart?: ChartSpec | undefined;
 }
 
 export type ReversalStep =
@@ -94,13 +101,15 @@ export async function reverseOnSignal(deps: ReversalDeps, request: ReversalReque
   if (refused !== undefined) return { kind: 'refuse', detail: refused };
 
   const caught = stepSignalBar(stored, signal, request.tfMs);
-  if (caught.kind === 'exit') return closeOnBar(deps, stored, caught.closing);
+  if (caught.kind === 'exit') return closeOnBar(deps, stored, caught.closing, request);
   if (caught.fallback !== undefined) log.warn('reversing without the signal candle checks', { positionId: stored.position.id, signalId: signal.id, why: caught.fallback });
 
   const exitTime = signal.candleTime + request.tfMs;
   const closed = settle(closeAt(caught.position, exitTime, signal.entry, 'signal', positionRules(stored.costs)));
   const amounts = closeAmounts(closed.stake, grossPnl(closed.side, closed.qty, closed.entryPrice, closed.exitPrice), closed.fees);
-  const closedEvent = await draft(deps, stored.meta, stored.position.symbol, 'closed', () => renderPositionClosedText({ ...stored.meta, ...closed, pnl: amounts.pnl, fees: amounts.fees }));
+  const closedEvent = await draft(deps, stored.meta, stored.position.symbol, 'closed', () => renderPositionClosedText({ ...stored.meta, ...closed, pnl: amounts.pnl, fees: amounts.fees }), () =>
+    reversalCloseChart(log, request.chart, signal, stored.meta, closed),
+  );
   const now = clock.now();
   // The stake of the new position from the equity after the close (a fraction stake grows or shrinks with the PnL).
   const stake = stakeFor(deps.risk, { available: request.portfolio.available + amounts.pnl, reserved: request.portfolio.reserved });
@@ -126,9 +135,18 @@ export async function reverseOnSignal(deps: ReversalDeps, request: ReversalReque
 }
 
 /** The event to record with the change, addressed to the chats resolved now (the outbox row keeps them); none without recipients. */
-async function draft(deps: ReversalDeps, meta: PositionMeta, symbol: string, kind: 'opened' | 'closed', text: () => string): Promise<EventDraft | undefined> {
+async function draft(
+  deps: ReversalDeps,
+  meta: PositionMeta,
+  symbol: string,
+  kind: 'opened' | 'closed',
+  text: () => string,
+  chartOf: () => ChartSpec | undefined = () => undefined,
+): Promise<EventDraft | undefined> {
   const recipients = await deps.recipients.resolve({ ...meta, symbol, kind: `position-${kind}` });
-  return recipients.length === 0 ? undefined : { kind, recipients, text: text() };
+  if (recipients.length === 0) return undefined;
+  const chart = chartOf();
+  return { kind, recipients, text: text(), ...(chart ? { chart } : {}) };
 }
 
 /** Exits the old position (reason signal) without opening: the caller's next attempt opens normally or records the refusal. */
@@ -139,10 +157,12 @@ async function closeAlone(deps: ReversalDeps, stored: StoredOpenPosition, closed
 }
 
 /** The signal candle itself exited the old position (stop/target/…): close it as the monitor would; the caller then opens normally. */
-async function closeOnBar(deps: ReversalDeps, stored: StoredOpenPosition, closing: ClosingPosition): Promise<ReversalStep> {
+async function closeOnBar(deps: ReversalDeps, stored: StoredOpenPosition, closing: ClosingPosition, request: ReversalRequest): Promise<ReversalStep> {
   const closed = settle(closing);
   const amounts = closeAmounts(closed.stake, grossPnl(closed.side, closed.qty, closed.entryPrice, closed.exitPrice), closed.fees);
-  const event = await draft(deps, stored.meta, stored.position.symbol, 'closed', () => renderPositionClosedText({ ...stored.meta, ...closed, pnl: amounts.pnl, fees: amounts.fees }));
+  const event = await draft(deps, stored.meta, stored.position.symbol, 'closed', () => renderPositionClosedText({ ...stored.meta, ...closed, pnl: amounts.pnl, fees: amounts.fees }), () =>
+    reversalCloseChart(deps.log, request.chart, request.signal, stored.meta, closed),
+  );
   const result = await deps.store.close({ stored, closed, now: deps.clock.now(), ...(event ? { event } : {}) });
   // lost: a monitor (or another delivery) moved it first; the next attempt reads the market again.
   if (result.status === 'closed') deps.log.info('paper position closed by the signal candle before acting on the signal', { positionId: closed.id, exitReason: closed.exitReason, exitPrice: closed.exitPrice, pnl: amounts.pnl });

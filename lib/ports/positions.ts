@@ -6,6 +6,7 @@
 import type { ClosedPosition, OpenPosition, RejectedPosition, Side } from '../core/positions/index.js';
 import type { Signal } from '../core/signal.js';
 import type { Timeframe } from '../core/timeframe.js';
+import type { ChartSpec } from '../notify/notification.js';
 
 /** Where a position trades and which strategy opened it (the pure position has the symbol). */
 export interface PositionMeta {
@@ -83,6 +84,8 @@ export interface EventDraft {
   readonly kind: PositionEventKind;
   readonly recipients: readonly number[];
   readonly text: string;
+  /** Candlestick chart sent with the text (closes, telegram.delivery.charts); stored on the event row (~13 KB). */
+  readonly chart?: ChartSpec;
 }
 
 export interface PositionEvent extends EventDraft {
@@ -90,6 +93,8 @@ export interface PositionEvent extends EventDraft {
   readonly createdAt: number;
   /** Unclaimed since / claimed until (epoch ms). */
   readonly leaseUntil: number;
+  /** The stored chart failed validation: it is left out (text only) and this says why. */
+  readonly chartProblem?: string;
 }
 
 export interface OpenCommand {
@@ -243,7 +248,13 @@ export type OpenOutcome =
   /** Decided before (a repeated scan or re-drive): nothing changed. */
   | { readonly status: 'exists'; readonly positionId: string; readonly state: StoredPosition['status'] | 'quarantined' };
 
+/** What the producer of a signal already holds for the position's notifications. */
+export interface OpenContext {
+  /** The signal's chart (its candles end at the signal candle): a reversal's close event reuses its candles and lines. */
+  readonly chart?: ChartSpec;
+}
+
 /** Opens the paper position of a recorded signal, exactly once. */
 export interface PositionOpener {
-  open(signal: Signal): Promise<OpenOutcome>;
+  open(signal: Signal, context?: OpenContext): Promise<OpenOutcome>;
 }

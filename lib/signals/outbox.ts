@@ -50,7 +50,7 @@ async function deliverOrPark(deps: OutboxDeps, pending: PendingSignal, chart?: C
   let positionError: unknown;
   if (deps.positions) {
     try {
-      position = await deps.positions.open(pending.signal);
+      position = await deps.positions.open(pending.signal, chart ? { chart } : {});
     } catch (error) {
       if (isTransient(error)) return { status: 'pending', error };
       positionError = error;

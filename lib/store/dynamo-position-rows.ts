@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { MAX_FEE_RATE, MAX_SLIPPAGE_BPS, type OpenPosition, type RejectedPosition } from '../core/positions/index.js';
 import { timeframeSchema } from '../core/timeframe.js';
+import { chartSpecSchema } from '../notify/notification.js';
 import type { EventDraft, PositionCosts, PositionEvent, PositionMeta, RowProblem, RowRead, StoredOpenPosition, StoredPosition } from '../ports/positions.js';
 import {
   eventKey,
@@ -188,6 +189,11 @@ export const eventRowSchema = z.object({
   createdAt: time,
   outbox: z.enum([OUTBOX_PENDING, OUTBOX_FAILED]).optional(),
   leaseUntil: time.optional(),
+  /**
+   * The chart sent with the text; validated apart (chartSpecSchema, in toEvent) so that a
+   * corrupt chart costs the chart only, never the notification.
+   */
+  chart: z.unknown().optional(),
 });
 
 export function eventItem(positionId: string, draft: EventDraft, now: number): Record<string, unknown> {
@@ -197,6 +203,7 @@ export function eventItem(positionId: string, draft: EventDraft, now: number): R
     kind: draft.kind,
     recipients: [...draft.recipients],
     text: draft.text,
+    ...(draft.chart === undefined ? {} : { chart: draft.chart }),
     createdAt: now,
     outbox: OUTBOX_PENDING,
     // Nobody holds it yet: the next outbox pass (the monitor) may claim it at once.
@@ -205,5 +212,10 @@ export function eventItem(positionId: string, draft: EventDraft, now: number): R
 }
 
 export function toEvent(row: z.output<typeof eventRowSchema>): PositionEvent {
-  return { positionId: row.positionId, kind: row.kind, recipients: row.recipients, text: row.text, createdAt: row.createdAt, leaseUntil: row.leaseUntil ?? 0 };
+  const event = { positionId: row.positionId, kind: row.kind, recipients: row.recipients, text: row.text, createdAt: row.createdAt, leaseUntil: row.leaseUntil ?? 0 };
+  if (row.chart === undefined) return event;
+  const chart = chartSpecSchema.safeParse(row.chart);
+  if (chart.success) return { ...event, chart: chart.data };
+  const reason = chart.error.issues.map((i) => `chart.${i.path.join('.')}: ${i.message}`).join('; ');
+  return { ...event, chartProblem: reason.slice(0, 1000) };
 }

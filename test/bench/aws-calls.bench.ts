@@ -68,7 +68,8 @@ try {
     strategies: [{ name: 'ema-cross' }],
     telegram: { adminChatIds: [1] },
   });
-  const runtime = createScanRuntime(env, config);
+  // Fixed recipients (the admin chats): the rows below measure the stores, not the users table.
+  const runtime = createScanRuntime(env, config, config.telegram.adminChatIds);
   let now = START;
   const deps = runtime.deps({ log: silentLog, remainingMs: () => 600_000, clock: { now: () => now } });
   const recipients = config.telegram.adminChatIds;

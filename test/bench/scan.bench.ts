@@ -83,7 +83,8 @@ async function main(): Promise<void> {
     /** `firstHour`: candle hours firstHour+1 … (warm-up first); `aws: false` keeps the stores in memory. */
     const measure = async (concurrency: number, runs: number, firstHour: number, options: { aws: boolean; profile?: string | undefined }) => {
       const config = configFor(concurrency);
-      const runtime = createScanRuntime(env, config);
+      // Fixed recipients (the admin chats), as the README's figures were measured: no users-table Queries per signal.
+      const runtime = createScanRuntime(env, config, config.telegram.adminChatIds);
       const ddbCalls = countRequests(runtime.ddb);
       const sqsCalls = countRequests(runtime.sqs);
       const memory = options.aws ? undefined : memoryStores();
