@@ -18,9 +18,15 @@ import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamod
 import { awsErrorName, translateAwsError } from '../aws/errors.js';
 import { PermanentError, TransientError } from '../errors.js';
 import { chatPk } from '../users/user-rows.js';
-import type { CommandBucket, TakeResult } from '../store/dynamo-command-bucket.js';
 
 export const RATE_LIMIT_SK = 'ratelimit';
+
+export type TakeResult = { readonly allowed: true } | { readonly allowed: false; readonly retryAfterMs: number };
+
+/** A per-chat command allowance. */
+export interface CommandBucket {
+  take(chatId: number, now: number): Promise<TakeResult>;
+}
 
 export interface CommandRateLimitOptions {
   readonly client: DynamoDBDocumentClient;

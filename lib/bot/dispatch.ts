@@ -29,7 +29,7 @@ import type { Clock } from '../ports/clock.js';
 import type { Log } from '../ports/log.js';
 import { TelegramApiError, type TelegramPort } from '../ports/telegram.js';
 import type { UserStore } from '../ports/users.js';
-import type { CommandBucket } from '../store/dynamo-command-bucket.js';
+import type { CommandBucket } from './command-rate-limit.js';
 import { redactSecrets } from './redact.js';
 
 export interface DispatcherDeps {

@@ -2,7 +2,8 @@
  * UsersTable row layout (infra/tables.yml) and the zod schemas every row is read through:
  *   chat#<id> / profile                                      the chat (ChatProfile + subCount)
  *   chat#<id> / sub#<symbol|*>#<strategy|*>#<timeframe|*>    one subscription, fanKey = symbol or `*`
- *   chat#<id> / bucket                                       the command token bucket (TTL)
+ *   chat#<id> / ratelimit                                    the command rate limit (lib/bot/command-rate-limit.ts, TTL)
+ *   chat#<id> / slowdown                                     when the last "slow down" was said (lib/bot/slowdown-notice.ts, TTL)
  */
 import { z } from 'zod';
 import { TIMEFRAMES } from '../core/timeframe.js';
@@ -10,7 +11,6 @@ import { PermanentError } from '../errors.js';
 import type { ChatProfile, ChatSettings, Subscription } from '../ports/users.js';
 
 export const PROFILE_SK = 'profile';
-export const BUCKET_SK = 'bucket';
 export const SUB_PREFIX = 'sub#';
 export const ANY = '*';
 /** dashKey value of profiles with a pinned dashboard (GSI `dashboards`). */
