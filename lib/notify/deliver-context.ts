@@ -1,0 +1,61 @@
+import type { Clock } from '../ports/clock.js';
+import type { Log } from '../ports/log.js';
+import type { SendOptions, TelegramPort } from '../ports/telegram.js';
+import type { UserStore } from '../ports/users.js';
+import type { ChartPhotos } from './chart-photos.js';
+import type { DeliveryProgress, DeliveryStore, SendRateLimiter } from './delivery-ports.js';
+import type { Notification } from './notification.js';
+import type { BackoffOptions } from './policy.js';
+
+export interface DeliverDeps {
+  readonly telegram: TelegramPort;
+  readonly deliveries: DeliveryStore;
+  readonly limiter: SendRateLimiter;
+  readonly users: UserStore;
+  /** Undefined when charts are off (config.telegram.delivery.charts = false). */
+  readonly charts: ChartPhotos | undefined;
+  readonly clock: Clock;
+  readonly log: Log;
+  /** How long a claim owns a delivery (covers the sends of one record). */
+  readonly leaseMs: number;
+  readonly backoff: BackoffOptions;
+  /** Longest wait for rate slots in this invocation (remaining time minus a margin). */
+  readonly maxWaitMs: () => number;
+  readonly random?: () => number;
+}
+
+export type DeliverOutcome =
+  | { readonly type: 'sent'; readonly parts: number; readonly rateWaitMs: number; readonly withChart: boolean }
+  | { readonly type: 'duplicate'; readonly status: 'sent' | 'dropped' }
+  | { readonly type: 'dropped'; readonly reason: string }
+  | { readonly type: 'retry'; readonly delayMs: number; readonly reason: string; readonly rateLimited: boolean };
+
+/** A rate-slot wait gave up within this invocation: give the message back (retry later). */
+export class SlotUnavailable extends Error {
+  constructor(readonly retryAfterMs: number) {
+    super(`send slot not available within the invocation (retry in ${retryAfterMs} ms)`);
+  }
+}
+
+export interface DeliveryContext {
+  readonly deps: DeliverDeps;
+  readonly n: Notification;
+  readonly options: SendOptions;
+  readonly progress: DeliveryProgress | undefined;
+  /** Adds rate-limit wait time. */
+  waited(ms: number): void;
+}
+
+/** The chart could not be produced (render failed): thrown before anything was sent. */
+export class PhotoUnavailable extends Error {
+  constructor() {
+    super('chart unavailable');
+  }
+}
+
+/** Waits for the chat's and a global send slot; throws SlotUnavailable when it cannot within the invocation. */
+export async function takeSlot(ctx: DeliveryContext): Promise<void> {
+  const slot = await ctx.deps.limiter.acquire(ctx.n.chatId, ctx.deps.maxWaitMs());
+  if (!slot.ok) throw new SlotUnavailable(slot.retryAfterMs);
+  ctx.waited(slot.waitedMs);
+}
