@@ -4,7 +4,8 @@
  *  - live: invokes the scan handler on the same schedules as deployed (just after every
  *    candle close of each configured timeframe), against the real exchanges, or
  *  - `--replay <dir>`: replays recorded candles through the same scan pipeline.
- * Without TELEGRAM_BOT_TOKEN, notifications are read from the local queue and printed.
+ * Without TELEGRAM_BOT_TOKEN, notifications are read from the local queue and printed; with it,
+ * the notify handler delivers them to Telegram through a local poller (lib/queue/local-notify-poller.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -22,7 +23,9 @@ import { createScanRuntime, type ScanRuntime } from '../runtime/scan-runtime.js'
 import { createMonitorRuntime, type MonitorRuntime } from '../monitor/monitor-runtime.js';
 import { parseStartArgs, type StartArgs } from './args.js';
 import { createConsoleSink, htmlToConsole, type ConsoleSink } from './console-sink.js';
+import { createLocalTelegramSink } from '../notify/local-telegram-sink.js';
 import { localContext } from './fake-context.js';
+import { startLongPolling, type LongPolling } from './long-polling.js';
 import { replayConfig, replayFiles } from './replay.js';
 
 /** Chat id used for console output when no admin chat is configured. */
@@ -41,7 +44,9 @@ async function main(args: StartArgs): Promise<void> {
   const stack = await startLocalStack();
   console.log(`local AWS stack up: DynamoDB Local ${stack.ddbEndpoint}, SQS emulator ${stack.sqsEndpoint}`);
   let sink: ConsoleSink | undefined;
+  let polling: LongPolling | undefined;
   const stopAll = onceAsync(async () => {
+    await polling?.stop();
     await sink?.stop();
     await stack.stop();
   });
@@ -50,18 +55,20 @@ async function main(args: StartArgs): Promise<void> {
   try {
     Object.assign(process.env, stack.env);
     const env = parseEnv(scanEnvSchema, process.env);
-    const recipients = config.telegram.adminChatIds.length > 0 ? config.telegram.adminChatIds : [CONSOLE_CHAT];
+    // With a bot token: the chats subscribed in the local users table (as deployed); without: the console ("chat" 0) or the admin chats.
+    const recipients = process.env.TELEGRAM_BOT_TOKEN ? undefined : config.telegram.adminChatIds.length > 0 ? config.telegram.adminChatIds : [CONSOLE_CHAT];
     const runtime = createScanRuntime(env, config, recipients);
     const monitor = createMonitorRuntime(parseEnv(monitorEnvSchema, process.env), config, recipients);
-    if (process.env.TELEGRAM_BOT_TOKEN) {
-      console.log('note: TELEGRAM_BOT_TOKEN is set, but Telegram delivery is the notify function (not built yet); printing instead.');
-    }
-    sink = createConsoleSink({
-      sqs: runtime.sqs,
-      queueUrl: env.NOTIFY_QUEUE_URL,
-      print: (n) => console.log(`\n📨 to chat ${n.chatId}:\n${htmlToConsole(n.text)}\n`),
-      warn: (m) => console.warn(m),
-    });
+    sink = process.env.TELEGRAM_BOT_TOKEN
+      ? telegramSink(config, logger, runtime)
+      : createConsoleSink({
+          sqs: runtime.sqs,
+          queueUrl: env.NOTIFY_QUEUE_URL,
+          print: (n) => console.log(`\n📨 to chat ${n.chatId}:\n${htmlToConsole(n.text)}\n`),
+          warn: (m) => console.warn(m),
+        });
+    // With a bot token: the bot answers commands locally by long polling (same handlers as the webhook).
+    if (process.env.TELEGRAM_BOT_TOKEN) polling = startLongPolling({ env: process.env, config, logger });
     if (files) await runReplay(runtime, monitor, files, sink, logger);
     else await runLive(runtime, monitor, config, sink, logger, args.once);
   } finally {
@@ -111,6 +118,14 @@ async function runLive(runtime: ScanRuntime, monitor: MonitorRuntime, config: Bo
     process.once('SIGTERM', resolve);
   });
   for (const t of timers) t.cancel();
+}
+
+/** With TELEGRAM_BOT_TOKEN: the notify handler behind a local SQS poller, sending to Telegram (or TELEGRAM_API_ROOT). */
+function telegramSink(config: BotConfig, logger: Logger, runtime: ScanRuntime): ConsoleSink {
+  const api = process.env.TELEGRAM_API_ROOT ?? 'https://api.telegram.org';
+  console.log(`TELEGRAM_BOT_TOKEN is set: notifications are delivered by the notify handler through ${api}.`);
+  if (config.telegram.adminChatIds.length === 0) console.log('note: telegram.adminChatIds is empty: signals go to chat 0, which Telegram refuses (recorded as dropped).');
+  return createLocalTelegramSink({ env: process.env, config, logger, sqs: runtime.sqs });
 }
 
 /** Calls `run` just after each close of `tf`, re-arming from the wall clock each time. */

@@ -10,6 +10,8 @@ export const scanEnvSchema = z.object({
   NOTIFY_QUEUE_URL: z.url(),
   /** Paper trading: when set, every recorded signal opens (or is refused) a paper position in this table. */
   POSITIONS_TABLE: z.string().min(3).optional(),
+  /** Telegram users: when set, notifications fan out to the subscribed chats (else to telegram.adminChatIds). */
+  USERS_TABLE: z.string().min(3).optional(),
   AWS_REGION: z.string().min(1).default('us-east-1'),
   /** Only for the local stack: explicit endpoints (production uses the SDK defaults). */
   CANDLEBOT_DDB_ENDPOINT: z.url().optional(),
@@ -27,6 +29,8 @@ export const monitorEnvSchema = z.object({
   POSITIONS_TABLE: z.string().min(3),
   STATE_TABLE: z.string().min(3),
   NOTIFY_QUEUE_URL: z.url(),
+  /** Telegram users: when set, close notifications fan out to the subscribed chats (else to telegram.adminChatIds). */
+  USERS_TABLE: z.string().min(3).optional(),
   AWS_REGION: z.string().min(1).default('us-east-1'),
   CANDLEBOT_DDB_ENDPOINT: z.url().optional(),
   CANDLEBOT_SQS_ENDPOINT: z.url().optional(),
@@ -72,3 +76,26 @@ export const webhookEnvSchema = z.object({
 });
 
 export type WebhookEnv = Readonly<z.output<typeof webhookEnvSchema>>;
+
+/**
+ * Environment of the notify function (SQS consumer, issue 4): deliveries, users and state
+ * tables, the queue (retry delays via ChangeMessageVisibility), the bot token.
+ */
+export const notifyEnvSchema = z.object({
+  CANDLEBOT_CONFIG_PATH: z.string().min(1).default('candlebot.config.yml'),
+  DELIVERIES_TABLE: z.string().min(3),
+  USERS_TABLE: z.string().min(3),
+  STATE_TABLE: z.string().min(3),
+  NOTIFY_QUEUE_URL: z.url(),
+  NOTIFY_DLQ_URL: z.url().optional(),
+  TELEGRAM_BOT_TOKEN: telegramTokenSchema,
+  /** Only for tests/local: the Bot API root (default https://api.telegram.org). */
+  TELEGRAM_API_ROOT: z.url().optional(),
+  AWS_REGION: z.string().min(1).default('us-east-1'),
+  CANDLEBOT_DDB_ENDPOINT: z.url().optional(),
+  CANDLEBOT_SQS_ENDPOINT: z.url().optional(),
+  AWS_ACCESS_KEY_ID: z.string().min(1).optional(),
+  AWS_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+});
+
+export type NotifyEnv = Readonly<z.output<typeof notifyEnvSchema>>;

@@ -55,6 +55,14 @@ describe('createResources on the running stack', () => {
       { AttributeName: 'outbox', KeyType: 'HASH' },
       { AttributeName: 'leaseUntil', KeyType: 'RANGE' },
     ]);
+    // /signals: the sparse `recent` index, newest first, projecting only what the listing shows.
+    const recent = signals.Table?.GlobalSecondaryIndexes?.find((g) => g.IndexName === 'recent');
+    assert.deepEqual(recent?.KeySchema, [
+      { AttributeName: 'recentKey', KeyType: 'HASH' },
+      { AttributeName: 'recentAt', KeyType: 'RANGE' },
+    ]);
+    assert.equal(recent?.Projection?.ProjectionType, 'INCLUDE');
+    assert.deepEqual([...(recent?.Projection?.NonKeyAttributes ?? [])].sort(), ['candleTime', 'createdAt', 'entry', 'exchange', 'side', 'stop', 'strategy', 'symbol', 'target', 'timeframe']);
     for (const logicalId of ['SignalsTable', 'StateTable']) {
       const ttl = await res.ddb.send(new DescribeTimeToLiveCommand({ TableName: res.tables[logicalId] }));
       assert.equal(ttl.TimeToLiveDescription?.TimeToLiveStatus, 'ENABLED', logicalId);
@@ -82,7 +90,7 @@ describe('createResources on the running stack', () => {
     const redrive = JSON.parse(attrs.Attributes?.['RedrivePolicy'] ?? '{}') as { deadLetterTargetArn?: string; maxReceiveCount?: unknown };
     assert.equal(redrive.deadLetterTargetArn, res.queueArns['NotifyDeadLetterQueue']);
     assert.equal(Number(redrive.maxReceiveCount), 5);
-    assert.equal(attrs.Attributes?.['VisibilityTimeout'], '60');
+    assert.equal(attrs.Attributes?.['VisibilityTimeout'], '180'); // infra/queues.yml: 6× the notify function's 30 s timeout
   });
 
   test('env names the resources for the functions', async () => {

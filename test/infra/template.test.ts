@@ -27,6 +27,8 @@ const BLOCKING_SEVERITIES = new Set(['ERROR', 'FATAL']);
 const SCAN_ACTIONS = new Set([
   'logs:CreateLogStream', 'logs:PutLogEvents',
   'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query',
+  // Fan-out to subscribers: BatchGetItem of the chats' profiles (UsersTable).
+  'dynamodb:BatchGetItem',
   'sqs:SendMessage',
 ]);
 /** The monitor also deletes (a closed position's market lock, inside the close transaction). */
@@ -67,12 +69,13 @@ describe('packaged CloudFormation template', () => {
     }
   });
 
-  test('every function runs nodejs24.x on arm64', () => {
+  test('every function runs nodejs24.x on arm64, except the chart renderers on x86_64 (the shipped resvg binary)', () => {
     const functions = ofType('AWS::Lambda::Function');
     assert.ok(functions.length > 0);
+    const chartRenderers = new Set(['NotifyLambdaFunction', 'WebhookLambdaFunction']);
     for (const [id, fn] of functions) {
       assert.equal(fn.Properties['Runtime'], 'nodejs24.x', id);
-      assert.deepEqual(fn.Properties['Architectures'], ['arm64'], id);
+      assert.deepEqual(fn.Properties['Architectures'], [chartRenderers.has(id) ? 'x86_64' : 'arm64'], id);
     }
   });
 
@@ -140,9 +143,162 @@ describe('packaged CloudFormation template', () => {
     for (const r of rules) assert.equal(r.cron, schedules.scheduleExpression(r.input.timeframe));
   });
 
+  /** Every action of a function's role, each with its resources (JSON), after the least-privilege checks. */
+  function roleGrants(fnId: string): { action: string; resource: string }[] {
+    const fn = template.Resources[fnId];
+    assert.ok(fn, fnId);
+    const role = template.Resources[roleOf(fn)];
+    assert.equal(role?.Type, 'AWS::IAM::Role');
+    assert.equal(role.Properties['ManagedPolicyArns'], undefined, 'no managed policies');
+    const statements = (role.Properties['Policies'] as { PolicyDocument: { Statement: any[] } }[]).flatMap((p) => p.PolicyDocument.Statement);
+    return statements.flatMap((s) => {
+      assert.equal(s.Effect, 'Allow');
+      assert.equal(s.NotAction, undefined);
+      assert.equal(s.NotResource, undefined);
+      return asArray<string>(s.Action).flatMap((action) => asArray<unknown>(s.Resource).map((r) => ({ action, resource: JSON.stringify(r) })));
+    });
+  }
+
+  test('the health role is read-only: GetItem on the state and positions tables, queue attributes, its logs', () => {
+    const grants = roleGrants('HealthLambdaFunction');
+    const allowed = new Set(['logs:CreateLogStream', 'logs:PutLogEvents', 'dynamodb:GetItem', 'sqs:GetQueueAttributes']);
+    for (const g of grants) {
+      assert.ok(allowed.has(g.action), `unexpected action ${g.action}`);
+      assert.ok(!g.resource.includes('*'), `wildcard resource ${g.resource}`);
+    }
+    const sqs = grants.filter((g) => g.action === 'sqs:GetQueueAttributes').map((g) => g.resource);
+    assert.ok(sqs.some((r) => r.includes('"NotifyQueue"')) && sqs.some((r) => r.includes('NotifyDeadLetterQueue')), sqs.join());
+  });
+
+  test('the summary role: reads positions and subscribers, sends notifications, nothing else', () => {
+    const allowed = new Set(['logs:CreateLogStream', 'logs:PutLogEvents', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'sqs:SendMessage']);
+    for (const g of roleGrants('SummaryLambdaFunction')) {
+      assert.ok(allowed.has(g.action), `unexpected action ${g.action}`);
+      assert.ok(!g.resource.includes('*'), `wildcard resource ${g.resource}`);
+    }
+  });
+
+  test('scan and monitor fan out to subscribers: Query on the subscribers index, BatchGetItem on the users table only', () => {
+    for (const fn of ['ScanLambdaFunction', 'MonitorLambdaFunction']) {
+      const grants = roleGrants(fn);
+      assert.ok(grants.some((g) => g.action === 'dynamodb:Query' && g.resource.includes('UsersTable') && g.resource.includes('/index/subscribers')), fn);
+      const batch = grants.filter((g) => g.action === 'dynamodb:BatchGetItem').map((g) => g.resource);
+      assert.ok(batch.length > 0 && batch.every((b) => b === JSON.stringify({ 'Fn::GetAtt': ['UsersTable', 'Arn'] })), `${fn}: ${batch.join()}`);
+    }
+  });
+
+  test('the monitor may query the dashboards index (dashboard refresh)', () => {
+    assert.ok(roleGrants('MonitorLambdaFunction').some((g) => g.action === 'dynamodb:Query' && g.resource.includes('/index/dashboards')));
+  });
+
+  test('the webhook role: its logs, the users table for the bot core and user commands, no Scan, no wildcard', () => {
+    const grants = roleGrants('WebhookLambdaFunction');
+    const allowed = new Set([
+      'logs:CreateLogStream', 'logs:PutLogEvents',
+      'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:BatchGetItem',
+      'sqs:GetQueueAttributes',
+    ]);
+    for (const g of grants) {
+      assert.ok(allowed.has(g.action), `unexpected action ${g.action}`);
+      assert.ok(!g.resource.includes('*'), `wildcard resource ${g.resource}`);
+    }
+    const users = grants.filter((g) => g.resource === JSON.stringify({ 'Fn::GetAtt': ['UsersTable', 'Arn'] })).map((g) => g.action);
+    for (const action of ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query']) assert.ok(users.includes(action), action);
+    assert.ok(grants.some((g) => g.action === 'logs:PutLogEvents' && g.resource.includes('WebhookLogGroup')));
+  });
+
+  test('the webhook role reads market data: Query on the recent signals index, the positions table and its open list; markets cache Get/Put', () => {
+    const grants = roleGrants('WebhookLambdaFunction');
+    const has = (action: string, resource: unknown) => grants.some((g) => g.action === action && g.resource === JSON.stringify(resource));
+    assert.ok(has('dynamodb:Query', { 'Fn::Sub': '${SignalsTable.Arn}/index/recent' }));
+    assert.ok(has('dynamodb:Query', { 'Fn::GetAtt': ['PositionsTable', 'Arn'] }));
+    assert.ok(has('dynamodb:Query', { 'Fn::Sub': '${PositionsTable.Arn}/index/position-lists' }));
+    assert.ok(has('dynamodb:GetItem', { 'Fn::GetAtt': ['StateTable', 'Arn'] }) && has('dynamodb:PutItem', { 'Fn::GetAtt': ['StateTable', 'Arn'] }));
+    assert.ok(!grants.some((g) => g.resource.includes('SignalsTable') && g.action !== 'dynamodb:Query'), 'signals: read through the index only');
+  });
+
+  test('POST /telegram/webhook is an HTTP API (payload 2.0) route to the webhook function; its secrets are deploy-time references', () => {
+    const routes = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties['RouteKey']);
+    assert.ok(routes.includes('POST /telegram/webhook'), routes.join(', '));
+    const integrations = ofType('AWS::ApiGatewayV2::Integration').filter(([, i]) => JSON.stringify(i.Properties['IntegrationUri']).includes('WebhookLambdaFunction'));
+    assert.equal(integrations.length, 1);
+    assert.equal(integrations[0]![1].Properties['PayloadFormatVersion'], '2.0');
+    const fn = template.Resources['WebhookLambdaFunction']!;
+    const vars = fn.Properties['Environment']['Variables'] as Record<string, unknown>;
+    for (const name of ['SIGNALS_TABLE', 'STATE_TABLE', 'POSITIONS_TABLE', 'USERS_TABLE', 'NOTIFY_QUEUE_URL', 'NOTIFY_DLQ_URL']) assert.ok(vars[name], name);
+    // Never a literal secret in the template: CloudFormation resolves them from Secrets Manager at deploy.
+    assert.match(String(vars['TELEGRAM_BOT_TOKEN']), /^\{\{resolve:secretsmanager:candlebot\/[^/]+\/telegram:SecretString:botToken\}\}$/);
+    assert.match(String(vars['TELEGRAM_WEBHOOK_SECRET']), /^\{\{resolve:secretsmanager:candlebot\/[^/]+\/telegram:SecretString:webhookSecret\}\}$/);
+    const names = zipEntries(readFileSync(functionZip('webhook'))).map((e) => e.name);
+    assert.ok(names.includes('candlebot.config.yml') && names.includes('functions/webhook.mjs'), names.join(', '));
+  });
+
+  test('the webhook role covers the ops commands: control row update, portfolio/stats reads, user indexes, queue depths', () => {
+    const grants = roleGrants('WebhookLambdaFunction');
+    const has = (action: string, resource: unknown) => grants.some((g) => g.action === action && g.resource === JSON.stringify(resource));
+    assert.ok(has('dynamodb:UpdateItem', { 'Fn::GetAtt': ['StateTable', 'Arn'] }), '/pause, /resume');
+    assert.ok(has('dynamodb:GetItem', { 'Fn::GetAtt': ['PositionsTable', 'Arn'] }), '/status, /stats, /dashboard');
+    assert.ok(has('dynamodb:Query', { 'Fn::Sub': '${UsersTable.Arn}/index/subscribers' }), '/stats');
+    assert.ok(has('dynamodb:Query', { 'Fn::Sub': '${UsersTable.Arn}/index/dashboards' }), '/stats');
+    assert.ok(has('sqs:GetQueueAttributes', { 'Fn::GetAtt': ['NotifyQueue', 'Arn'] }) && has('sqs:GetQueueAttributes', { 'Fn::GetAtt': ['NotifyDeadLetterQueue', 'Arn'] }), '/status');
+    assert.ok(!grants.some((g) => g.action.startsWith('sqs:') && g.action !== 'sqs:GetQueueAttributes'), 'the webhook never sends to or reads from the queues');
+  });
+
+  test('GET /health is an HTTP API route to the health function', () => {
+    const routes = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties['RouteKey']);
+    assert.ok(routes.includes('GET /health'), routes.join(', '));
+  });
+
+  test('the daily summary runs once a day at 00:05 UTC', () => {
+    const rules = ofType('AWS::Events::Rule').filter(([, r]) => JSON.stringify(r.Properties['Targets']).includes('SummaryLambdaFunction'));
+    assert.deepEqual(rules.map(([, r]) => r.Properties['ScheduleExpression']), ['cron(5 0 * * ? *)']);
+  });
+
   test('the monitor runs every minute', () => {
     const monitor = ofType('AWS::Events::Rule').filter(([, r]) => JSON.stringify(r.Properties['Targets']).includes('MonitorLambdaFunction'));
     assert.deepEqual(monitor.map(([, r]) => r.Properties['ScheduleExpression']), ['rate(1 minute)']);
+  });
+
+  test('notify consumes the queue in batches with partial failures, bounded concurrency, and a visibility ≥ 6× its timeout', () => {
+    const mappings = ofType('AWS::Lambda::EventSourceMapping').filter(([, m]) => JSON.stringify(m.Properties['FunctionName']).includes('NotifyLambdaFunction'));
+    assert.equal(mappings.length, 1);
+    const m = mappings[0]![1].Properties;
+    assert.deepEqual(m['EventSourceArn'], { 'Fn::GetAtt': ['NotifyQueue', 'Arn'] });
+    assert.equal(m['BatchSize'], 10);
+    assert.deepEqual(m['FunctionResponseTypes'], ['ReportBatchItemFailures']);
+    assert.ok(m['ScalingConfig']?.MaximumConcurrency >= 2 && m['ScalingConfig']?.MaximumConcurrency <= 10, JSON.stringify(m['ScalingConfig']));
+    const fn = template.Resources['NotifyLambdaFunction']!.Properties;
+    assert.ok(Number(template.Resources['NotifyQueue']!.Properties['VisibilityTimeout']) >= 6 * Number(fn['Timeout']));
+    const env = fn['Environment'].Variables as Record<string, unknown>;
+    for (const key of ['DELIVERIES_TABLE', 'USERS_TABLE', 'STATE_TABLE', 'NOTIFY_QUEUE_URL']) assert.ok(env[key], key);
+    assert.match(JSON.stringify(env['TELEGRAM_BOT_TOKEN']), /resolve:secretsmanager/, 'the token is a deploy-time reference, never in the template');
+  });
+
+  test('the notify role: queue consumption and retry delays on NotifyQueue, Get/Put/Update on its three tables, nothing else', () => {
+    const allowed = new Set([
+      'logs:CreateLogStream', 'logs:PutLogEvents',
+      'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes',
+      'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem',
+    ]);
+    const grants = roleGrants('NotifyLambdaFunction');
+    for (const g of grants) {
+      assert.ok(allowed.has(g.action), `unexpected action ${g.action}`);
+      assert.ok(!g.resource.includes('*'), `wildcard resource ${g.resource}`);
+      if (g.action.startsWith('sqs:')) assert.match(g.resource, /"NotifyQueue"/);
+      if (g.action.startsWith('dynamodb:')) assert.match(g.resource, /"(DeliveriesTable|StateTable|UsersTable)"/);
+    }
+    assert.ok(grants.some((g) => g.action === 'sqs:ChangeMessageVisibility'));
+  });
+
+  test('the notify zip ships its handler, the resvg addon it requires and the chart font at CANDLEBOT_FONT_PATH', () => {
+    const names = zipEntries(readFileSync(functionZip('notify'))).map((e) => e.name);
+    assert.ok(names.includes('functions/notify.mjs'), names.join(', '));
+    assert.ok(names.some((n) => /^functions\/resvgjs\.linux-x64-gnu.*\.node$/.test(n)), names.join(', '));
+    const fontPath = template.Resources['NotifyLambdaFunction']!.Properties['Environment'].Variables['CANDLEBOT_FONT_PATH'] as string;
+    assert.ok(names.includes(fontPath.replace(/^\/var\/task\//, '')), `${fontPath} not in ${names.join(', ')}`);
+    for (const other of ['scan', 'monitor']) {
+      assert.ok(!zipEntries(readFileSync(functionZip(other))).some((e) => e.name.endsWith('.node')), `${other}.zip carries a native addon`);
+    }
   });
 
   test('outputs name the tables and the queue', () => {
