@@ -290,13 +290,15 @@ describe('packaged CloudFormation template', () => {
     assert.ok(grants.some((g) => g.action === 'sqs:ChangeMessageVisibility'));
   });
 
-  test('the notify zip ships its handler, the resvg addon it requires and the chart font at CANDLEBOT_FONT_PATH', () => {
-    const names = zipEntries(readFileSync(functionZip('notify'))).map((e) => e.name);
-    assert.ok(names.includes('functions/notify.mjs'), names.join(', '));
-    assert.ok(names.some((n) => /^functions\/resvgjs\.linux-x64-gnu.*\.node$/.test(n)), names.join(', '));
-    const fontPath = template.Resources['NotifyLambdaFunction']!.Properties['Environment'].Variables['CANDLEBOT_FONT_PATH'] as string;
-    assert.ok(names.includes(fontPath.replace(/^\/var\/task\//, '')), `${fontPath} not in ${names.join(', ')}`);
-    for (const other of ['scan', 'monitor']) {
+  test('the notify and webhook zips (charts: notify, /chart) ship the handler, the resvg addon it requires and the chart font at CANDLEBOT_FONT_PATH', () => {
+    for (const [fn, logicalId] of [['notify', 'NotifyLambdaFunction'], ['webhook', 'WebhookLambdaFunction']] as const) {
+      const names = zipEntries(readFileSync(functionZip(fn))).map((e) => e.name);
+      assert.ok(names.includes(`functions/${fn}.mjs`), names.join(', '));
+      assert.ok(names.some((n) => /^functions\/resvgjs\.linux-x64-gnu.*\.node$/.test(n)), names.join(', '));
+      const fontPath = template.Resources[logicalId]!.Properties['Environment'].Variables['CANDLEBOT_FONT_PATH'] as string;
+      assert.ok(names.includes(fontPath.replace(/^\/var\/task\//, '')), `${fn}: ${fontPath} not in ${names.join(', ')}`);
+    }
+    for (const other of ['scan', 'monitor', 'health', 'summary']) {
       assert.ok(!zipEntries(readFileSync(functionZip(other))).some((e) => e.name.endsWith('.node')), `${other}.zip carries a native addon`);
     }
   });
