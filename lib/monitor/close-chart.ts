@@ -61,7 +61,11 @@ export function chartFetchLimit(exits: readonly ChartedExit[], tf: Timeframe, no
   return Math.min(MAX_FETCH, after + count + warmup + 2);
 }
 
+/** setTimeout's largest delay (a larger one fires after 1 ms); replays pass an unbounded remaining time. */
+const MAX_TIMER_MS = 2_147_483_647;
+
 async function withinBudget<T>(work: Promise<T>, budgetMs: number, what: string): Promise<T> {
+  budgetMs = Math.min(budgetMs, MAX_TIMER_MS);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new TransientError(`${what}: no answer within the ${budgetMs} ms left`, { code: 'CHART_FETCH_TIMEOUT' })), budgetMs);
