@@ -9,7 +9,7 @@ import { describeError, isCandlebotError } from '../lib/errors.js';
 import { healthEnvSchema } from '../lib/health/env.js';
 import { readHealth, type HealthDeps } from '../lib/health/read-health.js';
 import { VERSION } from '../lib/health/version.js';
-import { createHealthDeps } from '../lib/health/wiring.js';
+import { createHealthDepsFromEnv } from '../lib/health/wiring.js';
 import { systemClock } from '../lib/ports/clock.js';
 import { powertoolsLog } from '../lib/runtime/powertools-log.js';
 import { createAwsClients } from '../lib/runtime/wiring.js';
@@ -48,17 +48,7 @@ export function makeHealthHandler(options: HealthHandlerOptions = {}) {
       const env = parseEnv(healthEnvSchema, options.env ?? process.env);
       const config = loadConfigFile(env.CANDLEBOT_CONFIG_PATH);
       const { ddb, sqs } = createAwsClients(env);
-      deps = createHealthDeps({
-        config,
-        ddb,
-        sqs,
-        stateTable: env.STATE_TABLE,
-        positionsTable: env.POSITIONS_TABLE,
-        queueUrl: env.NOTIFY_QUEUE_URL,
-        deadLetterQueueUrl: env.NOTIFY_DLQ_URL,
-        clock: systemClock,
-        log,
-      });
+      deps = createHealthDepsFromEnv(env, { config, ddb, sqs, clock: systemClock, log });
     }
     return deps;
   };

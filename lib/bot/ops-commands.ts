@@ -10,7 +10,7 @@
  */
 import type { DashboardSource } from '../dashboard/dashboard-data.js';
 import type { HealthDeps } from '../health/read-health.js';
-import { createHealthDeps } from '../health/wiring.js';
+import { createHealthDepsFromEnv } from '../health/wiring.js';
 import type { ControlStore } from '../ports/control.js';
 import type { Log } from '../ports/log.js';
 import type { PositionStore } from '../ports/positions.js';
@@ -42,17 +42,7 @@ export function createOpsDeps(input: BotWiringInput): OpsDeps {
   const { env, config, ddb, sqs, clock, log, telegram } = input;
   const symbols = config.exchanges.flatMap((e) => e.symbols);
   return {
-    health: createHealthDeps({
-      config,
-      ddb,
-      sqs,
-      stateTable: env.STATE_TABLE,
-      positionsTable: env.POSITIONS_TABLE,
-      queueUrl: env.NOTIFY_QUEUE_URL,
-      deadLetterQueueUrl: env.NOTIFY_DLQ_URL,
-      clock,
-      log,
-    }),
+    health: createHealthDepsFromEnv(env, { config, ddb, sqs, clock, log }),
     control: createDynamoControlStore({ client: ddb, table: env.STATE_TABLE }),
     users: createDynamoUserStore({ client: ddb, table: env.USERS_TABLE, maxSubscriptions: config.telegram.maxSubscriptionsPerChat }),
     positions: createDynamoPositionStore({ client: ddb, table: env.POSITIONS_TABLE, ttlDays: config.signals.ttlDays }),

@@ -15,17 +15,15 @@ import { ChangeMessageVisibilityBatchCommand, DeleteMessageBatchCommand, Receive
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { createSqsClient } from '../aws/clients.js';
-import { parseEnv } from '../config/env.js';
+import { awsEnvShape, parseEnv } from '../config/env.js';
 import { describeError, isCandlebotError } from '../errors.js';
 
+/** Only SQS is touched: the DynamoDB endpoint is not read. */
 export const redriveEnvSchema = z.object({
   NOTIFY_QUEUE_URL: z.url(),
   NOTIFY_DLQ_URL: z.url(),
-  AWS_REGION: z.string().min(1).default('us-east-1'),
-  CANDLEBOT_SQS_ENDPOINT: z.url().optional(),
-  AWS_ACCESS_KEY_ID: z.string().min(1).optional(),
-  AWS_SECRET_ACCESS_KEY: z.string().min(1).optional(),
-});
+  ...awsEnvShape,
+}).omit({ CANDLEBOT_DDB_ENDPOINT: true });
 
 export interface RedriveOptions {
   readonly sqs: SQSClient;

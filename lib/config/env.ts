@@ -2,16 +2,13 @@ import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { formatIssues } from './load.js';
 
-/** Environment of the scan function (deployed: set by serverless.yml; local: by the local stack). */
-export const scanEnvSchema = z.object({
+/** The YAML configuration file every function reads (relative to the working directory). */
+export const configPathShape = {
   CANDLEBOT_CONFIG_PATH: z.string().min(1).default('candlebot.config.yml'),
-  SIGNALS_TABLE: z.string().min(3),
-  STATE_TABLE: z.string().min(3),
-  NOTIFY_QUEUE_URL: z.url(),
-  /** Paper trading: when set, every recorded signal opens (or is refused) a paper position in this table. */
-  POSITIONS_TABLE: z.string().min(3).optional(),
-  /** Telegram users: when set, notifications fan out to the subscribed chats (else to telegram.adminChatIds). */
-  USERS_TABLE: z.string().min(3).optional(),
+};
+
+/** The AWS fields every function reads (spread into each function's schema). */
+export const awsEnvShape = {
   AWS_REGION: z.string().min(1).default('us-east-1'),
   /** Only for the local stack: explicit endpoints (production uses the SDK defaults). */
   CANDLEBOT_DDB_ENDPOINT: z.url().optional(),
@@ -19,23 +16,32 @@ export const scanEnvSchema = z.object({
   /** Read explicitly only with the local endpoints; deployed, the SDK's default chain applies. */
   AWS_ACCESS_KEY_ID: z.string().min(1).optional(),
   AWS_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+};
+
+/** Environment of the scan function (deployed: set by serverless.yml; local: by the local stack). */
+export const scanEnvSchema = z.object({
+  ...configPathShape,
+  SIGNALS_TABLE: z.string().min(3),
+  STATE_TABLE: z.string().min(3),
+  NOTIFY_QUEUE_URL: z.url(),
+  /** Paper trading: when set, every recorded signal opens (or is refused) a paper position in this table. */
+  POSITIONS_TABLE: z.string().min(3).optional(),
+  /** Telegram users: when set, notifications fan out to the subscribed chats (else to telegram.adminChatIds). */
+  USERS_TABLE: z.string().min(3).optional(),
+  ...awsEnvShape,
 });
 
 export type ScanEnv = Readonly<z.output<typeof scanEnvSchema>>;
 
 /** Environment of the monitor function: positions, the markets cache (state table) and the queue. */
 export const monitorEnvSchema = z.object({
-  CANDLEBOT_CONFIG_PATH: z.string().min(1).default('candlebot.config.yml'),
+  ...configPathShape,
   POSITIONS_TABLE: z.string().min(3),
   STATE_TABLE: z.string().min(3),
   NOTIFY_QUEUE_URL: z.url(),
   /** Telegram users: when set, close notifications fan out to the subscribed chats (else to telegram.adminChatIds). */
   USERS_TABLE: z.string().min(3).optional(),
-  AWS_REGION: z.string().min(1).default('us-east-1'),
-  CANDLEBOT_DDB_ENDPOINT: z.url().optional(),
-  CANDLEBOT_SQS_ENDPOINT: z.url().optional(),
-  AWS_ACCESS_KEY_ID: z.string().min(1).optional(),
-  AWS_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  ...awsEnvShape,
 });
 
 export type MonitorEnv = Readonly<z.output<typeof monitorEnvSchema>>;
@@ -56,7 +62,7 @@ export const telegramTokenSchema = z.string().regex(/^\d{5,}:[A-Za-z0-9_-]{30,}$
  * or write, the queues (/status shows their depth), the bot token and the webhook secret.
  */
 export const webhookEnvSchema = z.object({
-  CANDLEBOT_CONFIG_PATH: z.string().min(1).default('candlebot.config.yml'),
+  ...configPathShape,
   SIGNALS_TABLE: z.string().min(3),
   STATE_TABLE: z.string().min(3),
   POSITIONS_TABLE: z.string().min(3),
@@ -68,11 +74,7 @@ export const webhookEnvSchema = z.object({
   TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16-256 characters of A-Z a-z 0-9 _ -'),
   /** Only for tests/local: the Bot API root (default https://api.telegram.org). */
   TELEGRAM_API_ROOT: z.url().optional(),
-  AWS_REGION: z.string().min(1).default('us-east-1'),
-  CANDLEBOT_DDB_ENDPOINT: z.url().optional(),
-  CANDLEBOT_SQS_ENDPOINT: z.url().optional(),
-  AWS_ACCESS_KEY_ID: z.string().min(1).optional(),
-  AWS_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  ...awsEnvShape,
 });
 
 export type WebhookEnv = Readonly<z.output<typeof webhookEnvSchema>>;
@@ -82,7 +84,7 @@ export type WebhookEnv = Readonly<z.output<typeof webhookEnvSchema>>;
  * tables, the queue (retry delays via ChangeMessageVisibility), the bot token.
  */
 export const notifyEnvSchema = z.object({
-  CANDLEBOT_CONFIG_PATH: z.string().min(1).default('candlebot.config.yml'),
+  ...configPathShape,
   DELIVERIES_TABLE: z.string().min(3),
   USERS_TABLE: z.string().min(3),
   STATE_TABLE: z.string().min(3),
@@ -91,11 +93,7 @@ export const notifyEnvSchema = z.object({
   TELEGRAM_BOT_TOKEN: telegramTokenSchema,
   /** Only for tests/local: the Bot API root (default https://api.telegram.org). */
   TELEGRAM_API_ROOT: z.url().optional(),
-  AWS_REGION: z.string().min(1).default('us-east-1'),
-  CANDLEBOT_DDB_ENDPOINT: z.url().optional(),
-  CANDLEBOT_SQS_ENDPOINT: z.url().optional(),
-  AWS_ACCESS_KEY_ID: z.string().min(1).optional(),
-  AWS_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  ...awsEnvShape,
 });
 
 export type NotifyEnv = Readonly<z.output<typeof notifyEnvSchema>>;

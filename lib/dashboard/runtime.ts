@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { BotConfig } from '../config/schema.js';
-import { parseEnv } from '../config/env.js';
+import { awsEnvShape, parseEnv } from '../config/env.js';
 import { describeError, isCandlebotError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { Log } from '../ports/log.js';
@@ -17,11 +17,7 @@ export const dashboardEnvSchema = z.object({
   POSITIONS_TABLE: z.string().min(3),
   STATE_TABLE: z.string().min(3),
   NOTIFY_QUEUE_URL: z.url(),
-  AWS_REGION: z.string().min(1).default('us-east-1'),
-  CANDLEBOT_DDB_ENDPOINT: z.url().optional(),
-  CANDLEBOT_SQS_ENDPOINT: z.url().optional(),
-  AWS_ACCESS_KEY_ID: z.string().min(1).optional(),
-  AWS_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  ...awsEnvShape,
 });
 
 export type DashboardRefresher = (log: Log, clock: Clock) => Promise<DashboardRefreshReport>;

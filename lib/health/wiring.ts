@@ -2,6 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { scannedTimeframes, type BotConfig } from '../config/schema.js';
 import { PermanentError } from '../errors.js';
+import type { HealthEnv } from './env.js';
 import type { Clock } from '../ports/clock.js';
 import type { Log } from '../ports/log.js';
 import { createDynamoBreakerStore } from '../store/dynamo-breaker-store.js';
@@ -51,4 +52,18 @@ export function createHealthDeps(w: HealthWiring): HealthDeps {
     ...(w.probeTimeoutMs !== undefined ? { probeTimeoutMs: w.probeTimeoutMs } : {}),
     ...(w.backlogThreshold !== undefined ? { backlogThreshold: w.backlogThreshold } : {}),
   };
+}
+
+/** The variables the health reader needs: the health function's environment, the webhook's (/status) too. */
+export type HealthEnvTables = Pick<HealthEnv, 'STATE_TABLE' | 'POSITIONS_TABLE' | 'NOTIFY_QUEUE_URL' | 'NOTIFY_DLQ_URL'>;
+
+/** createHealthDeps with the tables and queues taken from the environment. */
+export function createHealthDepsFromEnv(env: HealthEnvTables, parts: Pick<HealthWiring, 'config' | 'ddb' | 'sqs' | 'clock' | 'log'>): HealthDeps {
+  return createHealthDeps({
+    ...parts,
+    stateTable: env.STATE_TABLE,
+    positionsTable: env.POSITIONS_TABLE,
+    queueUrl: env.NOTIFY_QUEUE_URL,
+    deadLetterQueueUrl: env.NOTIFY_DLQ_URL,
+  });
 }

@@ -5,28 +5,27 @@
  * recentKey and are not listed (they expire by TTL).
  */
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { translateAwsError } from '../aws/errors.js';
-import { RECENT_KEY } from './signal-row.js';
+import { RECENT_KEY, signalRowObject } from './signal-row.js';
 
 export const RECENT_INDEX = 'recent';
 /** Most signals one call returns (the /signals maximum). */
 export const MAX_RECENT = 50;
 
-const finite = z.number().finite();
-
-const recentRowSchema = z.object({
-  id: z.string().min(1),
-  strategy: z.string().min(1),
-  exchange: z.string().min(1),
-  symbol: z.string().min(1),
-  timeframe: z.string().min(1),
-  candleTime: z.number().int(),
-  side: z.enum(['long', 'short']),
-  entry: finite,
-  stop: finite,
-  target: finite,
-  createdAt: z.number().int(),
+/** What the `recent` index projects: the signal's fields and when it was recorded. */
+const recentRowSchema = signalRowObject.pick({
+  id: true,
+  strategy: true,
+  exchange: true,
+  symbol: true,
+  timeframe: true,
+  candleTime: true,
+  side: true,
+  entry: true,
+  stop: true,
+  target: true,
+  createdAt: true,
 });
 
 export type RecentSignal = z.output<typeof recentRowSchema>;

@@ -71,48 +71,49 @@ export function createDynamoSendRateLimiter(options: DynamoSendRateOptions): Sen
   const budget = (w: number) => Math.floor(((w + 1) * windowMs * rate) / 1000) - Math.floor((w * windowMs * rate) / 1000);
   const ttl = (at: number) => Math.floor((at + ROW_TTL_MS) / 1000);
 
-  /** True when taken; otherwise the stored nextAt. */
-  async function takeChat(chatId: number, now: number, margin: number): Promise<{ taken: true } | { taken: false; nextAt: number }> {
+  /**
+   * Sets the chat's nextAt to `hold(at, margin)` when `condition` holds. Returns undefined when
+   * written, else the stored row (AttributeValue form) that failed the condition.
+   */
+  async function writeChatSlot(
+    chatId: number,
+    at: number,
+    margin: number,
+    condition: string,
+    values: Record<string, number>,
+    label: string,
+  ): Promise<{ nextAt?: { N?: string } } | undefined> {
     try {
       await client.send(
         new UpdateCommand({
           TableName: table,
           Key: { pk: `rate#chat#${chatId}` },
           UpdateExpression: 'SET nextAt = :next, expiresAt = :exp',
-          ConditionExpression: 'attribute_not_exists(nextAt) OR nextAt <= :now',
-          ExpressionAttributeValues: { ':next': hold(now, margin), ':now': now, ':exp': ttl(hold(now, margin)) },
+          ConditionExpression: condition,
+          ExpressionAttributeValues: { ...values, ':next': hold(at, margin), ':exp': ttl(hold(at, margin)) },
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      observe(now);
-      return { taken: true };
+      observe(at);
+      return undefined;
     } catch (error) {
-      observe(now);
-      if (awsErrorName(error) !== 'ConditionalCheckFailedException') throw translateAwsError(error, `take send slot of chat ${chatId}`);
-      const raw = (error as { Item?: { nextAt?: { N?: string } } }).Item?.nextAt?.N;
-      return { taken: false, nextAt: raw !== undefined ? Number(raw) : hold(now, margin) };
+      observe(at);
+      if (awsErrorName(error) !== 'ConditionalCheckFailedException') throw translateAwsError(error, label);
+      return (error as { Item?: { nextAt?: { N?: string } } }).Item ?? {};
     }
+  }
+
+  /** True when taken; otherwise the stored nextAt. */
+  async function takeChat(chatId: number, now: number, margin: number): Promise<{ taken: true } | { taken: false; nextAt: number }> {
+    const old = await writeChatSlot(chatId, now, margin, 'attribute_not_exists(nextAt) OR nextAt <= :now', { ':now': now }, `take send slot of chat ${chatId}`);
+    if (old === undefined) return { taken: true };
+    const raw = old.nextAt?.N;
+    return { taken: false, nextAt: raw !== undefined ? Number(raw) : hold(now, margin) };
   }
 
   /** Moves our chat slot (nextAt = `mine`) to `hold(at, margin)`; false when someone took the chat after our slot. */
   async function reanchor(chatId: number, mine: number, at: number, margin: number): Promise<boolean> {
-    try {
-      await client.send(
-        new UpdateCommand({
-          TableName: table,
-          Key: { pk: `rate#chat#${chatId}` },
-          UpdateExpression: 'SET nextAt = :next, expiresAt = :exp',
-          ConditionExpression: 'nextAt = :mine',
-          ExpressionAttributeValues: { ':next': hold(at, margin), ':mine': mine, ':exp': ttl(hold(at, margin)) },
-        }),
-      );
-      observe(at);
-      return true;
-    } catch (error) {
-      observe(at);
-      if (awsErrorName(error) === 'ConditionalCheckFailedException') return false;
-      throw translateAwsError(error, `re-anchor send slot of chat ${chatId}`);
-    }
+    return (await writeChatSlot(chatId, at, margin, 'nextAt = :mine', { ':mine': mine }, `re-anchor send slot of chat ${chatId}`)) === undefined;
   }
 
   /** The slot's position (1-based) in the window, or 0 when the window is full. */

@@ -8,8 +8,8 @@ export const OUTBOX_FAILED = 'FAILED';
 /** Partition of the `recent` GSI of SignalsTable: every signal row (see infra/tables.yml). */
 export const RECENT_KEY = 'signal';
 
-/** A signal row as stored in SignalsTable. Validated on every read. */
-export const signalRowSchema = z.object({
+/** The fields of a signal row, without the cross-field check (readers of a projection pick from it). */
+export const signalRowObject = z.object({
   id: z.string().min(1),
   strategy: z.string().min(1),
   exchange: z.string().min(1),
@@ -35,7 +35,10 @@ export const signalRowSchema = z.object({
   /** Keys of the sparse GSI `recent` (/signals): RECENT_KEY and the recorded time (absent on older rows). */
   recentKey: z.literal('signal').optional(),
   recentAt: z.number().int().optional(),
-}).refine((row) => row.bar === undefined || row.bar.time === row.candleTime, { message: 'the signal bar must open at candleTime', path: ['bar', 'time'] });
+});
+
+/** A signal row as stored in SignalsTable. Validated on every read. */
+export const signalRowSchema = signalRowObject.refine((row) => row.bar === undefined || row.bar.time === row.candleTime, { message: 'the signal bar must open at candleTime', path: ['bar', 'time'] });
 
 export type SignalRow = z.output<typeof signalRowSchema>;
 

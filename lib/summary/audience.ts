@@ -4,16 +4,17 @@
  * BatchGetItem (100 keys a call, unprocessed keys retried a bounded number of times).
  * Used by the daily summary's fan-out and the admin's /stats.
  */
-import { BatchGetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { translateAwsError } from '../aws/errors.js';
-import { TransientError } from '../errors.js';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { NotificationKind } from '../notify/notification.js';
+import { DEFAULT_RETRY, type RetryPolicy } from '../store/dynamo-position-transact.js';
+import { batchGetProfiles } from '../users/batch-get-profiles.js';
 import { acceptsKind } from '../users/dynamo-recipients.js';
-import { ANY, chatPk, chatSettingsSchema, PROFILE_SK, SUBSCRIBERS_INDEX } from '../users/user-rows.js';
+import { querySubscribersPage } from '../users/subscribers-page.js';
+import { ANY } from '../users/user-rows.js';
 
 export const DEFAULT_MAX_SUBSCRIPTION_ROWS = 20_000;
-const BATCH_GET_MAX = 100;
-const BATCH_ATTEMPTS = 5;
+/** 5 attempts, waiting 100, 200, 400, 800 ms between them (no jitter). */
+const PROFILE_READ_RETRY: RetryPolicy = { ...DEFAULT_RETRY, attempts: 5, baseMs: 50, capMs: 800, random: () => 1 };
 
 export interface SubscribersRead {
   /** Subscription rows read. */
@@ -36,27 +37,12 @@ export async function readSubscribers(client: DynamoDBDocumentClient, table: str
     let start: Record<string, unknown> | undefined;
     do {
       if (subscriptions >= bound) return { subscriptions, chats: [...chats].sort((a, b) => a - b), truncated: true };
-      let page;
-      try {
-        page = await client.send(
-          new QueryCommand({
-            TableName: table,
-            IndexName: SUBSCRIBERS_INDEX,
-            KeyConditionExpression: 'fanKey = :k',
-            ExpressionAttributeValues: { ':k': fanKey },
-            ProjectionExpression: 'chatId',
-            Limit: Math.min(1000, bound - subscriptions),
-            ExclusiveStartKey: start,
-          }),
-        );
-      } catch (error) {
-        throw translateAwsError(error, 'query subscribers');
-      }
-      for (const item of page.Items ?? []) {
+      const page = await querySubscribersPage(client, table, fanKey, 'chatId', start, Math.min(1000, bound - subscriptions));
+      for (const item of page.items) {
         subscriptions++;
         if (typeof item['chatId'] === 'number') chats.add(item['chatId']);
       }
-      start = page.LastEvaluatedKey;
+      start = page.next;
     } while (start);
   }
   return { subscriptions, chats: [...chats].sort((a, b) => a - b), truncated: false };
@@ -77,26 +63,9 @@ export async function chatsAccepting(
   const ids = [...new Set([...chatIds, ...keepWithoutProfile])].sort((a, b) => a - b);
   const seen = new Set<number>();
   const accepted = new Set<number>();
-  for (let i = 0; i < ids.length; i += BATCH_GET_MAX) {
-    let keys: Record<string, unknown>[] = ids.slice(i, i + BATCH_GET_MAX).map((id) => ({ pk: chatPk(id), sk: PROFILE_SK }));
-    for (let attempt = 1; keys.length > 0; attempt++) {
-      let res;
-      try {
-        res = await client.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: keys, ProjectionExpression: 'chatId, active, settings' } } }));
-      } catch (error) {
-        throw translateAwsError(error, 'read chat profiles');
-      }
-      for (const item of res.Responses?.[table] ?? []) {
-        if (typeof item['chatId'] !== 'number') continue;
-        seen.add(item['chatId']);
-        const settings = chatSettingsSchema.safeParse(item['settings']);
-        if (item['active'] === true && settings.success && acceptsKind(settings.data, kind)) accepted.add(item['chatId']);
-      }
-      keys = (res.UnprocessedKeys?.[table]?.Keys as Record<string, unknown>[] | undefined) ?? [];
-      if (keys.length === 0) break;
-      if (attempt >= BATCH_ATTEMPTS) throw new TransientError(`read chat profiles: ${keys.length} keys unprocessed after ${attempt} attempts`, { code: 'AWS_TRANSIENT' });
-      await sleep(50 * 2 ** attempt);
-    }
+  for (const profile of await batchGetProfiles(client, table, ids, { ...PROFILE_READ_RETRY, sleep })) {
+    seen.add(profile.chatId);
+    if (profile.active && profile.settings && acceptsKind(profile.settings, kind)) accepted.add(profile.chatId);
   }
   for (const id of keepWithoutProfile) if (!seen.has(id)) accepted.add(id);
   return [...accepted].sort((a, b) => a - b);

@@ -6,14 +6,14 @@
  * kind. Results are memoised per (symbol, strategy, timeframe, kind) in the resolver: build
  * one resolver per scan/monitor invocation (the runtimes' deps()), nothing outlives it.
  */
-import { BatchGetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { translateAwsError } from '../aws/errors.js';
-import { TransientError } from '../errors.js';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Log } from '../ports/log.js';
 import type { NotificationKind } from '../notify/notification.js';
 import type { ChatSettings, RecipientQuery, RecipientResolver } from '../ports/users.js';
-import { backoffMs, DEFAULT_RETRY, type RetryPolicy } from '../store/dynamo-position-transact.js';
-import { ANY, chatPk, chatSettingsSchema, PROFILE_SK, SUBSCRIBERS_INDEX } from './user-rows.js';
+import { DEFAULT_RETRY, type RetryPolicy } from '../store/dynamo-position-transact.js';
+import { batchGetProfiles } from './batch-get-profiles.js';
+import { querySubscribersPage } from './subscribers-page.js';
+import { ANY } from './user-rows.js';
 
 export interface DynamoRecipientOptions {
   readonly client: DynamoDBDocumentClient;
@@ -23,8 +23,6 @@ export interface DynamoRecipientOptions {
   readonly log?: Log;
   readonly retry?: Partial<RetryPolicy>;
 }
-
-const BATCH_GET_MAX = 100;
 
 /** Whether a chat with these settings receives this kind of notification. */
 export function acceptsKind(settings: ChatSettings, kind: NotificationKind): boolean {
@@ -52,27 +50,12 @@ export function createDynamoRecipientResolver(options: DynamoRecipientOptions): 
     const rows: { chatId: number; strategy: string; timeframe: string }[] = [];
     let start: Record<string, unknown> | undefined;
     do {
-      let page;
-      try {
-        page = await client.send(
-          new QueryCommand({
-            TableName: table,
-            IndexName: SUBSCRIBERS_INDEX,
-            KeyConditionExpression: 'fanKey = :k',
-            ExpressionAttributeValues: { ':k': fanKey },
-            ProjectionExpression: 'chatId, strategy, timeframe',
-            ExclusiveStartKey: start,
-          }),
-        );
-      } catch (error) {
-        throw translateAwsError(error, `query subscribers of ${fanKey}`);
+      const page = await querySubscribersPage(client, table, fanKey, 'chatId, strategy, timeframe', start);
+      for (const { chatId, strategy, timeframe } of page.items) {
+        if (typeof chatId === 'number' && typeof strategy === 'string' && typeof timeframe === 'string') rows.push({ chatId, strategy, timeframe });
+        else log?.warn('subscription row without chatId/strategy/timeframe ignored', { fanKey });
       }
-      for (const item of page.Items ?? []) {
-        if (typeof item.chatId === 'number' && typeof item.strategy === 'string' && typeof item.timeframe === 'string') {
-          rows.push({ chatId: item.chatId, strategy: item.strategy, timeframe: item.timeframe });
-        } else log?.warn('subscription row without chatId/strategy/timeframe ignored', { fanKey });
-      }
-      start = page.LastEvaluatedKey;
+      start = page.next;
       if (start && rows.length >= bound) {
         log?.error('more subscriptions than the fan-out reads; the rest are not notified', { fanKey, bound });
         break;
@@ -94,33 +77,12 @@ export function createDynamoRecipientResolver(options: DynamoRecipientOptions): 
   /** Settings of the active chats among `chatIds` (inactive, missing or invalid profiles left out). */
   async function activeSettings(chatIds: readonly number[]): Promise<Map<number, ChatSettings>> {
     const out = new Map<number, ChatSettings>();
-    for (let i = 0; i < chatIds.length; i += BATCH_GET_MAX) {
-      let keys: Record<string, unknown>[] = chatIds.slice(i, i + BATCH_GET_MAX).map((id) => ({ pk: chatPk(id), sk: PROFILE_SK }));
-      for (let attempt = 1; keys.length > 0; attempt++) {
-        let res;
-        try {
-          res = await client.send(
-            new BatchGetCommand({ RequestItems: { [table]: { Keys: keys, ProjectionExpression: 'chatId, active, settings' } } }),
-          );
-        } catch (error) {
-          throw translateAwsError(error, 'read subscriber profiles');
-        }
-        for (const item of res.Responses?.[table] ?? []) {
-          const settings = chatSettingsSchema.safeParse(item.settings);
-          if (typeof item.chatId !== 'number') continue;
-          if (!settings.success) {
-            log?.warn('subscriber profile with invalid settings left out', { chatId: item.chatId });
-            continue;
-          }
-          if (item.active === true) out.set(item.chatId, settings.data);
-        }
-        keys = (res.UnprocessedKeys?.[table]?.Keys as Record<string, unknown>[] | undefined) ?? [];
-        if (keys.length === 0) break;
-        if (attempt >= retry.attempts) {
-          throw new TransientError(`read subscriber profiles: ${keys.length} keys still unprocessed after ${attempt} attempts`, { code: 'AWS_TRANSIENT' });
-        }
-        await retry.sleep(backoffMs(retry, attempt));
+    for (const profile of await batchGetProfiles(client, table, chatIds, retry)) {
+      if (!profile.settings) {
+        log?.warn('subscriber profile with invalid settings left out', { chatId: profile.chatId });
+        continue;
       }
+      if (profile.active) out.set(profile.chatId, profile.settings);
     }
     return out;
   }

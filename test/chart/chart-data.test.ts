@@ -1,26 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Candles } from '../../lib/core/candle.js';
 import { chartForClose, chartForSignal, inferTimeframeMs, lastIndexAtOrBefore, roundPrice } from '../../lib/core/chart-data.js';
 import { bollinger, ema } from '../../lib/core/indicators/index.js';
 import { toSignal } from '../../lib/core/signal.js';
 import { getStrategy, STRATEGY_NAMES } from '../../lib/core/strategies/index.js';
 import { PermanentError } from '../../lib/errors.js';
 import { chartSpecSchema } from '../../lib/notify/notification.js';
+import { sliceCandles } from '../../lib/optimize/folds.js';
 import { lastSignal, loadCandles } from './fixture.js';
 
 const emaCross = getStrategy('ema-cross');
 
-function slice(c: Candles, from: number, to: number): Candles {
-  return {
-    time: c.time.slice(from, to),
-    open: c.open.slice(from, to),
-    high: c.high.slice(from, to),
-    low: c.low.slice(from, to),
-    close: c.close.slice(from, to),
-    volume: c.volume.slice(from, to),
-  };
-}
+const slice = sliceCandles;
 
 const nullable = (a: Float64Array, from: number, to: number): (number | null)[] =>
   Array.from(a.subarray(from, to), (v) => (Number.isNaN(v) ? null : roundPrice(v)));

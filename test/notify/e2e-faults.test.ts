@@ -13,6 +13,7 @@ import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createLocalNotifyPoller, type LocalNotifyPoller } from '../../lib/queue/local-notify-poller.js';
 import type { SqsHandler } from '../../lib/queue/local-notify-poller.js';
+import { mulberry32 } from '../support/exchange-sim/random-walk.js';
 import { note, notifySetup, sleep, testConfig, type NotifySetup } from './support.js';
 
 const CHATS = 50;
@@ -23,16 +24,7 @@ const MALFORMED = ['{"v":1,"id":"x"', JSON.stringify({ v: 1, id: 'm2', kind: 'si
 const DEADLINE_MS = 110_000;
 
 /** Deterministic PRNG (mulberry32), so a failure can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = mulberry32;
 
 describe('delivery under faults, end to end (1,000 notifications, 50 chats)', { timeout: 150_000 }, () => {
   let s: NotifySetup;
