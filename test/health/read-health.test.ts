@@ -144,7 +144,8 @@ describe('health reader on the local stack', () => {
     assert.deepEqual(result, { ok: false, code: 'TIMEOUT' });
     assert.ok(Date.now() - started < 2000);
     assert.equal(log.warnings[0]?.['code'], 'TIMEOUT');
-    const hanging = { ...deps(), probeTimeoutMs: 50, heartbeats: { get: () => new Promise<never>(() => undefined) } };
+    // Only the heartbeats hang; the other probes answer at once (a 50 ms budget must not depend on DynamoDB Local's speed).
+    const hanging = { ...deps(), probeTimeoutMs: 50, heartbeats: { get: () => new Promise<never>(() => undefined) }, openPositions: async () => 0 };
     const report = await readHealth(hanging);
     assert.ok(report.scans.every((s) => s.detail === 'probe failed: TIMEOUT'));
     assert.equal(report.positions.status, 'ok');
