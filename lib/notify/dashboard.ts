@@ -2,7 +2,7 @@ import { describeError } from '../errors.js';
 import { TelegramApiError } from '../ports/telegram.js';
 import type { ChatProfile } from '../ports/users.js';
 import { splitHtml } from '../telegram/split.js';
-import { takeSlot, type DeliveryContext } from './deliver-context.js';
+import { withSlot, type DeliveryContext } from './deliver-context.js';
 import { TEXT_LIMIT } from './parts.js';
 
 /**
@@ -23,9 +23,8 @@ export async function deliverDashboard(ctx: DeliveryContext, profile: ChatProfil
   const oldId = profile?.dashboardMessageId;
 
   if (resume === undefined && oldId !== undefined) {
-    await takeSlot(ctx);
     try {
-      const result = await deps.telegram.editMessageText(n.chatId, oldId, text, options);
+      const result = await withSlot(ctx, () => deps.telegram.editMessageText(n.chatId, oldId, text, options));
       deps.log.debug('dashboard updated', { ...meta, messageId: oldId, result });
       return { messageIds: [oldId], withChart: false };
     } catch (error) {
@@ -36,8 +35,7 @@ export async function deliverDashboard(ctx: DeliveryContext, profile: ChatProfil
 
   let messageId = resume;
   if (messageId === undefined) {
-    await takeSlot(ctx);
-    messageId = (await deps.telegram.sendMessage(n.chatId, text, { ...options, silent: true })).messageId;
+    messageId = (await withSlot(ctx, () => deps.telegram.sendMessage(n.chatId, text, { ...options, silent: true }))).messageId;
     await deps.deliveries.recordProgress(n.id, { plan: 'dashboard', partsSent: 1, messageIds: [messageId] }, deps.clock.now());
   }
   try {

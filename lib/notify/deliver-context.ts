@@ -1,3 +1,4 @@
+import { describeError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { Log } from '../ports/log.js';
 import type { SendOptions, TelegramPort } from '../ports/telegram.js';
@@ -53,9 +54,20 @@ export class PhotoUnavailable extends Error {
   }
 }
 
-/** Waits for the chat's and a global send slot; throws SlotUnavailable when it cannot within the invocation. */
-export async function takeSlot(ctx: DeliveryContext): Promise<void> {
+/**
+ * Sends through the chat's and a global send slot: waits for them (SlotUnavailable when it cannot
+ * within the invocation), runs `send`, then releases the chat slot so its next message goes one
+ * interval after this one has finished. A failed release is logged: the slot's lease expires.
+ */
+export async function withSlot<T>(ctx: DeliveryContext, send: () => Promise<T>): Promise<T> {
   const slot = await ctx.deps.limiter.acquire(ctx.n.chatId, ctx.deps.maxWaitMs());
   if (!slot.ok) throw new SlotUnavailable(slot.retryAfterMs);
   ctx.waited(slot.waitedMs);
+  try {
+    return await send();
+  } finally {
+    await slot.release().catch((error: unknown) =>
+      ctx.deps.log.warn('send slot not released; it expires by itself', { notificationId: ctx.n.id, chatId: ctx.n.chatId, error: describeError(error) }),
+    );
+  }
 }

@@ -59,7 +59,14 @@ export interface DeliveryStore {
   get(id: string): Promise<DeliveryRecord | undefined>;
 }
 
-export type SlotResult = { readonly ok: true; readonly waitedMs: number } | { readonly ok: false; readonly retryAfterMs: number };
+export type SlotResult =
+  | {
+      readonly ok: true;
+      readonly waitedMs: number;
+      /** Call when the send has finished (success or not): the chat's next send may go one interval later. */
+      release(): Promise<void>;
+    }
+  | { readonly ok: false; readonly retryAfterMs: number };
 
 /**
  * Telegram send-rate slots shared by every concurrent notify invocation (StateTable):

@@ -1,5 +1,5 @@
 import { captionAndRest, splitHtml } from '../telegram/split.js';
-import { PhotoUnavailable, takeSlot, type DeliveryContext } from './deliver-context.js';
+import { PhotoUnavailable, withSlot, type DeliveryContext } from './deliver-context.js';
 
 /** Telegram's limits: message text ≤ 4096 characters, photo caption ≤ 1024. */
 export const TEXT_LIMIT = 4096;
@@ -39,8 +39,7 @@ export async function sendParts(ctx: DeliveryContext, plan: PartPlan): Promise<n
       messageId = await sendPhotoPart(ctx, plan.caption);
     } else {
       const text = plan.kind === 'text' ? plan.parts[i]! : plan.rest[i - 1]!;
-      await takeSlot(ctx);
-      messageId = (await deps.telegram.sendMessage(n.chatId, text, options)).messageId;
+      messageId = (await withSlot(ctx, () => deps.telegram.sendMessage(n.chatId, text, options))).messageId;
     }
     ids.push(messageId);
     if (i + 1 < total) await deps.deliveries.recordProgress(n.id, { plan: plan.kind, partsSent: i + 1, messageIds: ids }, deps.clock.now());
@@ -59,8 +58,7 @@ async function sendPhotoPart(ctx: DeliveryContext, caption: string): Promise<num
   if (!charts || !n.chart) throw new PhotoUnavailable();
   const chart = n.chart;
   const byFileId = async (fileId: string) => {
-    await takeSlot(ctx);
-    return (await deps.telegram.sendPhoto(n.chatId, { fileId }, caption, options)).messageId;
+    return (await withSlot(ctx, () => deps.telegram.sendPhoto(n.chatId, { fileId }, caption, options))).messageId;
   };
   const known = await charts.knownFileId(n.sourceId);
   if (known) return byFileId(known);
@@ -69,8 +67,7 @@ async function sendPhotoPart(ctx: DeliveryContext, caption: string): Promise<num
     if (uploaded) return byFileId(uploaded);
     const png = await charts.png(n.sourceId, chart);
     if (!png) throw new PhotoUnavailable();
-    await takeSlot(ctx);
-    const sent = await deps.telegram.sendPhoto(n.chatId, { png, filename: 'chart.png' }, caption, options);
+    const sent = await withSlot(ctx, () => deps.telegram.sendPhoto(n.chatId, { png, filename: 'chart.png' }, caption, options));
     await charts.remember(n.sourceId, sent.fileId);
     return sent.messageId;
   });

@@ -19,20 +19,19 @@ export interface DynamoSendRateOptions {
    */
   readonly windowMs?: number;
   /**
-   * A chat slot is reserved for `interval + margin`, and the caller only sends if the slot's
-   * writes answered within the margin (else the slot is moved to now, up to 3 times). The
-   * margin is at least this (default 100 ms) and twice the recent DynamoDB round trip, so two
-   * sends to one chat stay ≥ interval apart even when DynamoDB answers slowly.
+   * How long a taken chat slot is held at most when its sender never releases it (crash,
+   * lost answer): longer than a Bot API call may take (the adapter's timeout, 10 s), so a
+   * live sender always releases first. Default 15 s.
    */
-  readonly latencyMarginMs?: number;
+  readonly leaseMs?: number;
+  /** While another sender holds the chat, look again after at most this long (default 200 ms). */
+  readonly pollMs?: number;
   readonly clock?: Clock;
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
 /** Slot rows live a little longer than they matter, then DynamoDB TTL removes them. */
 const ROW_TTL_MS = 3_600_000;
-/** Re-anchors of one chat slot before giving the record back. */
-const MAX_REANCHORS = 3;
 
 /**
  * Telegram send-rate slots in StateTable, shared by every concurrent notify invocation (not
@@ -46,9 +45,12 @@ const MAX_REANCHORS = 3;
  *   `ADD n :1 IF attribute_not_exists(n) OR n < :budget`; a full window sends the caller to
  *   the next one.
  *
- * The chat slot is taken first, then a global one. If waiting for the global window delayed
- * the send, the chat slot is moved to (send time + interval) with a condition on the value we
- * wrote, so the spacing between two sends to one chat is measured from the actual send.
+ * The chat slot is taken first, then a global one. The chat slot is a lease held until the
+ * send has finished: `release()` then sets `nextAt = finish + interval`. The next sender to the
+ * chat can only start after that, so two messages to one chat reach Telegram at least `interval`
+ * apart however long a send or a wait takes (an earlier design measured the interval from the
+ * slot's write and let a slow sender's message arrive < interval before the next one under CPU
+ * load). A sender that dies holding the lease blocks its chat for at most `leaseMs`.
  * Clocks: the slots compare each invocation's own clock with the stored times; Lambda hosts are
  * NTP-synchronised to a few ms, well inside the interval.
  */
@@ -57,32 +59,15 @@ export function createDynamoSendRateLimiter(options: DynamoSendRateOptions): Sen
   const clock = options.clock ?? systemClock;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const windowMs = options.windowMs ?? 100;
-  const minMargin = options.latencyMarginMs ?? 100;
-  /** Recent DynamoDB round trips (decaying maximum): the margin grows when DynamoDB is slow. */
-  let observedMs = 0;
-  const observe = (since: number) => {
-    observedMs = Math.max(clock.now() - since, observedMs * 0.8);
-  };
-  const currentMargin = () => Math.max(minMargin, Math.ceil(2 * observedMs));
-  /** How long a slot taken at `at` keeps the chat for us. */
-  const hold = (at: number, margin: number) => at + interval + margin;
+  const leaseMs = options.leaseMs ?? 15_000;
+  const pollMs = options.pollMs ?? 200;
   const rate = options.globalPerSecond;
   /** Budget of window `w` (absolute index); integer arithmetic, the budgets add up to rate × seconds. */
   const budget = (w: number) => Math.floor(((w + 1) * windowMs * rate) / 1000) - Math.floor((w * windowMs * rate) / 1000);
   const ttl = (at: number) => Math.floor((at + ROW_TTL_MS) / 1000);
 
-  /**
-   * Sets the chat's nextAt to `hold(at, margin)` when `condition` holds. Returns undefined when
-   * written, else the stored row (AttributeValue form) that failed the condition.
-   */
-  async function writeChatSlot(
-    chatId: number,
-    at: number,
-    margin: number,
-    condition: string,
-    values: Record<string, number>,
-    label: string,
-  ): Promise<{ nextAt?: { N?: string } } | undefined> {
+  /** One conditional write of the chat's `nextAt`; undefined when written, else the stored row. */
+  async function writeChatSlot(chatId: number, nextAt: number, condition: string, values: Record<string, number>, label: string): Promise<{ nextAt?: { N?: string } } | undefined> {
     try {
       await client.send(
         new UpdateCommand({
@@ -90,30 +75,32 @@ export function createDynamoSendRateLimiter(options: DynamoSendRateOptions): Sen
           Key: { pk: `rate#chat#${chatId}` },
           UpdateExpression: 'SET nextAt = :next, expiresAt = :exp',
           ConditionExpression: condition,
-          ExpressionAttributeValues: { ...values, ':next': hold(at, margin), ':exp': ttl(hold(at, margin)) },
+          ExpressionAttributeValues: { ...values, ':next': nextAt, ':exp': ttl(nextAt) },
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      observe(at);
       return undefined;
     } catch (error) {
-      observe(at);
       if (awsErrorName(error) !== 'ConditionalCheckFailedException') throw translateAwsError(error, label);
       return (error as { Item?: { nextAt?: { N?: string } } }).Item ?? {};
     }
   }
 
-  /** True when taken; otherwise the stored nextAt. */
-  async function takeChat(chatId: number, now: number, margin: number): Promise<{ taken: true } | { taken: false; nextAt: number }> {
-    const old = await writeChatSlot(chatId, now, margin, 'attribute_not_exists(nextAt) OR nextAt <= :now', { ':now': now }, `take send slot of chat ${chatId}`);
-    if (old === undefined) return { taken: true };
+  /** Takes the chat's lease (nextAt = now + leaseMs) when its nextAt has passed; otherwise the stored nextAt. */
+  async function takeChat(chatId: number, now: number): Promise<{ taken: true; lease: number } | { taken: false; nextAt: number }> {
+    const lease = now + leaseMs;
+    const old = await writeChatSlot(chatId, lease, 'attribute_not_exists(nextAt) OR nextAt <= :now', { ':now': now }, `take send slot of chat ${chatId}`);
+    if (old === undefined) return { taken: true, lease };
     const raw = old.nextAt?.N;
-    return { taken: false, nextAt: raw !== undefined ? Number(raw) : hold(now, margin) };
+    return { taken: false, nextAt: raw !== undefined ? Number(raw) : now + pollMs };
   }
 
-  /** Moves our chat slot (nextAt = `mine`) to `hold(at, margin)`; false when someone took the chat after our slot. */
-  async function reanchor(chatId: number, mine: number, at: number, margin: number): Promise<boolean> {
-    return (await writeChatSlot(chatId, at, margin, 'nextAt = :mine', { ':mine': mine }, `re-anchor send slot of chat ${chatId}`)) === undefined;
+  /**
+   * Ends our lease: the chat's next message may go at `from + interval`. Conditional on the
+   * lease still being ours (it expired and another sender took the chat: nothing to do).
+   */
+  async function releaseChat(chatId: number, lease: number, from: number): Promise<void> {
+    await writeChatSlot(chatId, from + interval, 'nextAt = :lease', { ':lease': lease }, `release send slot of chat ${chatId}`);
   }
 
   /** The slot's position (1-based) in the window, or 0 when the window is full. */
@@ -169,45 +156,34 @@ export function createDynamoSendRateLimiter(options: DynamoSendRateOptions): Sen
     async acquire(chatId, maxWaitMs): Promise<SlotResult> {
       const start = clock.now();
       const deadline = start + Math.max(0, maxWaitMs);
+      // 1. The chat's lease. While another sender holds it, look again every pollMs (it
+      //    usually releases within one send); give up when the wait would pass the deadline.
+      let now = clock.now();
+      let lease: number;
       for (;;) {
-        // 1. The chat's slot.
-        let now = clock.now();
-        let chatTakenAt = now;
-        let margin = currentMargin();
-        for (;;) {
-          margin = currentMargin();
-          const took = await takeChat(chatId, now, margin);
-          if (took.taken) {
-            chatTakenAt = now;
-            break;
-          }
-          const wait = Math.max(1, took.nextAt - now);
-          if (now + wait > deadline) return { ok: false, retryAfterMs: wait };
-          await sleep(wait);
-          now = clock.now();
+        const took = await takeChat(chatId, now);
+        if (took.taken) {
+          lease = took.lease;
+          break;
         }
-        // 2. A global slot. One caller per process contends at a time (FIFO gate), so the
-        //    table sees at most one conditional write per window per invocation, not a storm.
-        const global = await gate(() => takeGlobalBefore(deadline));
-        if ('retryAfterMs' in global) return { ok: false, retryAfterMs: global.retryAfterMs };
-        const early = global.at - clock.now();
-        if (early > 0) await sleep(early);
-        // 3. Send only while our chat slot still covers now: the next taker's `now` is at least
-        //    anchor + interval + margin, so ≥ interval after our send. A slow answer (global
-        //    wait, DynamoDB latency) moves the slot to now first.
-        let anchor = chatTakenAt;
-        let ours = true;
-        for (let i = 0; ours; i++) {
-          now = clock.now();
-          if (now - anchor <= margin) return { ok: true, waitedMs: now - start };
-          if (i >= MAX_REANCHORS || now >= deadline) return { ok: false, retryAfterMs: interval };
-          const next = currentMargin();
-          ours = await reanchor(chatId, hold(anchor, margin), now, next);
-          anchor = now;
-          margin = next;
-        }
-        // Someone took the chat while we waited (wait > interval): start again.
+        const wait = Math.max(1, Math.min(took.nextAt - now, pollMs));
+        if (now + wait > deadline) return { ok: false, retryAfterMs: Math.max(wait, Math.min(took.nextAt - now, interval)) };
+        await sleep(wait);
+        now = clock.now();
       }
+      // 2. A global slot. One caller per process contends at a time (FIFO gate), so the
+      //    table sees at most one conditional write per window per invocation, not a storm.
+      //    (If DynamoDB fails here the error propagates and the unused lease expires after leaseMs.)
+      const global = await gate(() => takeGlobalBefore(deadline));
+      if ('retryAfterMs' in global) {
+        // Nothing was sent: the chat is free again at once (its last send was ≥ interval ago).
+        await releaseChat(chatId, lease, clock.now() - interval);
+        return { ok: false, retryAfterMs: global.retryAfterMs };
+      }
+      const early = global.at - clock.now();
+      if (early > 0) await sleep(early);
+      const taken = lease;
+      return { ok: true, waitedMs: clock.now() - start, release: () => releaseChat(chatId, taken, clock.now()) };
     },
   };
 }

@@ -115,7 +115,7 @@ function doubles(options: { fail?: (chatId: number, text: string) => Error | und
   const deps: BatchDeps = {
     telegram,
     deliveries,
-    limiter: { acquire: async () => ({ ok: true, waitedMs: 0 }) },
+    limiter: { acquire: async () => ({ ok: true, waitedMs: 0, release: async () => undefined }) },
     users,
     charts: undefined,
     clock: { now: () => Date.now() },

@@ -1,4 +1,5 @@
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import assert from 'node:assert/strict';
 import { createDynamoDeliveryStore } from '../../lib/store/dynamo-deliveries.js';
 import { createDynamoSendRateLimiter } from '../../lib/store/dynamo-send-rate.js';
@@ -77,26 +78,43 @@ describe('send-rate slots across concurrent invocations (StateTable)', () => {
     r = await testResources('send-rate');
   });
   after(() => r.close());
-  const limiter = (perChatIntervalMs: number, globalPerSecond: number) =>
-    createDynamoSendRateLimiter({ client: r.doc, table: r.tables['StateTable']!, perChatIntervalMs, globalPerSecond });
+  const limiter = (perChatIntervalMs: number, globalPerSecond: number, leaseMs?: number) =>
+    createDynamoSendRateLimiter({ client: r.doc, table: r.tables['StateTable']!, perChatIntervalMs, globalPerSecond, ...(leaseMs ? { leaseMs } : {}) });
 
-  it('3 concurrent invocations never give one chat two slots within the interval', async () => {
+  it('3 concurrent invocations: each send to one chat starts at least the interval after the previous one finished, however slow the sends', async () => {
     const INTERVAL = 300;
-    const granted: number[] = [];
+    const sends: { start: number; end: number }[] = [];
     await Promise.all(
-      [0, 1, 2].map(async () => {
+      [0, 1, 2].map(async (inv) => {
         const l = limiter(INTERVAL, 25); // a separate instance = a separate invocation
         for (let i = 0; i < 4; i++) {
-          const slot = await l.acquire(42, 10_000);
-          assert.equal(slot.ok, true);
-          granted.push(Date.now());
+          const slot = await l.acquire(42, 20_000);
+          assert.ok(slot.ok);
+          const start = Date.now();
+          await sleep(((inv * 4 + i) % 3) * 150); // sends of 0, 150 and 300 ms (a slow Bot API call, a busy CPU)
+          sends.push({ start, end: Date.now() });
+          await slot.release();
         }
       }),
     );
-    granted.sort((a, b) => a - b);
-    assert.equal(granted.length, 12);
-    const gaps = granted.slice(1).map((t, i) => t - granted[i]!);
-    assert.ok(Math.min(...gaps) >= INTERVAL - 15, `gaps ${gaps.join(', ')}`); // ≤ 15 ms between the write and our timestamp
+    sends.sort((a, b) => a.start - b.start);
+    assert.equal(sends.length, 12);
+    const gaps = sends.slice(1).map((s, i) => s.start - sends[i]!.end);
+    assert.ok(Math.min(...gaps) >= INTERVAL - 15, `gaps after the previous send finished: ${gaps.join(', ')}`);
+  });
+
+  it('a sender that never releases blocks its chat only until the lease expires', async () => {
+    const l = limiter(100, 25, 600);
+    const held = await l.acquire(43, 1_000);
+    assert.ok(held.ok); // never released: the sender "crashed"
+    const refused = await l.acquire(43, 100);
+    assert.ok(!refused.ok && refused.retryAfterMs > 0 && refused.retryAfterMs <= 600, JSON.stringify(refused));
+    const started = Date.now();
+    const next = await l.acquire(43, 5_000);
+    assert.ok(next.ok);
+    const waited = Date.now() - started;
+    assert.ok(waited >= 300 && waited < 2_000, `waited ${waited} ms for the lease to expire`);
+    await next.release();
   });
 
   it('the global budget holds across invocations: never more than limit + 3 in any second', async () => {
@@ -108,8 +126,9 @@ describe('send-rate slots across concurrent invocations (StateTable)', () => {
         const l = limiter(1, PER_SECOND);
         for (let i = 0; i < 10; i++) {
           const slot = await l.acquire(1000 + inv * 100 + i, 10_000); // all different chats
-          assert.equal(slot.ok, true);
+          assert.ok(slot.ok);
           granted.push(Date.now());
+          await slot.release();
         }
       }),
     );
@@ -122,7 +141,9 @@ describe('send-rate slots across concurrent invocations (StateTable)', () => {
 
   it('gives up without waiting when the slot is further away than the allowed wait', async () => {
     const l = limiter(5000, 25);
-    assert.equal((await l.acquire(77, 100)).ok, true);
+    const first = await l.acquire(77, 100);
+    assert.ok(first.ok);
+    await first.release();
     const second = await l.acquire(77, 100);
     assert.equal(second.ok, false);
     assert.ok(!second.ok && second.retryAfterMs > 4000 && second.retryAfterMs <= 5000 + 200, JSON.stringify(second));
