@@ -11,6 +11,7 @@ import type { Log } from '../ports/log.js';
 import { createAwsClients } from '../runtime/wiring.js';
 import { createCommandRateLimit } from './command-rate-limit.js';
 import { createTelegrafTelegram } from '../telegram/telegraf-telegram.js';
+import { waitOnRateLimit } from '../telegram/wait-on-rate-limit.js';
 import { createDynamoUserStore } from '../users/dynamo-user-store.js';
 import type { BotCommand } from './command.js';
 import { allCommands } from './commands/index.js';
@@ -47,7 +48,9 @@ export function createBotRuntime(env: BotEnv, config: BotConfig, options: BotRun
   const clock = options.clock ?? systemClock;
   const token = env.TELEGRAM_BOT_TOKEN;
   const { ddb, sqs } = createAwsClients(env);
-  const telegram = createTelegrafTelegram({ token, apiRoot: env.TELEGRAM_API_ROOT, timeoutMs: options.telegramTimeoutMs, log });
+  // Replies wait out a short 429 (≤ 3 s, twice at most) instead of failing the update: the
+  // handler has 20 s, and a failed update is re-run by Telegram.
+  const telegram = waitOnRateLimit(createTelegrafTelegram({ token, apiRoot: env.TELEGRAM_API_ROOT, timeoutMs: options.telegramTimeoutMs, log }), { maxWaitMs: 3_000 });
   const input: BotWiringInput = Object.freeze({ env, config, ddb, sqs, clock, log, telegram });
   const commands = (options.commands ?? allCommands)(input);
   const dispatcher = createDispatcher({

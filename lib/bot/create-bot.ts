@@ -41,7 +41,7 @@ export const DEFAULT_API_TIMEOUT_MS = 10_000;
 export function createBot(options: CreateBotOptions): Bot {
   const handlerTimeout = options.handlerTimeoutMs ?? DEFAULT_HANDLER_TIMEOUT_MS;
   const telegraf = new Telegraf(options.token, { handlerTimeout, telegram: options.apiRoot ? { apiRoot: options.apiRoot } : {} });
-  const api = createBotApi(telegraf.telegram, options.token, options.apiTimeoutMs ?? DEFAULT_API_TIMEOUT_MS);
+  const api = createBotApi({ token: options.token, apiRoot: options.apiRoot, timeoutMs: options.apiTimeoutMs ?? DEFAULT_API_TIMEOUT_MS });
   if (options.botInfo) telegraf.botInfo = options.botInfo;
 
   // The outcome of the update being handled, keyed by the update object itself.

@@ -16,7 +16,6 @@
  */
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { Telegram } from 'telegraf';
 import { z } from 'zod';
 import { createBotApi, type BotApi } from '../bot/bot-api.js';
 import { commandMenu, listBotCommands } from '../bot/command-menu.js';
@@ -91,7 +90,7 @@ export async function runWebhookSet(argv: readonly string[], env: NodeJS.Process
     const parsedEnv = envSchema.safeParse(env);
     if (!parsedEnv.success) throw new ConfigError(`invalid environment:\n${formatIssues(parsedEnv.error.issues)}`, { code: 'INVALID_ENV' });
     const { TELEGRAM_BOT_TOKEN: token, TELEGRAM_WEBHOOK_SECRET: secret, TELEGRAM_API_ROOT: apiRoot } = parsedEnv.data;
-    const api = createBotApi(new Telegram(token, apiRoot ? { apiRoot } : {}), token, 15_000);
+    const api = createBotApi({ token, apiRoot, timeoutMs: 15_000 });
 
     if (args.del) {
       await api.call('deleteWebhook', { drop_pending_updates: args.drop });

@@ -34,7 +34,14 @@ export interface TelegrafTelegramOptions {
  * One Bot API call (`method` as the Bot API names it) with timeout and error translation,
  * resolving to the raw `result`. Other adapters (webhook setup, commands) may use it.
  */
-export type TelegramCall = (method: string, payload: Record<string, unknown>) => Promise<unknown>;
+export type TelegramCall = (method: string, payload: Readonly<Record<string, unknown>>, options?: CallOptions) => Promise<unknown>;
+
+export interface CallOptions {
+  /** This call's timeout instead of the adapter's (long polling waits longer than a send). */
+  readonly timeoutMs?: number;
+  /** Aborts the call early (e.g. stopping long polling). */
+  readonly signal?: AbortSignal;
+}
 
 interface MessageResult {
   readonly message_id: number;
@@ -49,14 +56,16 @@ export function createTelegramCaller(options: TelegrafTelegramOptions): Telegram
   const log = options.log ?? silentLog;
   const telegram = new Telegram(token, { ...(options.apiRoot ? { apiRoot: options.apiRoot } : {}), webhookReply: false });
 
-  return async (method, payload) => {
-    const signal = AbortSignal.timeout(timeoutMs);
+  return async (method, payload, callOptions = {}) => {
+    const limitMs = callOptions.timeoutMs ?? timeoutMs;
+    const timeout = AbortSignal.timeout(limitMs);
+    const signal = callOptions.signal ? AbortSignal.any([timeout, callOptions.signal]) : timeout;
     try {
       // callApi is typed per method by typegram; payloads are built (and typed) by the port below.
       return await telegram.callApi(method as never, payload as never, { signal: signal as never });
     } catch (error) {
-      const timedOut = signal.aborted && !(error instanceof Error && 'response' in error);
-      const translated = translateTelegramError(error, { token, method, ...(timedOut ? { timedOutAfterMs: timeoutMs } : {}) });
+      const timedOut = timeout.aborted && !(error instanceof Error && 'response' in error);
+      const translated = translateTelegramError(error, { token, method, ...(timedOut ? { timedOutAfterMs: limitMs } : {}) });
       if (!isNotModified(translated)) {
         log.warn('Telegram call failed', { method, failure: translated.failure, status: translated.status, retryAfterMs: translated.retryAfterMs, error: translated.message });
       }
