@@ -6,7 +6,8 @@
 import type { CommandContext } from './command.js';
 import { TelegramApiError, type InlineButton, type SendOptions, type TelegramPort } from '../ports/telegram.js';
 import { splitHtml } from '../telegram/split.js';
-import { encodePageData, paginate, TELEGRAM_TEXT_LIMIT } from './pagination.js';
+import { encodePageData, paginate } from './pagination.js';
+import { TELEGRAM_TEXT_LIMIT } from '../core/format.js';
 
 export interface ContextInput {
   readonly telegram: TelegramPort;

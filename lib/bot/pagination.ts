@@ -5,9 +5,9 @@
  * `pg:<page>:<command>[ <args>]`, at most 64 bytes (Telegram's limit).
  */
 import { splitHtml } from '../telegram/split.js';
+import { TELEGRAM_TEXT_LIMIT } from '../core/format.js';
 
 /** Telegram's limit on a message text. */
-export const TELEGRAM_TEXT_LIMIT = 4096;
 /** Telegram's limit on callback_data. */
 export const CALLBACK_DATA_MAX_BYTES = 64;
 /** Room kept for the `page n/m` footer. */

@@ -4,22 +4,13 @@
  * prices use the market's decimals when known (formatPrice otherwise); the text always fits
  * one Telegram message (≤ 4096 characters: positions past the budget are counted, not cut).
  */
-import { escapeHtml, formatPrice, formatUtc } from './format.js';
+import { escapeHtml, formatPrice, formatUtc, TELEGRAM_TEXT_LIMIT } from './format.js';
+import type { PositionMessage } from './message.js';
 
-export const TELEGRAM_TEXT_LIMIT = 4096;
 /** At most this many positions are listed (the rest are counted). */
 export const DASHBOARD_MAX_POSITIONS = 25;
 
-export interface DashboardPosition {
-  readonly strategy: string;
-  readonly exchange: string;
-  readonly symbol: string;
-  readonly timeframe: string;
-  readonly side: 'long' | 'short';
-  readonly stake: number;
-  readonly entryPrice: number;
-  readonly stop: number;
-  readonly target: number;
+export interface DashboardPosition extends Omit<PositionMessage, 'entryTime'> {
   /** Latest mark from the monitor; absent before its first run. */
   readonly mark?: { readonly price: number; readonly unrealisedPnl: number; readonly at: number };
   /** Decimals of the market's prices, when known. */

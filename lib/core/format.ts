@@ -1,3 +1,7 @@
+/** Telegram Bot API limits: a message text, and a photo caption (characters). */
+export const TELEGRAM_TEXT_LIMIT = 4096;
+export const TELEGRAM_CAPTION_LIMIT = 1024;
+
 /** Escapes text for Telegram's HTML parse mode (the only three characters it requires). */
 export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

@@ -3,7 +3,7 @@ import { TelegramApiError } from '../ports/telegram.js';
 import type { ChatProfile } from '../ports/users.js';
 import { splitHtml } from '../telegram/split.js';
 import { withSlot, type DeliveryContext } from './deliver-context.js';
-import { TEXT_LIMIT } from './parts.js';
+import { TELEGRAM_TEXT_LIMIT } from '../core/format.js';
 
 /**
  * A `dashboard` notification: edits the chat's pinned dashboard message in place ("not
@@ -16,9 +16,9 @@ import { TEXT_LIMIT } from './parts.js';
 export async function deliverDashboard(ctx: DeliveryContext, profile: ChatProfile | undefined): Promise<{ messageIds: readonly number[]; withChart: false }> {
   const { deps, n, options } = ctx;
   const meta = { notificationId: n.id, chatId: n.chatId };
-  const parts = splitHtml(n.text, TEXT_LIMIT);
+  const parts = splitHtml(n.text, TELEGRAM_TEXT_LIMIT);
   if (parts.length > 1) deps.log.warn('dashboard text longer than one message; showing the first part', { ...meta, textLength: n.text.length, parts: parts.length });
-  const text = parts[0] ?? n.text.slice(0, TEXT_LIMIT);
+  const text = parts[0] ?? n.text.slice(0, TELEGRAM_TEXT_LIMIT);
   const resume = ctx.progress?.plan === 'dashboard' ? ctx.progress.messageIds[0] : undefined;
   const oldId = profile?.dashboardMessageId;
 

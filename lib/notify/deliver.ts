@@ -5,7 +5,8 @@ import { PhotoUnavailable, SlotUnavailable, type DeliverDeps, type DeliverOutcom
 import type { Notification } from './notification.js';
 import { backoffMs, failureAction } from './policy.js';
 import { inQuietHours } from './quiet-hours.js';
-import { sendParts, textPlan, photoPlan, TEXT_LIMIT, type PartPlan } from './parts.js';
+import { sendParts, textPlan, photoPlan, type PartPlan } from './parts.js';
+import { TELEGRAM_TEXT_LIMIT } from '../core/format.js';
 import { splitHtml } from '../telegram/split.js';
 
 /**
@@ -65,7 +66,7 @@ export async function deliver(deps: DeliverDeps, n: Notification, receiveCount: 
 
 async function deliverMessage(ctx: DeliveryContext): Promise<{ messageIds: readonly number[]; withChart: boolean }> {
   const { n, deps, progress } = ctx;
-  if (splitHtml(n.text, TEXT_LIMIT).length === 0) {
+  if (splitHtml(n.text, TELEGRAM_TEXT_LIMIT).length === 0) {
     throw new TelegramApiError('Bad Request: message text is empty (no visible characters)', { failure: 'bad-request' });
   }
   let plan: PartPlan;

@@ -1,9 +1,8 @@
 import { captionAndRest, splitHtml } from '../telegram/split.js';
+import { TELEGRAM_CAPTION_LIMIT, TELEGRAM_TEXT_LIMIT } from '../core/format.js';
 import { PhotoUnavailable, withSlot, type DeliveryContext } from './deliver-context.js';
 
 /** Telegram's limits: message text ≤ 4096 characters, photo caption ≤ 1024. */
-export const TEXT_LIMIT = 4096;
-export const CAPTION_LIMIT = 1024;
 
 /** The Telegram calls of one notification: text parts, or a photo with caption then text parts. */
 export type PartPlan =
@@ -11,11 +10,11 @@ export type PartPlan =
   | { readonly kind: 'photo'; readonly caption: string; readonly rest: readonly string[] };
 
 export function textPlan(text: string): PartPlan {
-  return { kind: 'text', parts: splitHtml(text, TEXT_LIMIT) };
+  return { kind: 'text', parts: splitHtml(text, TELEGRAM_TEXT_LIMIT) };
 }
 
 export function photoPlan(text: string): PartPlan {
-  const { caption, rest } = captionAndRest(text, CAPTION_LIMIT, TEXT_LIMIT);
+  const { caption, rest } = captionAndRest(text, TELEGRAM_CAPTION_LIMIT, TELEGRAM_TEXT_LIMIT);
   return { kind: 'photo', caption, rest };
 }
 

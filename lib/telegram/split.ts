@@ -11,6 +11,7 @@
  * (same opening tag, attributes included) at the start of the next. Chunks whose visible text
  * would be blank are dropped (Telegram rejects them: "message text is empty").
  */
+import { TELEGRAM_CAPTION_LIMIT, TELEGRAM_TEXT_LIMIT } from '../core/format.js';
 
 interface Atom {
   readonly text: string;
@@ -129,7 +130,7 @@ function checkLimit(name: string, value: number): void {
  * Splits `text` into chunks of at most `limit` UTF-16 units of HTML source, each with balanced
  * tags. An empty or blank text gives `[]`.
  */
-export function splitHtml(text: string, limit = 4096): string[] {
+export function splitHtml(text: string, limit = TELEGRAM_TEXT_LIMIT): string[] {
   checkLimit('limit', limit);
   return split(text, () => limit);
 }
@@ -138,7 +139,7 @@ export function splitHtml(text: string, limit = 4096): string[] {
  * A photo caption (longest prefix of whole lines within `captionLimit`, or a cut first line)
  * and the remaining text split into messages of at most `limit`.
  */
-export function captionAndRest(text: string, captionLimit = 1024, limit = 4096): { caption: string; rest: string[] } {
+export function captionAndRest(text: string, captionLimit = TELEGRAM_CAPTION_LIMIT, limit = TELEGRAM_TEXT_LIMIT): { caption: string; rest: string[] } {
   checkLimit('captionLimit', captionLimit);
   checkLimit('limit', limit);
   const [caption = '', ...rest] = split(text, (index) => (index === 0 ? captionLimit : limit));

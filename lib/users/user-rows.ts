@@ -21,14 +21,16 @@ export const DASHBOARDS_INDEX = 'dashboards';
 export const chatPk = (chatId: number): string => `chat#${chatId}`;
 export const subSk = (s: Pick<Subscription, 'symbol' | 'strategy' | 'timeframe'>): string => `${SUB_PREFIX}${s.symbol}#${s.strategy}#${s.timeframe}`;
 
-function validTimeZone(tz: string): boolean {
+/** The canonical name of an IANA time zone (`europe/berlin` → `Europe/Berlin`), or undefined when Intl does not know it. */
+export function canonicalTimeZone(tz: string): string | undefined {
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
+    return new Intl.DateTimeFormat('en-US', { timeZone: tz }).resolvedOptions().timeZone;
   } catch {
-    return false;
+    return undefined; // RangeError: Intl's only answer for an unknown zone
   }
 }
+
+const validTimeZone = (tz: string): boolean => canonicalTimeZone(tz) !== undefined;
 
 const hour = z.int().min(0).max(23);
 

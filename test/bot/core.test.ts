@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseCommand } from '../../lib/bot/parse-command.js';
-import { decodePageData, encodePageData, paginate, TELEGRAM_TEXT_LIMIT } from '../../lib/bot/pagination.js';
+import { decodePageData, encodePageData, paginate } from '../../lib/bot/pagination.js';
+import { TELEGRAM_TEXT_LIMIT } from '../../lib/core/format.js';
 import { parseSettingsChange } from '../../lib/bot/commands/settings.js';
 import { CommandInputError } from '../../lib/bot/command.js';
 import { DEFAULT_CHAT_SETTINGS } from '../../lib/ports/users.js';

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatMarketPrice, formatSigned, renderDashboardText, TELEGRAM_TEXT_LIMIT, type DashboardPosition } from '../../lib/core/dashboard-text.js';
+import { formatMarketPrice, formatSigned, renderDashboardText, type DashboardPosition } from '../../lib/core/dashboard-text.js';
+import { TELEGRAM_TEXT_LIMIT } from '../../lib/core/format.js';
 import { parseTelegramHtml } from '../support/fake-telegram/index.js';
 
 const NOW = Date.UTC(2026, 0, 10, 12, 0);

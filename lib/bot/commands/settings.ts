@@ -9,6 +9,7 @@ import { CommandInputError, type BotCommand, type CommandContext } from '../comm
 import { escapeHtml } from '../../core/format.js';
 import { isCandlebotError } from '../../errors.js';
 import { DEFAULT_CHAT_SETTINGS, type ChatSettings, type UserStore } from '../../ports/users.js';
+import { canonicalTimeZone } from '../../users/user-rows.js';
 
 const ARGS = '[tz <Area/City> | quiet <22-7|off> | signals|positions|summary <on|off>]';
 const USAGE = `/settings ${ARGS}`;
@@ -24,14 +25,6 @@ export function describeSettings(s: ChatSettings): string[] {
     `Quiet hours: ${s.quietHours ? `${pad(s.quietHours.start)}:00–${pad(s.quietHours.end)}:00 (messages arrive silently)` : 'off'}`,
     `Signals: ${onOff(s.notify.signals)} · Positions: ${onOff(s.notify.positions)} · Daily summary: ${onOff(s.notify.summary)}`,
   ];
-}
-
-function validTimeZone(tz: string): string | undefined {
-  try {
-    return new Intl.DateTimeFormat('en-US', { timeZone: tz }).resolvedOptions().timeZone;
-  } catch {
-    return undefined;
-  }
 }
 
 function parseHour(text: string): number | undefined {
@@ -54,7 +47,7 @@ export function parseSettingsChange(args: readonly string[]): (s: ChatSettings) 
   const value = values.join(' ');
   if (key === 'tz' || key === 'timezone') {
     if (values.length !== 1) throw new CommandInputError('Usage: /settings tz Europe/Berlin (an IANA time zone name)');
-    const timezone = validTimeZone(values[0]!);
+    const timezone = canonicalTimeZone(values[0]!);
     if (!timezone) throw new CommandInputError(`Unknown time zone ${escapeHtml(values[0]!)}. Use an IANA name such as Europe/Berlin, America/New_York or UTC.`);
     return (s) => ({ ...s, timezone });
   }
