@@ -8,6 +8,9 @@ import type { ScanRuntime } from '../runtime/scan-runtime.js';
 import type { MonitorRuntime } from '../monitor/monitor-runtime.js';
 import { runMonitor } from '../monitor/run-monitor.js';
 import { runScan } from '../scan/run-scan.js';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { powertoolsLog } from '../runtime/powertools-log.js';
+import type { ConsoleSink } from './console-sink.js';
 
 export interface ReplaySummary {
   readonly steps: number;
@@ -79,4 +82,17 @@ export function replayConfig(config: BotConfig, files: readonly OhlcvFile[]): Bo
     // Recorded series decide the timeframes: every strategy runs on all of them.
     strategies: config.strategies.map((s) => ({ ...s, timeframes: undefined })),
   });
+}
+
+/** `npm start -- --replay`: replays `files` with the monitor, printing notifications through `sink`, then a summary. */
+export async function runReplay(runtime: ScanRuntime, monitor: MonitorRuntime, files: readonly OhlcvFile[], sink: ConsoleSink, logger: Logger): Promise<void> {
+  console.log(`replaying ${files.length} series: ${files.map((f) => `${f.symbol} ${f.timeframe} (${f.rows.length})`).join(', ')}`);
+  sink.start();
+  const summary = await replayFiles(runtime, files, powertoolsLog(logger), { monitor });
+  await sink.stop();
+  const printed = await sink.drain();
+  console.log(
+    `replay done: ${summary.steps} candle closes scanned, ${summary.signalled} signals recorded, ${summary.failed} symbol failures, ` +
+      `${summary.closed} paper positions closed, ${printed} late notifications printed.`,
+  );
 }

@@ -18,7 +18,6 @@ import { scannedTimeframes, type BotConfig } from '../config/schema.js';
 import { nextCloseAfter, type Timeframe } from '../core/timeframe.js';
 import { describeError, isCandlebotError } from '../errors.js';
 import { readOhlcvFiles } from '../replay/ohlcv-files.js';
-import { powertoolsLog } from '../runtime/powertools-log.js';
 import { createScanRuntime, type ScanRuntime } from '../runtime/scan-runtime.js';
 import { createMonitorRuntime, type MonitorRuntime } from '../monitor/monitor-runtime.js';
 import { parseStartArgs, type StartArgs } from './args.js';
@@ -26,7 +25,7 @@ import { createConsoleSink, htmlToConsole, type ConsoleSink } from './console-si
 import { createLocalTelegramSink } from '../notify/local-telegram-sink.js';
 import { localContext } from './fake-context.js';
 import { startLongPolling, type LongPolling } from './long-polling.js';
-import { replayConfig, replayFiles } from './replay.js';
+import { replayConfig, runReplay } from './replay.js';
 
 /** Chat id used for console output when no admin chat is configured. */
 const CONSOLE_CHAT = 0;
@@ -74,18 +73,6 @@ async function main(args: StartArgs): Promise<void> {
   } finally {
     await stopAll();
   }
-}
-
-async function runReplay(runtime: ScanRuntime, monitor: MonitorRuntime, files: ReturnType<typeof readOhlcvFiles>, sink: ConsoleSink, logger: Logger): Promise<void> {
-  console.log(`replaying ${files.length} series: ${files.map((f) => `${f.symbol} ${f.timeframe} (${f.rows.length})`).join(', ')}`);
-  sink.start();
-  const summary = await replayFiles(runtime, files, powertoolsLog(logger), { monitor });
-  await sink.stop();
-  const printed = await sink.drain();
-  console.log(
-    `replay done: ${summary.steps} candle closes scanned, ${summary.signalled} signals recorded, ${summary.failed} symbol failures, ` +
-      `${summary.closed} paper positions closed, ${printed} late notifications printed.`,
-  );
 }
 
 async function runLive(runtime: ScanRuntime, monitor: MonitorRuntime, config: BotConfig, sink: ConsoleSink, logger: Logger, once: boolean): Promise<void> {
