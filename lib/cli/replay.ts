@@ -85,7 +85,7 @@ export function replayConfig(config: BotConfig, files: readonly OhlcvFile[]): Bo
 }
 
 /** `npm start -- --replay`: replays `files` with the monitor, printing notifications through `sink`, then a summary. */
-export async function runReplay(runtime: ScanRuntime, monitor: MonitorRuntime, files: readonly OhlcvFile[], sink: ConsoleSink, logger: Logger): Promise<void> {
+export async function runReplay(runtime: ScanRuntime, monitor: MonitorRuntime, files: readonly OhlcvFile[], sink: ConsoleSink, logger: Logger, _tradesJson?: string): Promise<void> {
   console.log(`replaying ${files.length} series: ${files.map((f) => `${f.symbol} ${f.timeframe} (${f.rows.length})`).join(', ')}`);
   sink.start();
   const summary = await replayFiles(runtime, files, powertoolsLog(logger), { monitor });

@@ -68,7 +68,7 @@ async function main(args: StartArgs): Promise<void> {
         });
     // With a bot token: the bot answers commands locally by long polling (same handlers as the webhook).
     if (process.env.TELEGRAM_BOT_TOKEN) polling = startLongPolling({ env: process.env, config, logger });
-    if (files) await runReplay(runtime, monitor, files, sink, logger);
+    if (files) await runReplay(runtime, monitor, files, sink, logger, args.tradesJson);
     else await runLive(runtime, monitor, config, sink, logger, args.once);
   } finally {
     await stopAll();
