@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { observeAwsCalls, type AwsCallObserver } from './call-recorder.js';
 
 export interface AwsClientOptions {
   readonly region: string;
@@ -8,6 +9,8 @@ export interface AwsClientOptions {
   readonly endpoint?: string | undefined;
   /** Explicit credentials (local stack only). */
   readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string } | undefined;
+  /** Sees every command the client sends (the IAM coverage test records them); absent in production. */
+  readonly onCall?: AwsCallObserver | undefined;
 }
 
 function common(options: AwsClientOptions) {
@@ -23,14 +26,18 @@ const bounded = { maxAttempts: 3, requestHandler: { connectionTimeout: 1000, req
 
 export function createDocumentClient(options: AwsClientOptions): DynamoDBDocumentClient {
   const client = new DynamoDBClient({ ...common(options), ...bounded });
+  // The document client shares this middleware stack: its calls are seen marshalled (PutItem…).
+  if (options.onCall) observeAwsCalls(client, 'dynamodb', options.onCall);
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }
 
 export function createSqsClient(options: AwsClientOptions): SQSClient {
   // Long polls (20 s) need a longer request timeout than the DynamoDB calls.
-  return new SQSClient({
+  const client = new SQSClient({
     ...common(options),
     maxAttempts: 3,
     requestHandler: { connectionTimeout: 1000, requestTimeout: 25_000 },
   });
+  if (options.onCall) observeAwsCalls(client, 'sqs', options.onCall);
+  return client;
 }

@@ -16,6 +16,8 @@ export const awsEnvShape = {
   /** Read explicitly only with the local endpoints; deployed, the SDK's default chain applies. */
   AWS_ACCESS_KEY_ID: z.string().min(1).optional(),
   AWS_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  /** Tests only (test/infra/iam-coverage.test.ts): a JSONL file receiving every AWS SDK call (lib/aws/call-recorder.ts). */
+  CANDLEBOT_AWS_CALL_LOG: z.string().min(1).optional(),
 };
 
 /** Environment of the scan function (deployed: set by serverless.yml; local: by the local stack). */

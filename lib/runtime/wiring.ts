@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import { appendAwsCallLog } from '../aws/call-recorder.js';
 import { createDocumentClient, createSqsClient } from '../aws/clients.js';
 import type { ExchangeConfig } from '../config/schema.js';
 import { createCcxtExchange } from '../exchange/ccxt-exchange.js';
@@ -13,6 +14,8 @@ export interface AwsEnv {
   readonly CANDLEBOT_SQS_ENDPOINT?: string | undefined;
   readonly AWS_ACCESS_KEY_ID?: string | undefined;
   readonly AWS_SECRET_ACCESS_KEY?: string | undefined;
+  /** Tests only (IAM coverage): a file that receives one JSON line per SDK call (lib/aws/call-recorder.ts). */
+  readonly CANDLEBOT_AWS_CALL_LOG?: string | undefined;
 }
 
 /**
@@ -22,9 +25,10 @@ export interface AwsEnv {
 export function createAwsClients(env: AwsEnv): { ddb: DynamoDBDocumentClient; sqs: SQSClient } {
   const local = env.CANDLEBOT_DDB_ENDPOINT !== undefined && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY;
   const credentials = local ? { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! } : undefined;
+  const onCall = env.CANDLEBOT_AWS_CALL_LOG ? appendAwsCallLog(env.CANDLEBOT_AWS_CALL_LOG) : undefined;
   return {
-    ddb: createDocumentClient({ region: env.AWS_REGION, endpoint: env.CANDLEBOT_DDB_ENDPOINT, credentials }),
-    sqs: createSqsClient({ region: env.AWS_REGION, endpoint: env.CANDLEBOT_SQS_ENDPOINT, credentials }),
+    ddb: createDocumentClient({ region: env.AWS_REGION, endpoint: env.CANDLEBOT_DDB_ENDPOINT, credentials, onCall }),
+    sqs: createSqsClient({ region: env.AWS_REGION, endpoint: env.CANDLEBOT_SQS_ENDPOINT, credentials, onCall }),
   };
 }
 
