@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import { ConfigError } from '../errors.js';
+import { parseFlags } from './flags.js';
 
 export interface StartArgs {
   readonly config: string;
@@ -9,24 +9,21 @@ export interface StartArgs {
   readonly once: boolean;
   /** With --replay: write the replay's paper trades to this file, in the backtest's `--json` trade format. */
   readonly tradesJson: string | undefined;
+  /** --help: print START_USAGE and exit 0 (nothing started). */
+  readonly help: boolean;
 }
 
-export const START_USAGE = `usage: npm start -- [--config candlebot.config.yml] [--replay <dir-of-ohlcv-json> [--trades-json <file>]] [--once]`;
+export const START_USAGE = `usage: npm start -- [--config candlebot.config.yml] [--replay <dir-of-ohlcv-json> [--trades-json <file>]] [--once] [--help]`;
 
 export function parseStartArgs(argv: readonly string[]): StartArgs {
   try {
-    const { values } = parseArgs({
-      args: [...argv],
-      options: {
-        config: { type: 'string', default: 'candlebot.config.yml' },
-        replay: { type: 'string' },
-        once: { type: 'boolean', default: false },
-        'trades-json': { type: 'string' },
-      },
-      strict: true,
-      allowPositionals: false,
+    const values = parseFlags(argv, {
+      config: { type: 'string', default: 'candlebot.config.yml' },
+      replay: { type: 'string' },
+      once: { type: 'boolean', default: false },
+      'trades-json': { type: 'string' },
     });
-    return { config: values.config!, replay: values.replay, once: values.once ?? false, tradesJson: values['trades-json'] };
+    return { config: values.config!, replay: values.replay, once: values.once ?? false, tradesJson: values['trades-json'], help: values.help ?? false };
   } catch (cause) {
     throw new ConfigError(`${(cause as Error).message}\n${START_USAGE}`, { code: 'BAD_ARGS', cause });
   }

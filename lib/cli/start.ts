@@ -20,7 +20,7 @@ import { describeError, isCandlebotError } from '../errors.js';
 import { readOhlcvFiles } from '../replay/ohlcv-files.js';
 import { createScanRuntime, type ScanRuntime } from '../runtime/scan-runtime.js';
 import { createMonitorRuntime, type MonitorRuntime } from '../monitor/monitor-runtime.js';
-import { parseStartArgs, type StartArgs } from './args.js';
+import { parseStartArgs, START_USAGE, type StartArgs } from './args.js';
 import { createConsoleSink, htmlToConsole, type ConsoleSink } from './console-sink.js';
 import { createLocalTelegramSink } from '../notify/local-telegram-sink.js';
 import { localContext } from './fake-context.js';
@@ -34,6 +34,10 @@ const AFTER_CLOSE_MS = 2_000;
 const SCAN_TIMEOUT_MS = 120_000;
 
 async function main(args: StartArgs): Promise<void> {
+  if (args.help) {
+    console.log(START_USAGE);
+    return;
+  }
   const fileConfig = loadConfigFile(args.config);
   const files = args.replay ? readOhlcvFiles(args.replay) : undefined;
   const config = files ? replayConfig(fileConfig, files) : fileConfig;
