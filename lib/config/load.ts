@@ -5,8 +5,14 @@ import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { configSchema, type BotConfig } from './schema.js';
 
+/** One problem of a config: where (a zod-style path) and what. */
+export interface ConfigIssue {
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+}
+
 /** Formats zod issues as `path: message` lines, naming the field and the allowed values. */
-export function formatIssues(issues: readonly z.core.$ZodIssue[]): string {
+export function formatIssues(issues: readonly (z.core.$ZodIssue | ConfigIssue)[]): string {
   return issues
     .map((issue) => {
       const path = issue.path.length === 0 ? '(root)' : issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
@@ -23,8 +29,35 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/**
+ * Keys that name JavaScript object internals. yaml@2 turns `__proto__:` into an own key (as
+ * JSON.parse does); zod then drops it without a word (copying it onto a plain object sets the
+ * prototype), while any other unknown key is refused. Refused everywhere, with their path.
+ */
+const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Every forbidden key in `value`, at any depth (aliases visited once). */
+export function forbiddenKeys(value: unknown, path: PropertyKey[] = [], seen = new Set<object>()): ConfigIssue[] {
+  if (value === null || typeof value !== 'object' || seen.has(value)) return [];
+  seen.add(value);
+  if (Array.isArray(value)) return value.flatMap((item, i) => forbiddenKeys(item, [...path, i], seen));
+  const issues: ConfigIssue[] = [];
+  for (const key of Object.getOwnPropertyNames(value)) {
+    if (FORBIDDEN_KEYS.has(key)) {
+      issues.push({ path: [...path, key], message: `the key "${key}" is not allowed (it names a JavaScript object internal, not a setting)` });
+    } else {
+      issues.push(...forbiddenKeys((value as Record<string, unknown>)[key], [...path, key], seen));
+    }
+  }
+  return issues;
+}
+
 /** Validates an already-parsed config object; throws ConfigError listing every bad field. */
 export function parseConfig(raw: unknown, source = 'config'): BotConfig {
+  const forbidden = forbiddenKeys(raw);
+  if (forbidden.length > 0) {
+    throw new ConfigError(`invalid ${source}:\n${formatIssues(forbidden)}`, { code: 'INVALID_CONFIG' });
+  }
   const result = configSchema.safeParse(raw);
   if (!result.success) {
     throw new ConfigError(`invalid ${source}:\n${formatIssues(result.error.issues)}`, { code: 'INVALID_CONFIG' });

@@ -1,6 +1,54 @@
 import { z } from 'zod';
 import { strategyRegistry } from '../core/strategies/index.js';
 import { timeframeSchema, type Timeframe } from '../core/timeframe.js';
+import { CCXT_EXCHANGE_IDS } from './ccxt-exchange-ids.js';
+import { closestWord } from './suggest.js';
+
+/**
+ * Largest `risk.startingBalance`. Ledger amounts are kept to 10 decimal places
+ * (lib/portfolio/money.ts) in JavaScript numbers (IEEE doubles), which hold any decimal of up
+ * to 15 significant digits exactly: 10 decimals leave 5 integer digits, so amounts below 1e5
+ * keep every 1e-10 digit and their sums are exact. Above 2^53 × 1e-10 ≈ 900 720 adjacent
+ * doubles are further apart than 1e-10 (the grid is lost), and above 2^53 − 1 ≈ 9.0e15 the
+ * DynamoDB document client refuses the number outright (every open failed with 1e16).
+ * DynamoDB itself (38 significant digits, i.e. 28 integer digits at 10 decimals) is not the
+ * limit. The bound leaves equity room to grow ~9× before the 1e-10 grid is lost.
+ */
+export const MAX_STARTING_BALANCE = 100_000;
+/** Smallest stake (and balance): the ledger's 1e-10 rounding is then at most 0.01 % of it. */
+export const MIN_STAKE = 0.000_001;
+/** Largest ATR multiple for stops, targets and trailing stops. */
+export const MAX_ATR_MULTIPLE = 100;
+
+const STARTING_BALANCE_BOUND =
+  `must be at most ${MAX_STARTING_BALANCE}: ledger amounts are kept to 10 decimal places (lib/portfolio/money.ts) in ` +
+  `JavaScript numbers, which hold 15 significant digits exactly, leaving 5 integer digits (room for equity to grow ~9× ` +
+  `before the 1e-10 grid is lost at 2^53 × 1e-10 ≈ 900720; above 2^53 ≈ 9.0e15 the DynamoDB client refuses the number)`;
+const MIN_STAKE_REASON = `(ledger amounts are rounded to 1e-10; a smaller stake would lose more than 0.01 % to that rounding)`;
+
+/** An array whose items must be distinct; a repeat is reported at its own index. */
+function distinct<T extends z.ZodType>(item: T, show: (value: z.output<T>) => string = (v) => JSON.stringify(v)) {
+  return z.array(item).superRefine((items, ctx) => {
+    const first = new Map<unknown, number>();
+    items.forEach((value, i) => {
+      const j = first.get(value);
+      if (j === undefined) first.set(value, i);
+      else ctx.addIssue({ code: 'custom', path: [i], message: `${show(value)} is listed twice (also at [${j}])` });
+    });
+  });
+}
+
+/** A ccxt exchange id, checked against ccxt's list (static copy, see ccxt-exchange-ids.ts). */
+const exchangeIdSchema = z.string().superRefine((id, ctx) => {
+  if (CCXT_EXCHANGE_IDS.includes(id)) return;
+  const suggestion = closestWord(id.toLowerCase(), CCXT_EXCHANGE_IDS);
+  ctx.addIssue({
+    code: 'custom',
+    message:
+      `unknown exchange ${JSON.stringify(id)} (not a ccxt exchange id)` +
+      (suggestion ? `; did you mean ${JSON.stringify(suggestion)}?` : `; ccxt ids are lower case, e.g. "binance", "bybit", "okx"`),
+  });
+});
 
 /** `BASE/QUOTE` as ccxt writes spot symbols, e.g. `BTC/USDT`. */
 const symbolSchema = z
@@ -9,10 +57,10 @@ const symbolSchema = z
 
 const exchangeSchema = z
   .object({
-    /** ccxt exchange id: binance, bybit, phemex, … */
-    id: z.string().regex(/^[a-z][a-z0-9]*$/, 'expected a ccxt exchange id like "binance"'),
-    symbols: z.array(symbolSchema).min(1).max(500),
-    timeframes: z.array(timeframeSchema).min(1),
+    /** ccxt exchange id: binance, bybit, phemex, … (a deployment also needs it bundled: lib/config/deploy.ts). */
+    id: exchangeIdSchema,
+    symbols: distinct(symbolSchema).min(1).max(500),
+    timeframes: distinct(timeframeSchema).min(1),
     /** Optional base URL replacing the exchange's API host (simulators, proxies). */
     apiBase: z.url().optional(),
     /** HTTP timeout of one exchange request. */
@@ -26,7 +74,7 @@ const strategyEntrySchema = z
   .object({
     name: z.enum(strategyNames),
     /** Timeframes this strategy runs on; default: every timeframe of every exchange. */
-    timeframes: z.array(timeframeSchema).min(1).optional(),
+    timeframes: distinct(timeframeSchema).min(1).optional(),
     params: z.record(z.string(), z.unknown()).default({}),
   })
   .strict()
@@ -39,6 +87,17 @@ const strategyEntrySchema = z
       }
       return z.NEVER;
     }
+    // Stop and target multiples (every strategy brackets with ATR): far beyond any use, and
+    // large enough ones put stop/target prices outside what the signal rows can store.
+    let absurd = false;
+    for (const key of ['stopAtr', 'takeAtr']) {
+      const value = (parsed.data as Record<string, unknown>)[key];
+      if (typeof value === 'number' && value > MAX_ATR_MULTIPLE) {
+        absurd = true;
+        ctx.addIssue({ code: 'custom', path: ['params', key], message: `must be at most ${MAX_ATR_MULTIPLE} (ATRs from the entry), got ${value}` });
+      }
+    }
+    if (absurd) return z.NEVER;
     return {
       name: entry.name,
       timeframes: entry.timeframes,
@@ -70,7 +129,7 @@ export const configSchema = z
       .strict()
       .default({ ttlDays: 90 }),
     markets: z
-      .object({ cacheHours: z.number().positive().max(168).default(24) })
+      .object({ cacheHours: z.number().min(1 / 60, 'must be at least 1/60 (one minute)').max(168).default(24) })
       .strict()
       .default({ cacheHours: 24 }),
     breaker: z
@@ -84,28 +143,49 @@ export const configSchema = z
       .default({ failureThreshold: 3, cooldownSeconds: 300 }),
     risk: z
       .object({
-        startingBalance: z.number().positive().default(1000),
+        startingBalance: z
+          .number()
+          .min(MIN_STAKE, `must be at least ${MIN_STAKE} ${MIN_STAKE_REASON}`)
+          .max(MAX_STARTING_BALANCE, STARTING_BALANCE_BOUND)
+          .default(1000),
         /** Stake per trade as a fraction of equity (0 < f ≤ 1) … */
         stakeFraction: z.number().gt(0).max(1).optional(),
-        /** … or a fixed stake in quote currency. Exactly one of the two. */
-        stakeFixed: z.number().positive().optional(),
+        /** … or a fixed stake in quote currency (at most startingBalance). Exactly one of the two. */
+        stakeFixed: z.number().min(MIN_STAKE, `must be at least ${MIN_STAKE} ${MIN_STAKE_REASON}`).optional(),
         maxOpenPositions: z.int().min(1).max(1000).default(5),
         feeRate: z.number().min(0).max(0.05).default(0.001),
         slippageBps: z.number().min(0).max(500).default(0),
         /** Trailing stop: the stop follows the best price since entry at trailAtr × the signal's ATR (absent: off). */
-        trailAtr: z.number().gt(0).optional(),
+        trailAtr: z.number().gt(0).max(MAX_ATR_MULTIPLE).optional(),
         /** Time exit: close at the close of the n-th candle held, reason `time` (absent: off). */
-        maxBars: z.int().min(1).optional(),
+        maxBars: z.int().min(1).max(1_000_000).optional(),
       })
       .strict()
-      .refine((r) => (r.stakeFraction === undefined) !== (r.stakeFixed === undefined), {
-        message: 'set exactly one of risk.stakeFraction or risk.stakeFixed',
+      .superRefine((r, ctx) => {
+        if ((r.stakeFraction === undefined) === (r.stakeFixed === undefined)) {
+          ctx.addIssue({ code: 'custom', message: 'set exactly one of risk.stakeFraction or risk.stakeFixed' });
+          return;
+        }
+        if (r.stakeFixed !== undefined && r.stakeFixed > r.startingBalance) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['stakeFixed'],
+            message: `${r.stakeFixed} is more than risk.startingBalance (${r.startingBalance}): not even the first position could be opened`,
+          });
+        }
+        if (r.stakeFraction !== undefined && r.stakeFraction * r.startingBalance < MIN_STAKE) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['stakeFraction'],
+            message: `the first stake (stakeFraction × startingBalance = ${r.stakeFraction * r.startingBalance}) is below ${MIN_STAKE} ${MIN_STAKE_REASON}`,
+          });
+        }
       })
       .default({ startingBalance: 1000, stakeFraction: 0.1, maxOpenPositions: 5, feeRate: 0.001, slippageBps: 0 }),
     telegram: z
       .object({
         /** Chats that may run the admin commands (/pause, /resume, /stats). */
-        adminChatIds: z.array(z.int()).max(50).default([]),
+        adminChatIds: distinct(z.int(), String).max(50).default([]),
         parseMode: z.enum(['HTML']).default('HTML'),
         /** Delivery limits, enforced across concurrent notify invocations (DynamoDB). */
         delivery: z
@@ -162,9 +242,32 @@ export const configSchema = z
         }
       }
     });
-    const ids = config.exchanges.map((e) => e.id);
-    const dup = ids.find((id, i) => ids.indexOf(id) !== i);
-    if (dup) ctx.addIssue({ code: 'custom', path: ['exchanges'], message: `exchange "${dup}" is listed twice` });
+    // Breaker, markets cache and signal ids are keyed by the exchange id: one entry per exchange.
+    config.exchanges.forEach((e, i) => {
+      const j = config.exchanges.findIndex((other) => other.id === e.id);
+      if (j < i) ctx.addIssue({ code: 'custom', path: ['exchanges', i, 'id'], message: `exchange "${e.id}" is listed twice (also exchanges[${j}])` });
+    });
+    // A signal id is strategy#exchange#symbol#timeframe#candle: two entries of one strategy on
+    // one timeframe would record the same ids, and the second entry's signals would be dropped.
+    const scanned = [...allTimeframes];
+    config.strategies.forEach((s, j) => {
+      for (let i = 0; i < j; i++) {
+        const other = config.strategies[i]!;
+        if (other.name !== s.name) continue;
+        const theirs = new Set(other.timeframes ?? scanned);
+        const shared = (s.timeframes ?? scanned).filter((tf) => theirs.has(tf));
+        if (shared.length === 0) continue;
+        ctx.addIssue({
+          code: 'custom',
+          path: ['strategies', j],
+          message:
+            `strategy "${s.name}" already runs on ${shared.join(', ')} (strategies[${i}]): both entries would record the same signal ids ` +
+            `(strategy#exchange#symbol#timeframe#candle), so one entry's signals would be dropped as duplicates; ` +
+            `give the entries disjoint timeframes, or keep one`,
+        });
+        break;
+      }
+    });
   });
 
 export type BotConfigInput = z.input<typeof configSchema>;
