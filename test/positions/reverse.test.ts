@@ -116,7 +116,7 @@ describe('reversal on an opposite signal (DynamoDB Local)', () => {
       assert.equal((await openerFor(store, botConfig({ stakeFixed: 600 }), clock).open(long)).status, 'opened');
       const short = positionSignal({ symbol: 'POOR/USDT', side: 'short', candleTime: T0 + 2 * HOUR, entry: 99 });
       clock.set(T0 + 3 * HOUR + 5000);
-      const outcome = await openerFor(store, botConfig({ stakeFixed: 1200 }), clock).open(short);
+      const outcome = await openerFor(store, botConfig({ stakeFixed: 1000 }), clock).open(short);
       assert.equal(outcome.status === 'refused' && outcome.reason, 'no-budget', JSON.stringify(outcome));
       const closed = (await getItem(other, `position#${long.id}`, 'position'))!;
       assert.deepEqual([closed.status, closed.exitReason, closed.exitPrice, closed.exitTime], ['closed', 'signal', 99, T0 + 3 * HOUR]);
