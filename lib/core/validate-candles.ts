@@ -8,6 +8,7 @@
  * reported, not fatal.
  */
 import type { OhlcvRow } from './candle.js';
+import { priceRangeProblem, TIME_MAX } from './store-bounds.js';
 import { timeframeMs, type Timeframe } from './timeframe.js';
 import { PermanentError } from '../errors.js';
 
@@ -41,6 +42,45 @@ export function splitClosed(rows: readonly OhlcvRow[], nowMs: number, tf: Timefr
   return forming === undefined ? { closed } : { closed, forming };
 }
 
+/**
+ * How far ahead of our clock an exchange's clock may be: a row opening at most this long after
+ * `now` is the exchange having rolled over to the next candle a moment before us (dropped, as
+ * before); a row opening later than that is from the future (INVALID_CANDLE).
+ */
+export const CLOCK_SKEW_MS = 30_000;
+
+/**
+ * The live split at the real current time `nowMs` (scan, monitor, prices): as `splitClosed`,
+ * and the forming candle, when present, must be the candle open at `nowMs` — the one right
+ * after the candle that just closed — never one from the future. A row opening more than
+ * CLOCK_SKEW_MS after `nowMs` is refused (PermanentError INVALID_CANDLE naming it): an
+ * exchange (or a proxy) answering with a candle from the future would otherwise make its open
+ * the entry price of every signal and the mark of every position. Rows must already be
+ * validated (`validateCandles`: aligned, strictly increasing, prices finite and in range).
+ *
+ * Not required: that the forming candle follows the newest closed one directly. Gaps are
+ * normal on illiquid pairs (reported, not fatal); the scan separately requires the newest
+ * closed candle to be the one that just closed (else STALE_CANDLES), so in a scan the forming
+ * candle is exactly the next one after the newest closed. A closed series whose newest candle
+ * is far in the past is real (halted or delisted market): the scan reports it STALE_CANDLES,
+ * the monitor still applies those closed candles to its positions but does not mark to market
+ * at their old close (lib/monitor/mark.ts).
+ *
+ * `splitClosed` stays the plain cut at a time that may lie in the past (backtest/download cut-offs).
+ */
+export function splitLive(rows: readonly OhlcvRow[], nowMs: number, tf: Timeframe): ClosedSplit {
+  for (let i = rows.length - 1; i >= 0 && rows[i]![0] > nowMs; i--) {
+    const time = rows[i]![0];
+    if (time - nowMs > CLOCK_SKEW_MS) {
+      throw new PermanentError(
+        `Invalid candle at index ${i} (${isoOrRaw(time)}): opens in the future (now is ${isoOrRaw(nowMs)}); the forming candle must be the one open now`,
+        { code: 'INVALID_CANDLE' },
+      );
+    }
+  }
+  return splitClosed(rows, nowMs, tf);
+}
+
 const FIELDS = ['time', 'open', 'high', 'low', 'close', 'volume'] as const;
 
 function isoOrRaw(time: unknown): string {
@@ -68,9 +108,12 @@ function rowProblem(raw: readonly unknown[] | unknown): string | null {
       return `${FIELDS[f]} is not a finite number (got ${describeValue(v)})`;
     }
   }
-  const [, open, high, low, close, volume] = raw as [number, number, number, number, number, number];
+  const [time, open, high, low, close, volume] = raw as [number, number, number, number, number, number];
+  // Whole, aligned ms are checked with the series (not aligned); here the range a date (and the store) holds.
+  if (time < 0 || time > TIME_MAX) return `time ${time} is not a date (ms in [0, ${TIME_MAX}])`;
   for (const [name, price] of [['open', open], ['high', high], ['low', low], ['close', close]] as const) {
-    if (price <= 0) return `${name} must be > 0 (got ${price})`;
+    const problem = priceRangeProblem(name, price);
+    if (problem !== null) return problem;
   }
   if (volume < 0) return `volume must be >= 0 (got ${volume})`;
   if (high < Math.max(open, close)) return `high ${high} is below max(open, close) ${Math.max(open, close)}`;
@@ -90,7 +133,9 @@ function invalid(index: number, time: unknown, reason: string): CandleValidation
 /**
  * Checks raw ccxt rows `[timeMs, open, high, low, close, volume]` for timeframe `tf`.
  * Reasons, in the order checked: not an array of 6; a value that is not a finite number
- * (NaN, ±Infinity, null, strings…); a price <= 0; volume < 0; high < max(open, close);
+ * (NaN, ±Infinity, null, strings…); a time outside [0, TIME_MAX]; a price <= 0 or outside
+ * [PRICE_MIN, PRICE_MAX] (lib/core/store-bounds.ts: every value derived from the candle must be
+ * storable); volume < 0; high < max(open, close);
  * low > min(open, close); time not aligned to the timeframe; time not strictly increasing.
  * An empty input is valid. Returned rows are fresh tuples (the input is not aliased).
  */

@@ -13,14 +13,38 @@
  */
 import type { OhlcvRow } from '../core/candle.js';
 import { closeAt, type OpenPosition, type PositionRules } from '../core/positions/index.js';
+import { storableProblem } from '../core/store-bounds.js';
+import { lastClosedOpenTime, timeframeMs, type Timeframe } from '../core/timeframe.js';
+import { PermanentError } from '../errors.js';
 import { money } from '../portfolio/money.js';
 import type { PositionMark } from '../ports/positions.js';
 
-/** The mark price from a market's candles: forming candle's close, else the newest closed close, else none. */
-export function markPrice(closed: readonly OhlcvRow[], forming: OhlcvRow | undefined): number | undefined {
-  return (forming ?? closed.at(-1))?.[4];
+/**
+ * The mark price from a market's candles: the forming candle's close, else the newest closed
+ * close, else none. With `fresh` (the monitor passes it), a newest closed candle older than the
+ * one before the candle that just closed is stale (a halted or delisted market, or an exchange
+ * serving old data): no mark rather than a mark at an old price. (One candle of lag is allowed:
+ * right after a close the exchange may not have published the candle that just closed.)
+ */
+export function markPrice(closed: readonly OhlcvRow[], forming: OhlcvRow | undefined, fresh?: { readonly now: number; readonly timeframe: Timeframe }): number | undefined {
+  if (forming !== undefined) return forming[4];
+  const newest = closed.at(-1);
+  if (newest === undefined) return undefined;
+  if (fresh !== undefined && newest[0] < lastClosedOpenTime(fresh.now, fresh.timeframe) - timeframeMs(fresh.timeframe)) return undefined;
+  return newest[4];
 }
 
+/**
+ * The mark at `price`. The price comes from validated candles (within the storable price
+ * range), but the PnL also depends on the entry, from another fetch: an unrealised PnL the
+ * store cannot hold is refused here (INVALID_CANDLE, naming the value) instead of failing the
+ * write as an AWS error.
+ */
 export function markOf(p: OpenPosition, price: number, at: number, rules: PositionRules): PositionMark {
-  return { price, at, unrealisedPnl: money(closeAt(p, at, price, 'end', rules).pnl) };
+  const pnl = closeAt(p, at, price, 'end', rules).pnl;
+  const problem = storableProblem('unrealised PnL', pnl) ?? storableProblem('mark price', price);
+  if (problem !== null) {
+    throw new PermanentError(`position ${p.id}: a mark at ${price} (entry ${p.entryPrice}, quantity ${p.qty}) gives ${problem}`, { code: 'INVALID_CANDLE' });
+  }
+  return { price, at, unrealisedPnl: money(pnl) };
 }

@@ -1,6 +1,6 @@
 import type { OhlcvRow } from '../core/candle.js';
 import { lastClosedOpenTime, timeframeMs, type Timeframe } from '../core/timeframe.js';
-import { splitClosed, validateCandles } from '../core/validate-candles.js';
+import { splitLive, validateCandles } from '../core/validate-candles.js';
 import type { ExchangePort } from '../ports/exchange.js';
 
 /** Most candles fetched per market and run (Binance's klines maximum). */
@@ -18,14 +18,14 @@ export interface MarketCandles {
 /**
  * The closed candles of one market after `since` (an open time), through the exchange port:
  * enough rows for every candle closed since then plus the forming one and one overlap row,
- * at most MAX_FETCH. Every row validated (INVALID_CANDLE otherwise); the forming candle is
- * returned apart.
+ * at most MAX_FETCH. Every row validated (INVALID_CANDLE otherwise, also for a "forming"
+ * candle from the future: `splitLive`); the forming candle is returned apart.
  */
 export async function closedCandlesSince(exchange: ExchangePort, symbol: string, tf: Timeframe, since: number, now: number): Promise<MarketCandles> {
   const wanted = Math.max(0, Math.floor((lastClosedOpenTime(now, tf) - since) / timeframeMs(tf)));
   const raw = await exchange.fetchCandles(symbol, tf, Math.min(MAX_FETCH, wanted + 2));
   const validated = validateCandles(raw, tf);
   if (!validated.ok) throw validated.error;
-  const { closed, forming } = splitClosed(validated.rows, now, tf);
+  const { closed, forming } = splitLive(validated.rows, now, tf);
   return forming === undefined ? { closed, gaps: validated.gaps.length } : { closed, forming, gaps: validated.gaps.length };
 }

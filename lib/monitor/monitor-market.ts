@@ -85,7 +85,7 @@ export async function monitorMarket(deps: MarketDeps, exchange: ExchangePort, gr
   } catch (error) {
     return { ...outcome, failures: group.positions.map((p) => positionFailure(p, error)) };
   }
-  const price = markPrice(candles.closed, candles.forming);
+  const price = markPrice(candles.closed, candles.forming, { now, timeframe: group.timeframe });
   // The pure steps first: whether any position closes decides the one chart fetch of the market.
   const planned = group.positions.map((stored) => {
     try {

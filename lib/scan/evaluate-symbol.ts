@@ -2,7 +2,8 @@ import { candlesFromRows, type Candles } from '../core/candle.js';
 import { toSignal, type Signal } from '../core/signal.js';
 import { getStrategy } from '../core/strategies/index.js';
 import { lastClosedOpenTime, type Timeframe } from '../core/timeframe.js';
-import { splitClosed, validateCandles, type Gap } from '../core/validate-candles.js';
+import { storableProblem } from '../core/store-bounds.js';
+import { splitLive, validateCandles, type Gap } from '../core/validate-candles.js';
 import type { StrategyConfig } from '../config/schema.js';
 import { PermanentError, TransientError } from '../errors.js';
 import type { ExchangePort } from '../ports/exchange.js';
@@ -16,7 +17,28 @@ export interface SymbolEvaluation {
 }
 
 /**
- * Fetches, validates and evaluates one symbol: every row validated, only closed candles
+ * Every number of a signal must be storable (lib/core/store-bounds.ts). The candle price range
+ * already guarantees it for the built-in strategies; this is the last check before the store,
+ * so a strategy parameter or a future indicator can never turn a candle into an AWS error.
+ */
+function assertStorable(signal: Signal): void {
+  const values: [string, number][] = [
+    ['entry', signal.entry],
+    ['stop', signal.stop],
+    ['target', signal.target],
+    ...Object.entries(signal.indicators).map(([k, v]): [string, number] => [`indicator ${k}`, v]),
+  ];
+  for (const [name, value] of values) {
+    const problem = storableProblem(name, value);
+    if (problem !== null) {
+      throw new PermanentError(`${signal.id}: candle ${new Date(signal.candleTime).toISOString()} gives a ${problem}`, { code: 'INVALID_CANDLE' });
+    }
+  }
+}
+
+/**
+ * Fetches, validates and evaluates one symbol: every row validated (prices within the storable
+ * range), the forming candle required to be the one open now (`splitLive`), only closed candles
  * used, the newest closed candle required to be the one that just closed (else the
  * exchange has not published it yet: transient), each strategy evaluated purely.
  */
@@ -33,7 +55,7 @@ export async function evaluateSymbol(args: {
   const raw = await exchange.fetchCandles(symbol, timeframe, args.candles + 1);
   const validated = validateCandles(raw, timeframe);
   if (!validated.ok) throw validated.error;
-  const { closed, forming } = splitClosed(validated.rows, now, timeframe);
+  const { closed, forming } = splitLive(validated.rows, now, timeframe);
   const expected = lastClosedOpenTime(now, timeframe);
   const newest = closed.at(-1)?.[0];
   if (newest === undefined || newest < expected) {
@@ -54,7 +76,9 @@ export async function evaluateSymbol(args: {
     const row = intent ? closed[intent.index] : undefined;
     if (intent && row && intent.index === closed.length - 1) {
       const [time, open, high, low, close] = row;
-      signals.push(toSignal({ strategy: entry.name, exchange: exchange.id, symbol, timeframe }, intent, { time, open, high, low, close }));
+      const signal = toSignal({ strategy: entry.name, exchange: exchange.id, symbol, timeframe }, intent, { time, open, high, low, close });
+      assertStorable(signal);
+      signals.push(signal);
     }
   }
   return { signals, gaps: validated.gaps, closedCandles: closed.length, candles: series };

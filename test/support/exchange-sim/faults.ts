@@ -25,6 +25,13 @@ export type SimFault = (
   | { readonly kind: 'negativePrice' }
   /** `missing` candles right before the last closed one are absent. */
   | { readonly kind: 'gap'; readonly missing: number }
+  /**
+   * The newest row (the forming candle) is replaced by one opening `aheadMs` later (a multiple
+   * of the interval, so it stays aligned), its prices multiplied by `priceFactor`.
+   */
+  | { readonly kind: 'futureForming'; readonly aheadMs: number; readonly priceFactor: number }
+  /** Every price (open, high, low, close) of one candle is `price`, sent as this exact string (e.g. `1e308`). */
+  | { readonly kind: 'extremePrice'; readonly price: string; readonly candle: 'lastClosed' | 'forming' }
   /** 400 `{"code":-1121,"msg":"Invalid symbol."}` as if the symbol were delisted. */
   | { readonly kind: 'unknownSymbol' }
 ) & {

@@ -1,7 +1,8 @@
 /**
  * Klines query semantics of the simulator (Binance spot): most recent `limit` candles up to
  * `endTime`/now, or `limit` candles from `startTime`; the candle containing `nowMs` is the
- * forming one. Candle faults (NaN, negative price, gap) are applied to the selection.
+ * forming one. Candle faults (NaN, negative or extreme price, gap, a forming candle from the
+ * future) are applied to the selection.
  */
 import type { SimFault } from './faults.js';
 import { klineRow, type KlineRow } from './binance-payloads.js';
@@ -41,6 +42,18 @@ export function selectKlines(series: CandleSeries, nowMs: number, query: KlinesQ
     if (k === lastClosed && fault?.kind === 'negativePrice') {
       row[3] = `-${row[3]}`;
       row[4] = `-${row[4]}`;
+    }
+    if (fault?.kind === 'extremePrice' && k === (fault.candle === 'forming' ? current : lastClosed)) {
+      row[1] = row[2] = row[3] = row[4] = fault.price;
+    }
+    if (fault?.kind === 'futureForming' && k === current) {
+      const f = (x: string): string => (Number(x) * fault.priceFactor).toFixed(8);
+      row[0] += fault.aheadMs;
+      row[6] += fault.aheadMs;
+      row[1] = f(row[1]);
+      row[2] = f(row[2]);
+      row[3] = f(row[3]);
+      row[4] = f(row[4]);
     }
     return row;
   });
