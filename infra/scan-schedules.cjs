@@ -4,6 +4,12 @@
  * (candlebot.config.yml, `exchanges[].timeframes`), firing at every candle close with the
  * input `{ "timeframe": "<tf>" }`.
  *
+ * It is also the gate of `osls package` / `osls deploy` run directly: osls resolves this
+ * variable before doing anything, and the resolver first validates the config exactly as the
+ * functions load it plus the deployment checks (lib/config/deploy.ts, loaded through tsx, a
+ * dev dependency), so a config the functions would refuse is never packaged or deployed. The
+ * refusal is thrown without a stack trace: osls prints the loader's message as is.
+ *
  * CommonJS because osls `require`s resolver files. The cron mapping mirrors
  * `scheduleExpression` of lib/core/timeframe.ts; test/infra/scan-schedules.test.ts checks
  * that both agree for every timeframe.
@@ -67,9 +73,35 @@ function readConfig(file = CONFIG_FILE) {
   return parse(text);
 }
 
+/** An Error that osls prints as its message only (it prints `error.stack` of resolver errors). */
+function cleanError(message) {
+  const error = new Error(message);
+  error.stack = message;
+  return error;
+}
+
+/** The validated config (lib/config/deploy.ts `loadDeployConfig`); throws a clean Error when it is refused. */
+function validatedConfig(file = CONFIG_FILE) {
+  let deploy;
+  try {
+    const tsx = require('tsx/cjs/api');
+    deploy = tsx.require(join(__dirname, '..', 'lib', 'config', 'deploy.ts'), __filename);
+  } catch (error) {
+    throw cleanError(
+      `cannot load the config validator lib/config/deploy.ts through tsx (a dev dependency; run npm ci): ${error && error.message}`,
+    );
+  }
+  try {
+    return deploy.loadDeployConfig(file);
+  } catch (error) {
+    if (error && error.name === 'ConfigError') throw cleanError(`candlebot: ${error.message}\nnothing packaged or deployed`);
+    throw error;
+  }
+}
+
 /** The resolver osls calls. */
 async function resolveScanSchedules() {
-  const timeframes = configTimeframes(readConfig());
+  const timeframes = configTimeframes(validatedConfig());
   if (timeframes.length === 0) throw new Error(`${CONFIG_FILE}: no exchanges[].timeframes, so no scan schedule`);
   return scheduleEvents(timeframes);
 }
@@ -79,5 +111,6 @@ module.exports.scheduleExpression = scheduleExpression;
 module.exports.configTimeframes = configTimeframes;
 module.exports.scheduleEvents = scheduleEvents;
 module.exports.readConfig = readConfig;
+module.exports.validatedConfig = validatedConfig;
 module.exports.CONFIG_FILE = CONFIG_FILE;
 module.exports.TIMEFRAMES = Object.keys(TIMEFRAME_MINUTES);

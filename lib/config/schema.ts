@@ -173,11 +173,13 @@ export const configSchema = z
             message: `${r.stakeFixed} is more than risk.startingBalance (${r.startingBalance}): not even the first position could be opened`,
           });
         }
-        if (r.stakeFraction !== undefined && r.stakeFraction * r.startingBalance < MIN_STAKE) {
+        // (Only for values that passed their own checks: zod runs this refinement regardless.)
+        const first = (r.stakeFraction ?? 0) * r.startingBalance;
+        if (r.stakeFraction !== undefined && r.stakeFraction > 0 && r.startingBalance >= MIN_STAKE && first < MIN_STAKE) {
           ctx.addIssue({
             code: 'custom',
             path: ['stakeFraction'],
-            message: `the first stake (stakeFraction × startingBalance = ${r.stakeFraction * r.startingBalance}) is below ${MIN_STAKE} ${MIN_STAKE_REASON}`,
+            message: `the first stake (stakeFraction × startingBalance = ${first}) is below ${MIN_STAKE} ${MIN_STAKE_REASON}`,
           });
         }
       })

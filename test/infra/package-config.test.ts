@@ -1,0 +1,105 @@
+/**
+ * Packaging validates the bot config first (issue 12 item 7): `npm run package` and
+ * `osls package` / `osls deploy` run directly must stop on a config that the functions would
+ * refuse at load, with the loader's message, a non-zero exit and no stack trace.
+ *
+ * Each case packages a copy of the service in a temp directory (serverless.yml and infra/
+ * copied, lib/, functions/ and node_modules/ linked) with its own candlebot.config.yml, so the
+ * repository's config is never touched.
+ */
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { ROOT } from '../support/run-cli.js';
+
+const dirs: string[] = [];
+after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+/** A copy of the service whose candlebot.config.yml is the shipped one with `edit` applied. */
+function serviceWith(edit: (config: Record<string, any>) => void): string {
+  const dir = mkdtempSync(join(tmpdir(), 'candlebot-package-config-'));
+  dirs.push(dir);
+  for (const f of ['serverless.yml', 'package.json', 'tsconfig.json']) cpSync(join(ROOT, f), join(dir, f));
+  cpSync(join(ROOT, 'infra'), join(dir, 'infra'), { recursive: true });
+  for (const d of ['lib', 'functions', 'node_modules']) symlinkSync(join(ROOT, d), join(dir, d), 'dir');
+  const config = parse(readFileSync(join(ROOT, 'candlebot.config.yml'), 'utf8')) as Record<string, any>;
+  edit(config);
+  writeFileSync(join(dir, 'candlebot.config.yml'), stringify(config));
+  return dir;
+}
+
+interface Run {
+  readonly code: number;
+  readonly out: string;
+}
+
+function run(file: string, args: readonly string[], cwd: string): Promise<Run> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    AWS_ACCESS_KEY_ID: 'AKIAPACKAGEONLY00000',
+    AWS_SECRET_ACCESS_KEY: 'package-only-dummy-secret',
+    SLS_TELEMETRY_DISABLED: '1',
+    SLS_NOTIFICATIONS_MODE: 'off',
+  };
+  return new Promise((resolve) => {
+    execFile(file, args, { cwd, env, timeout: 5 * 60_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+      resolve({ code, out: `${stdout}${stderr}` });
+    });
+  });
+}
+
+/** `npm run package` of the copy (the script is `tsx infra/package.ts`). */
+const npmRunPackage = (dir: string): Promise<Run> => run(process.execPath, ['--import', 'tsx', join(dir, 'infra', 'package.ts')], dir);
+/** `osls package` run directly, as a deploy would (`osls deploy` resolves the same variables first). */
+const oslsPackage = (dir: string): Promise<Run> => run(join(dir, 'node_modules', '.bin', 'osls'), ['package', '--stage', 'dev'], dir);
+
+function assertCleanRefusal(result: Run, dir: string, expected: RegExp): void {
+  assert.notEqual(result.code, 0, result.out);
+  assert.match(result.out, expected);
+  assert.doesNotMatch(result.out, /\n\s+at .*[\\/(]/, 'no stack trace');
+  assert.doesNotMatch(result.out, /Service packaged/);
+  assert.equal(existsSync(join(dir, '.serverless', 'scan.zip')), false, 'nothing packaged');
+}
+
+describe('packaging validates the bot config first', () => {
+  it('npm run package: a negative stakeFraction stops with the loader message', async () => {
+    const dir = serviceWith((c) => void (c['risk'].stakeFraction = -0.1));
+    const result = await npmRunPackage(dir);
+    assertCleanRefusal(result, dir, /candlebot: invalid config file .*candlebot\.config\.yml:\n {2}- risk\.stakeFraction: /);
+  });
+
+  it('npm run package: a bad timeframe stops with the allowed values, not an osls stack trace', async () => {
+    const dir = serviceWith((c) => void c['exchanges'][1].timeframes.push('2w'));
+    const result = await npmRunPackage(dir);
+    assertCleanRefusal(result, dir, /exchanges\[1\]\.timeframes\[1\]: Invalid option: expected one of "1m"/);
+  });
+
+  it('npm run package: an exchange that is not bundled is refused with the way to bundle it', async () => {
+    const dir = serviceWith((c) => void (c['exchanges'][1].id = 'kraken'));
+    const result = await npmRunPackage(dir);
+    assertCleanRefusal(result, dir, /exchanges\[1\]\.id: exchange "kraken" is not bundled into the Lambda functions .*BUNDLED_EXCHANGE_LOADERS/s);
+  });
+
+  it('osls package run directly: a bad config fails through the scan-schedules resolver, cleanly', async () => {
+    const dir = serviceWith((c) => {
+      c['risk'].stakeFraction = -0.1;
+      c['exchanges'][1].id = 'bybitt';
+    });
+    const result = await oslsPackage(dir);
+    assertCleanRefusal(result, dir, /risk\.stakeFraction: /);
+    assert.match(result.out, /exchanges\[1\]\.id: unknown exchange "bybitt" .*did you mean "bybit"\?/);
+  });
+
+  it('osls package run directly: a bad timeframe gives the loader message, not a stack trace', async () => {
+    const dir = serviceWith((c) => void c['exchanges'][0].timeframes.push('2w'));
+    const result = await oslsPackage(dir);
+    assertCleanRefusal(result, dir, /exchanges\[0\]\.timeframes\[3\]: Invalid option: expected one of "1m"/);
+  });
+});
