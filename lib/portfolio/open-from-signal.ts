@@ -7,8 +7,11 @@
  * conditional transaction (lib/store/dynamo-position-open.ts).
  *
  * When the market lock is held by an OPPOSITE position, the signal reverses it
- * (./reverse-position.ts: close + open in one transaction). A same-direction signal is
- * ignored and recorded as refused (`already-open`), like every other refusal (max open, no
+ * (./reverse-position.ts: close + open in one transaction). Either way the holder first gets
+ * the signal candle's own checks (./signal-bar-step.ts), as the backtester does: when that
+ * candle exits it (stop/target/…), it is closed and the signal opens normally. A
+ * same-direction signal on a holder still open after that candle is ignored and recorded as
+ * refused (`already-open`), like every other refusal (max open, no
  * budget, corrupt portfolio, `no-atr` when a trailing stop is configured and the signal has no
  * ATR): a rejected position row with the reason. Repeats — a second scan, an outbox re-drive —
  * find the decided row and change nothing.
@@ -102,7 +105,8 @@ export function createPositionOpener(deps: PositionOpenerDeps): PositionOpener {
     }
     if (result.status === 'exists') return decided(signal.id);
     if (result.status === 'refused') {
-      if (result.reason !== 'already-open' || !result.holder || result.holder.side === side) return refuse(pending, meta, result.reason, result.detail);
+      if (result.reason !== 'already-open' || !result.holder) return refuse(pending, meta, result.reason, result.detail);
+      // Held (either side): the holder first gets the signal candle's checks; then reversed, freed (retry) or refused.
       const newPosition = (s: number) => fillPending(pendingFromSignal(input(s), rules), entryTime, signal.entry, rules);
       const step = await reverseOnSignal(
         { store, risk, costs, clock, log, recipients: deps.recipients },

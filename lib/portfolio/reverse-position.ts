@@ -1,4 +1,6 @@
 /**
+ * A signal whose market is held by a position of the same strategy (the lock's holder), either side.
+ *
  * The live reversal (README "Position rules"): an opposite signal on the close of candle i
  * exits the open position of the same (strategy, exchange, symbol, timeframe) at the next open
  * — the signal's entry reference, i.e. the forming candle's open — with reason `signal`, and
@@ -20,6 +22,11 @@
  *   the caller retries: the signal then opens normally at the next open — as in the
  *   backtester. If it does not exit, the reversal closes the STEPPED position (best, stop, bars
  *   as the backtester has them) at the same version condition.
+ * - The same catch-up applies to a SAME-direction holder: if candle i exits it, it is closed
+ *   alone and the signal then opens normally ("after a stop or target exit, a signal on that
+ *   same candle's close opens a new position at the next open"); otherwise the signal is
+ *   refused `already-open`. Without it the outcome would depend on whether the monitor had
+ *   run between the close and the scan.
  * - Fallback, the one remaining difference: when the monitor lags by two candles or more (or
  *   the signal row predates stored bars), the candles in between are unknown here; the
  *   reversal uses the position as last saved, so an exit the backtester takes in those candles
@@ -61,7 +68,7 @@ export interface ReversalRequest {
   readonly signal: Signal;
   readonly meta: PositionMeta;
   readonly tfMs: number;
-  /** The position holding the market lock, on the opposite side per the lock. */
+  /** The position holding the market lock (either side). */
   readonly holderId: string;
   readonly portfolio: PortfolioState;
   /** The new position filled at the signal's entry with `stake` (pure rules; already validated for this signal). */
@@ -76,13 +83,13 @@ export type ReversalStep =
   | { readonly kind: 'exists' }
   /** The old position moved or was closed alone: open again from the start. */
   | { readonly kind: 'retry' }
-  /** Not reversible (same direction, another timeframe, stale signal, unreadable holder): record as already-open. */
+  /** Not reversible (same direction and still open after the signal candle, another timeframe, stale signal, unreadable holder): record as already-open. */
   | { readonly kind: 'refuse'; readonly detail: string };
 
+/** Why the holder is not touched at all (its candle not even applied): another timeframe, or a signal not newer than it. */
 function refusal(stored: StoredOpenPosition, request: ReversalRequest): string | undefined {
   const { signal, meta, holderId } = request;
   const p = stored.position;
-  if (p.side === signal.side) return `same direction: ${holderId} is already ${p.side}; the signal is ignored`;
   if (stored.meta.timeframe !== meta.timeframe) return `${holderId} is open on ${stored.meta.timeframe}; a ${meta.timeframe} signal does not reverse it`;
   if (!(signal.candleTime > p.signalTime)) return `stale signal: ${holderId} was opened on a later candle`;
   return undefined;
@@ -100,8 +107,11 @@ export async function reverseOnSignal(deps: ReversalDeps, request: ReversalReque
   const refused = refusal(stored, request);
   if (refused !== undefined) return { kind: 'refuse', detail: refused };
 
+  // The signal candle's own checks first, for a same-direction holder too: a stop or target
+  // hit on that candle frees the market and the signal opens at the next open (as in the backtester).
   const caught = stepSignalBar(stored, signal, request.tfMs);
   if (caught.kind === 'exit') return closeOnBar(deps, stored, caught.closing, request);
+  if (stored.position.side === signal.side) return { kind: 'refuse', detail: `same direction: ${holderId} is already ${stored.position.side}; the signal is ignored` };
   if (caught.fallback !== undefined) log.warn('reversing without the signal candle checks', { positionId: stored.position.id, signalId: signal.id, why: caught.fallback });
 
   const exitTime = signal.candleTime + request.tfMs;

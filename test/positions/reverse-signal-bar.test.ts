@@ -1,6 +1,7 @@
 /**
- * An opposite signal whose own candle the monitor has not checked yet: the reversal applies
- * that candle (the signal's bar) first, as the backtester does (lib/portfolio/signal-bar-step.ts).
+ * A signal whose own candle the monitor has not checked yet, on a market held by a position of
+ * either side: that candle (the signal's bar) is applied to the holder first, as the
+ * backtester does (lib/portfolio/signal-bar-step.ts).
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -126,6 +127,39 @@ describe('reversal after the signal candle’s own checks (DynamoDB Local)', () 
     assert.deepEqual([got?.exitReason, got?.exitPrice, got?.exitTime, got?.bars], [want.exitReason, want.exitPrice, want.exitTime, want.bars]);
     near(got?.pnl, want.pnl, 'pnl as in the backtester');
     assert.equal((await getItem(r, `position#${long.id}`, 'position'))?.bars, 2, 'the closed row holds the stepped state');
+  });
+
+  it('(d) a SAME-direction signal on the candle that hit the old target: the old position closes at its target, the new one opens at the next open — as runBacktest', async () => {
+    const rows = [bar(T0, 100, 100.5, 99.5, 100), bar(T0 + HOUR, 100, 101, 99, 100.5), bar(T0 + 2 * HOUR, 100.5, 107, 100.2, 106.5), bar(T0 + 3 * HOUR, 106.4, 106.6, 106.2, 106.5)];
+    const long = positionSignal({ symbol: 'BARD/USDT', entry: 100 });
+    const again = positionSignal({ symbol: 'BARD/USDT', candleTime: T0 + 2 * HOUR, entry: 106.4, bar: barOf(rows[2]!) });
+    await openAndMonitorEntryCandle('BARD/USDT', rows, long);
+    const outcome = await openerFor(storeFor(r), config, testClock(T0 + 3 * HOUR + 5000)).open(again);
+    assert.ok(outcome.status === 'opened' && outcome.reversed === undefined, JSON.stringify(outcome));
+    const bt = backtest(rows, [long, again]);
+    assert.equal(bt.trades.length, 2, 'the backtester trades both');
+    const [want, wantNew] = bt.trades;
+    assert.deepEqual([want?.exitReason, want?.exitPrice, want?.exitTime], ['target', 106, T0 + 2 * HOUR]);
+    const [got, ...more] = await trades(long.id);
+    assert.equal(more.length, 0);
+    assert.deepEqual([got?.exitReason, got?.exitPrice, got?.exitTime, got?.bars], [want!.exitReason, want!.exitPrice, want!.exitTime, want!.bars]);
+    near(got?.pnl, want!.pnl, 'pnl as in the backtester');
+    const opened = (await getItem(r, `position#${again.id}`, 'position'))!;
+    assert.deepEqual([opened.status, opened.side, opened.entryTime, opened.entryPrice], ['open', 'long', wantNew!.entryTime, wantNew!.entryPrice]);
+    assert.equal((await getItem(r, 'lock#ema-cross#binance#BARD/USDT', 'lock'))?.positionId, again.id);
+  });
+
+  it('(d′) a SAME-direction signal whose candle leaves the old position open: refused already-open, the old position untouched (not even stepped)', async () => {
+    const rows = [bar(T0, 100, 100.5, 99.5, 100), bar(T0 + HOUR, 100, 101, 99, 100.5), bar(T0 + 2 * HOUR, 100.5, 101.5, 99.8, 100.3), bar(T0 + 3 * HOUR, 100.4, 100.6, 100.1, 100.2)];
+    const long = positionSignal({ symbol: 'BARE/USDT', entry: 100 });
+    const again = positionSignal({ symbol: 'BARE/USDT', candleTime: T0 + 2 * HOUR, entry: 100.4, bar: barOf(rows[2]!) });
+    await openAndMonitorEntryCandle('BARE/USDT', rows, long);
+    const before = await getItem(r, `position#${long.id}`, 'position');
+    const outcome = await openerFor(storeFor(r), config, testClock(T0 + 3 * HOUR + 5000)).open(again);
+    assert.equal(outcome.status === 'refused' && outcome.reason, 'already-open', JSON.stringify(outcome));
+    assert.match(String((await getItem(r, `position#${again.id}`, 'position'))?.reason), /^already-open: same direction/);
+    assert.deepEqual(await getItem(r, `position#${long.id}`, 'position'), before);
+    assert.equal(backtest(rows, [long, again]).trades.length, 1, 'the backtester ignores it too');
   });
 
   it('(c) the monitor lags two candles: documented fallback — reversal with reason signal at the next open, from the saved position', async () => {
