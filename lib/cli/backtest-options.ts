@@ -3,16 +3,12 @@
  * the common parseArgs options, number / key=value parsing, position-rule validation, loading the
  * series (gap notices on stderr) and the error → exit code mapping.
  */
-import { parseArgs, type ParseArgsConfig } from 'node:util';
-
-type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
 import { describeGaps, loadSeries, type Series } from '../backtest/load.js';
-import { positionRules } from '../core/positions/rules.js';
-import { ConfigError, isCandlebotError } from '../errors.js';
+import { MAX_FEE_RATE, MAX_SLIPPAGE_BPS, positionRules } from '../core/positions/rules.js';
+import { isCandlebotError } from '../errors.js';
+import { badArgs, checkNumber, parseFlags, type FlagOptions } from './flags.js';
 
-export function badArgs(message: string): never {
-  throw new ConfigError(message, { code: 'BAD_ARGS' });
-}
+export { badArgs } from './flags.js';
 
 const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
 
@@ -53,16 +49,11 @@ const COMMON_OPTIONS = {
   'trail-atr': { type: 'string' },
   'max-bars': { type: 'string' },
   json: { type: 'boolean', default: false },
-  help: { type: 'boolean', short: 'h', default: false },
-} as const satisfies ParseArgsOptionsConfig;
+} as const satisfies FlagOptions;
 
-/** parseArgs with the common flags plus `extra` (strict, no positionals); a bad flag → badArgs. */
-export function parseCliArgs<T extends ParseArgsOptionsConfig>(argv: readonly string[], extra: T) {
-  try {
-    return parseArgs({ args: [...argv], options: { ...COMMON_OPTIONS, ...extra }, strict: true, allowPositionals: false }).values;
-  } catch (cause) {
-    return badArgs((cause as Error).message.split('\n')[0]!);
-  }
+/** The common flags plus `extra`, through the shared parser (--help, negative numbers); a bad flag → badArgs. */
+export function parseCliArgs<T extends FlagOptions>(argv: readonly string[], extra: T) {
+  return parseFlags(argv, { ...COMMON_OPTIONS, ...extra });
 }
 
 /** --data and --strategy, both required. */
@@ -82,9 +73,13 @@ export function costFlags(values: { readonly fee?: string | undefined; readonly 
   };
 }
 
-/** Validates the stake and the position rules (fee, slippage, trailing stop, max bars). */
+/** Validates the stake and the position rules (fee, slippage, trailing stop, max bars), each refused by its flag's name. */
 export function checkPositionOptions(o: { readonly stake: number; readonly feeRate: number; readonly slippageBps: number; readonly trailAtr: number | null; readonly maxBars: number | null }): void {
-  if (!(Number.isFinite(o.stake) && o.stake > 0)) badArgs(`--stake must be > 0, got ${o.stake}`);
+  checkNumber('stake', o.stake, { above: 0 });
+  checkNumber('fee', o.feeRate, { min: 0, max: MAX_FEE_RATE });
+  checkNumber('slippage-bps', o.slippageBps, { min: 0, max: MAX_SLIPPAGE_BPS });
+  if (o.trailAtr !== null) checkNumber('trail-atr', o.trailAtr, { above: 0 });
+  if (o.maxBars !== null) checkNumber('max-bars', o.maxBars, { min: 1, integer: true });
   try {
     positionRules({ feeRate: o.feeRate, slippageBps: o.slippageBps, trailAtr: o.trailAtr, maxBars: o.maxBars });
   } catch (error) {

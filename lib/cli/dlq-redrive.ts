@@ -17,6 +17,7 @@ import { z } from 'zod';
 import { createSqsClient } from '../aws/clients.js';
 import { awsEnvShape, parseEnv } from '../config/env.js';
 import { describeError, isCandlebotError } from '../errors.js';
+import { badArgs, parseFlags } from './flags.js';
 
 /** Only SQS is touched: the DynamoDB endpoint is not read. */
 export const redriveEnvSchema = z.object({
@@ -94,24 +95,24 @@ export async function redriveDlq(options: RedriveOptions): Promise<RedriveReport
   return { seen, moved, failed, ids };
 }
 
-export function parseRedriveArgs(argv: readonly string[]): { dryRun: boolean; max: number } {
-  let dryRun = false;
-  let max = 1000;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--dry-run') dryRun = true;
-    else if (a === '--max' || a.startsWith('--max=')) {
-      const raw = a === '--max' ? argv[++i] : a.slice('--max='.length);
-      const n = Number(raw);
-      if (!Number.isInteger(n) || n < 1 || n > 100_000) throw new Error(`--max must be an integer 1..100000, got ${raw ?? '(nothing)'}`);
-      max = n;
-    } else throw new Error(`unknown argument ${a} (usage: npm run dlq:redrive [-- --dry-run] [--max N])`);
-  }
-  return { dryRun, max };
+export const REDRIVE_USAGE =
+  'usage: npm run dlq:redrive [-- --dry-run] [--max N]\n' +
+  'env:   NOTIFY_QUEUE_URL, NOTIFY_DLQ_URL, AWS_REGION (stack outputs); locally also CANDLEBOT_SQS_ENDPOINT and the credentials npm run stack prints';
+
+export function parseRedriveArgs(argv: readonly string[]): { dryRun: boolean; max: number; help: boolean } {
+  const values = parseFlags(argv, { 'dry-run': { type: 'boolean', default: false }, max: { type: 'string', default: '1000' } });
+  const raw = values.max ?? '1000';
+  const max = Number(raw);
+  if (!/^[-+]?\d+$/.test(raw.trim()) || max < 1 || max > 100_000) badArgs(`--max must be an integer 1..100000, got ${raw}`);
+  return { dryRun: values['dry-run'] ?? false, max, help: values.help ?? false };
 }
 
 async function main(): Promise<void> {
-  const args = parseRedriveArgs(process.argv.slice(2));
+  const { help, ...args } = parseRedriveArgs(process.argv.slice(2));
+  if (help) {
+    console.log(REDRIVE_USAGE);
+    return;
+  }
   const env = parseEnv(redriveEnvSchema, process.env);
   const local = env.CANDLEBOT_SQS_ENDPOINT && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY;
   const sqs = createSqsClient({

@@ -19,7 +19,8 @@ async function main(argv: readonly string[]): Promise<number> {
   try {
     args = parseDownloadArgs(argv, systemClock.now());
   } catch (error) {
-    console.error(`download: ${isCandlebotError(error) ? error.message : String(error)} (--help for usage)`);
+    const message = isCandlebotError(error) ? error.message : String(error);
+    console.error(`download: ${message}${message.includes('--help') ? '' : ' (--help for usage)'}`);
     return EXIT_BAD_ARGS;
   }
   if (args.help) {

@@ -14,7 +14,6 @@
  * Environment: TELEGRAM_BOT_TOKEN, TELEGRAM_WEBHOOK_SECRET; TELEGRAM_API_ROOT only for tests.
  * Neither the token nor the secret is ever printed.
  */
-import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { createBotApi, type BotApi } from '../bot/bot-api.js';
@@ -23,6 +22,7 @@ import { redactSecrets } from '../bot/redact.js';
 import { formatIssues, loadConfigFile } from '../config/load.js';
 import { telegramTokenSchema, webhookEnvSchema } from '../config/env.js';
 import { ConfigError, describeError } from '../errors.js';
+import { parseFlags } from './flags.js';
 import { ALLOWED_UPDATES } from './long-polling.js';
 
 export const WEBHOOK_SET_USAGE =
@@ -41,26 +41,23 @@ interface Args {
   readonly drop: boolean;
   readonly del: boolean;
   readonly config: string;
+  readonly help: boolean;
 }
 
 function parse(argv: readonly string[]): Args {
   let values;
   try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        url: { type: 'string' },
-        'drop-pending-updates': { type: 'boolean', default: false },
-        delete: { type: 'boolean', default: false },
-        config: { type: 'string', default: 'candlebot.config.yml' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
+    values = parseFlags(argv, {
+      url: { type: 'string' },
+      'drop-pending-updates': { type: 'boolean', default: false },
+      delete: { type: 'boolean', default: false },
+      config: { type: 'string', default: 'candlebot.config.yml' },
+    });
   } catch (cause) {
     throw new ConfigError(`${(cause as Error).message}\n${WEBHOOK_SET_USAGE}`, { code: 'BAD_ARGS', cause });
   }
-  const args = { url: values.url, drop: values['drop-pending-updates'] ?? false, del: values.delete ?? false, config: values.config ?? 'candlebot.config.yml' };
+  if (values.help) return { url: undefined, drop: false, del: false, config: '', help: true };
+  const args = { url: values.url, drop: values['drop-pending-updates'] ?? false, del: values.delete ?? false, config: values.config ?? 'candlebot.config.yml', help: false };
   if (args.del === (args.url !== undefined)) throw new ConfigError(`give either --url or --delete\n${WEBHOOK_SET_USAGE}`, { code: 'BAD_ARGS' });
   if (args.url !== undefined) {
     let url: URL;
@@ -87,6 +84,10 @@ export async function runWebhookSet(argv: readonly string[], env: NodeJS.Process
   const secrets = [env.TELEGRAM_BOT_TOKEN ?? '', env.TELEGRAM_WEBHOOK_SECRET ?? ''];
   try {
     const args = parse(argv);
+    if (args.help) {
+      out(WEBHOOK_SET_USAGE);
+      return 0;
+    }
     const parsedEnv = envSchema.safeParse(env);
     if (!parsedEnv.success) throw new ConfigError(`invalid environment:\n${formatIssues(parsedEnv.error.issues)}`, { code: 'INVALID_ENV' });
     const { TELEGRAM_BOT_TOKEN: token, TELEGRAM_WEBHOOK_SECRET: secret, TELEGRAM_API_ROOT: apiRoot } = parsedEnv.data;

@@ -1,6 +1,6 @@
-/** Arguments of `npm run download`: node:util parseArgs for the shape, zod for the values. */
-import { parseArgs } from 'node:util';
+/** Arguments of `npm run download`: the shared CLI flag parser (lib/cli/flags.ts) for the shape, zod for the values. */
 import { z } from 'zod';
+import { parseFlags } from '../cli/flags.js';
 import { TIMEFRAMES } from '../core/timeframe.js';
 import { ConfigError, isCandlebotError } from '../errors.js';
 import { normalizeApiBase } from '../exchange/api-base.js';
@@ -70,19 +70,14 @@ function fail(message: string, cause?: unknown): never {
 export function parseDownloadArgs(argv: readonly string[], nowMs: number): DownloadArgs {
   let values: Record<string, string | boolean | undefined>;
   try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        exchange: { type: 'string' }, symbols: { type: 'string' }, timeframe: { type: 'string' },
-        since: { type: 'string' }, until: { type: 'string' }, out: { type: 'string', default: 'data/' },
-        'api-base': { type: 'string' }, limit: { type: 'string', default: '1000' },
-        'timeout-ms': { type: 'string', default: '10000' }, help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
+    values = parseFlags(argv, {
+      exchange: { type: 'string' }, symbols: { type: 'string' }, timeframe: { type: 'string' },
+      since: { type: 'string' }, until: { type: 'string' }, out: { type: 'string', default: 'data/' },
+      'api-base': { type: 'string' }, limit: { type: 'string', default: '1000' },
+      'timeout-ms': { type: 'string', default: '10000' },
+    });
   } catch (cause) {
-    fail((cause as Error).message.split('\n')[0]!, cause);
+    fail((cause as Error).message, cause);
   }
   if (values['help'] === true) return { help: true };
 

@@ -85,7 +85,7 @@ describe('backtest CLI', () => {
       [['--data', 'package.json', '--strategy', 'ema-cross'], /expected a file name like/],
       [['--data', ETH, '--strategy', 'ema-cross', '--bogus'], /Unknown option '--bogus'/],
       [['--data', ETH, '--strategy', 'ema-cross', '--fee', 'abc'], /--fee must be a number/],
-      [['--data', ETH, '--strategy', 'ema-cross', '--fee', '0.5'], /feeRate must be/],
+      [['--data', ETH, '--strategy', 'ema-cross', '--fee', '0.5'], /--fee must be ≤ 0.05, got 0.5/],
       [['--data', ETH, '--strategy', 'ema-cross', '--stake', '0'], /--stake must be > 0/],
       [['--strategy', 'ema-cross'], /--data .* is required/],
       [['--data', ETH], /--strategy .* is required/],
