@@ -2,11 +2,18 @@
  * `npm run package`: `osls package --stage dev` offline, through the local binary (npx would
  * ping the registry), with dummy AWS credentials so that no real account is ever touched.
  * Extra arguments are passed on (e.g. `npm run package -- --stage prod`).
+ *
+ * The bot config that ships in the zips is validated first, exactly as the functions load it
+ * plus the deployment checks (lib/config/deploy.ts): a bad config stops here with the
+ * loader's message and exit 1, before osls runs. (osls run directly validates it too, through
+ * infra/scan-schedules.cjs.)
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { wantsHelp } from '../lib/cli/flags.js';
+import { loadDeployConfig } from '../lib/config/deploy.js';
+import { isCandlebotError } from '../lib/errors.js';
 
 const PACKAGE_USAGE =
   'usage: npm run package [-- --stage <stage> …more osls package options]\n' +
@@ -17,6 +24,16 @@ if (wantsHelp(process.argv.slice(2))) {
 }
 
 const root = join(import.meta.dirname, '..');
+/** The file every function ships (serverless.yml: CANDLEBOT_CONFIG_PATH, package.patterns). */
+const CONFIG_FILE = join(root, 'candlebot.config.yml');
+try {
+  loadDeployConfig(CONFIG_FILE);
+} catch (error) {
+  if (!isCandlebotError(error)) throw error;
+  console.error(`candlebot: ${error.message}`);
+  console.error('nothing packaged');
+  process.exit(1);
+}
 const osls = join(root, 'node_modules', '.bin', process.platform === 'win32' ? 'osls.cmd' : 'osls');
 if (!existsSync(osls)) {
   console.error(`${osls} is missing: run npm ci first`);
