@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { strategyRegistry } from '../core/strategies/index.js';
 import { timeframeSchema, type Timeframe } from '../core/timeframe.js';
+import { normalizeApiBase } from '../exchange/api-base.js';
 import { CCXT_EXCHANGE_IDS } from './ccxt-exchange-ids.js';
 import { closestWord } from './suggest.js';
 
@@ -61,8 +62,17 @@ const exchangeSchema = z
     id: exchangeIdSchema,
     symbols: distinct(symbolSchema).min(1).max(500),
     timeframes: distinct(timeframeSchema).min(1),
-    /** Optional base URL replacing the exchange's API host (simulators, proxies). */
-    apiBase: z.url().optional(),
+    /** Optional base URL replacing the exchange's API host (simulators, proxies); checked as the adapter will use it. */
+    apiBase: z
+      .string()
+      .superRefine((url, ctx) => {
+        try {
+          normalizeApiBase(url);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        }
+      })
+      .optional(),
     /** HTTP timeout of one exchange request. */
     timeoutMs: z.int().min(500).max(60_000).default(10_000),
   })

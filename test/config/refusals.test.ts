@@ -155,3 +155,12 @@ describe('config refusals: numbers the ledger or DynamoDB cannot hold, and absur
     assert.match(refused({ ...minimal(), strategies: [{ name: 'macd-trend', params: { stopAtr: 500 } }] }), /strategies\[0\]\.params\.stopAtr: must be at most 100/);
   });
 });
+
+describe('config refusals: values the adapters refuse later', () => {
+  it('an apiBase the exchange adapter would refuse (not http(s), query, fragment) is refused at load', () => {
+    const withBase = (apiBase: string) => ({ ...minimal(), exchanges: [{ ...minimal().exchanges[0]!, apiBase }] });
+    assert.match(refused(withBase('ftp://127.0.0.1:21')), /exchanges\[0\]\.apiBase: apiBase must be http\(s\)/);
+    assert.match(refused(withBase('http://127.0.0.1:8080/?x=1')), /exchanges\[0\]\.apiBase: apiBase must not have a query or fragment/);
+    assert.equal(parseConfig(withBase('http://127.0.0.1:8080/')).exchanges[0]!.apiBase, 'http://127.0.0.1:8080/');
+  });
+});
