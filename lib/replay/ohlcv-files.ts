@@ -24,6 +24,11 @@ export function parseOhlcvFileName(name: string): { symbol: string; timeframe: T
   return { symbol: `${m[1]}/${m[2]}`, timeframe: tf.data };
 }
 
+function isOhlcvFileName(name: string): boolean {
+  const m = NAME.exec(name);
+  return m !== null && timeframeSchema.safeParse(m[3]).success;
+}
+
 const SYMBOL = /^([A-Z0-9]+)\/([A-Z0-9]+)$/;
 
 /**
@@ -42,15 +47,32 @@ export function ohlcvFileName(symbol: string, timeframe: Timeframe): string {
 
 const rowsSchema = z.array(z.array(z.unknown()));
 
-/** Reads one file or every `*.json` in a directory. Rows are validated later like exchange rows. */
-export function readOhlcvFiles(pathOrDir: string): OhlcvFile[] {
-  const paths = statSync(pathOrDir).isDirectory()
-    ? readdirSync(pathOrDir)
-        .filter((f) => f.endsWith('.json'))
-        .sort()
-        .map((f) => join(pathOrDir, f))
-    : [pathOrDir];
-  if (paths.length === 0) throw new PermanentError(`${pathOrDir}: no *.json OHLCV files`, { code: 'BAD_OHLCV_FILE' });
+export interface ReadOhlcvOptions {
+  /** Where the one "skipped files" line of a directory read goes (default: stderr). */
+  readonly warn?: (line: string) => void;
+}
+
+/**
+ * Reads one file or every `BASE_QUOTE-<tf>.json` in a directory. A directory may hold other
+ * files: they are skipped with ONE warning line naming them (a directory with no matching file
+ * is refused); a file given by path must be named that way. Rows are validated later like
+ * exchange rows.
+ */
+export function readOhlcvFiles(pathOrDir: string, options: ReadOhlcvOptions = {}): OhlcvFile[] {
+  let paths = [pathOrDir];
+  if (statSync(pathOrDir).isDirectory()) {
+    const names = readdirSync(pathOrDir).filter((f) => f.endsWith('.json')).sort();
+    const skipped = names.filter((f) => !isOhlcvFileName(f));
+    paths = names.filter(isOhlcvFileName).map((f) => join(pathOrDir, f));
+    const expected = 'expected a file name like ETH_BTC-5m.json (BASE_QUOTE-<timeframe>.json)';
+    if (paths.length === 0) {
+      throw new PermanentError(`${pathOrDir}: no OHLCV files (${expected})${skipped.length ? `; found ${skipped.join(', ')}` : ''}`, { code: 'BAD_OHLCV_FILE' });
+    }
+    if (skipped.length > 0) {
+      const warn = options.warn ?? ((line: string) => process.stderr.write(`${line}\n`));
+      warn(`${pathOrDir}: skipped ${skipped.length} file(s) not named like ETH_BTC-5m.json (BASE_QUOTE-<timeframe>.json): ${skipped.join(', ')}`);
+    }
+  }
   return paths.map((path) => {
     const { symbol, timeframe } = parseOhlcvFileName(path);
     let data: unknown;
