@@ -25,6 +25,7 @@ import { createConsoleSink, htmlToConsole, type ConsoleSink } from './console-si
 import { createLocalTelegramSink } from '../notify/local-telegram-sink.js';
 import { localContext } from './fake-context.js';
 import { startLongPolling, type LongPolling } from './long-polling.js';
+import { captureScanReports, onceSummary, type OnceScan } from './once-summary.js';
 import { replayConfig, runReplay } from './replay.js';
 
 /** Chat id used for console output when no admin chat is configured. */
@@ -73,14 +74,16 @@ async function main(args: StartArgs): Promise<void> {
     // With a bot token: the bot answers commands locally by long polling (same handlers as the webhook).
     if (process.env.TELEGRAM_BOT_TOKEN) polling = startLongPolling({ env: process.env, config, logger });
     if (files) await runReplay(runtime, monitor, files, sink, logger, args.tradesJson);
-    else await runLive(runtime, monitor, config, sink, logger, args.once);
+    else process.exitCode = await runLive(runtime, monitor, config, sink, logger, args.once);
   } finally {
     await stopAll();
   }
 }
 
-async function runLive(runtime: ScanRuntime, monitor: MonitorRuntime, config: BotConfig, sink: ConsoleSink, logger: Logger, once: boolean): Promise<void> {
-  const handler = makeScanHandler({ runtime, logger });
+/** Resolves with the exit code: with --once, 1 when nothing could be scanned. */
+async function runLive(runtime: ScanRuntime, monitor: MonitorRuntime, config: BotConfig, sink: ConsoleSink, logger: Logger, once: boolean): Promise<number> {
+  let lastCodes: string[] = [];
+  const handler = makeScanHandler({ runtime, logger: captureScanReports(logger, (codes) => (lastCodes = codes)) });
   const monitorHandler = makeMonitorHandler({ runtime: monitor, logger });
   const runMonitorOnce = async () => {
     const result = await monitorHandler({}, localContext('candlebot-local-monitor', SCAN_TIMEOUT_MS, randomUUID()));
@@ -93,11 +96,24 @@ async function runLive(runtime: ScanRuntime, monitor: MonitorRuntime, config: Bo
   };
   sink.start();
   if (once) {
-    for (const tf of timeframes) await invoke(tf).catch((e: unknown) => console.error(`scan ${tf} failed: ${describeError(e)}`));
+    const scans: OnceScan[] = [];
+    for (const tf of timeframes) {
+      lastCodes = [];
+      try {
+        const result = await handler({ timeframe: tf }, localContext('candlebot-local-scan', SCAN_TIMEOUT_MS, randomUUID()));
+        console.log(`[${new Date().toISOString()}] scan ${tf}: ${JSON.stringify(result)}`);
+        scans.push({ timeframe: tf, result, codes: lastCodes });
+      } catch (e: unknown) {
+        console.error(`scan ${tf} failed: ${describeError(e)}`);
+        scans.push({ timeframe: tf, codes: [], error: isCandlebotError(e) ? e.code : e instanceof Error ? e.name : 'error' });
+      }
+    }
     await runMonitorOnce().catch((e: unknown) => console.error(`monitor failed: ${describeError(e)}`));
     await sink.stop();
     await sink.drain(); // print whatever the background poller had not picked up yet
-    return;
+    const summary = onceSummary(scans);
+    console.log(summary.line);
+    return summary.exitCode;
   }
   console.log(`scanning ${timeframes.join(', ')} just after every candle close. Ctrl-C to stop.`);
   const timers = timeframes.map((tf) => scheduleEvery(tf, () => invoke(tf).catch((e: unknown) => console.error(`scan ${tf} failed: ${describeError(e)}`))));
@@ -109,6 +125,7 @@ async function runLive(runtime: ScanRuntime, monitor: MonitorRuntime, config: Bo
     process.once('SIGTERM', resolve);
   });
   for (const t of timers) t.cancel();
+  return 0;
 }
 
 /** With TELEGRAM_BOT_TOKEN: the notify handler behind a local SQS poller, sending to Telegram (or TELEGRAM_API_ROOT). */
