@@ -11,21 +11,23 @@ export interface JsonReport {
   readonly summary: Summary;
 }
 
+/** One trade as the `--json` document writes it (also the replay's `--trades-json`, lib/replay/trades-report.ts). */
+export function jsonTrade(t: JsonTrade): JsonTrade {
+  return {
+    symbol: t.symbol,
+    side: t.side,
+    entryTime: t.entryTime,
+    entryPrice: t.entryPrice,
+    exitTime: t.exitTime,
+    exitPrice: t.exitPrice,
+    exitReason: t.exitReason,
+    pnl: t.pnl,
+  };
+}
+
 /** `{ trades: [...], summary }` for all series together (trades in exit-time order). */
 export function jsonReport(combined: CombinedResult): JsonReport {
-  return {
-    trades: combined.trades.map((t) => ({
-      symbol: t.symbol,
-      side: t.side,
-      entryTime: t.entryTime,
-      entryPrice: t.entryPrice,
-      exitTime: t.exitTime,
-      exitPrice: t.exitPrice,
-      exitReason: t.exitReason,
-      pnl: t.pnl,
-    })),
-    summary: combined.summary,
-  };
+  return { trades: combined.trades.map(jsonTrade), summary: combined.summary };
 }
 
 /** 6 significant digits, no exponent for ordinary magnitudes; `–` for null. */

@@ -1,9 +1,15 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { timeframeMs, type Timeframe } from '../core/timeframe.js';
 import type { BotConfig } from '../config/schema.js';
 import type { Clock } from '../ports/clock.js';
 import type { Log } from '../ports/log.js';
+import type { OpenOutcome, PositionOpener, PositionStore } from '../ports/positions.js';
+import type { NotificationQueue } from '../ports/queue.js';
+import type { NotificationKind } from '../notify/notification.js';
 import { createReplayExchange } from '../replay/replay-exchange.js';
 import type { OhlcvFile } from '../replay/ohlcv-files.js';
+import { replayTradesReport, type ReplayTradesReport } from '../replay/trades-report.js';
 import type { ScanRuntime } from '../runtime/scan-runtime.js';
 import type { MonitorRuntime } from '../monitor/monitor-runtime.js';
 import { runMonitor } from '../monitor/run-monitor.js';
@@ -12,12 +18,41 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { powertoolsLog } from '../runtime/powertools-log.js';
 import type { ConsoleSink } from './console-sink.js';
 
+/** Paper positions during a replay; each number says what it counts. */
+export interface ReplayPositions {
+  /** Positions opened from signals (a reversal's new position included). */
+  readonly opened: number;
+  /** Signals whose position was refused, by reason (`already-open`, `max-open`, …). */
+  readonly refused: Readonly<Record<string, number>>;
+  /** Positions closed, by any path: one trade row each. */
+  readonly closed: number;
+  /** … of which by the monitor (stop/target/time exit checked on a closed candle). */
+  readonly closedByMonitor: number;
+  /**
+   * … of which by the scan while acting on a signal: an opposite signal's reversal (reason
+   * `signal`), or the signal candle's own stop/target exit applied before the signal opens.
+   */
+  readonly closedByScan: number;
+  /** Closed positions by exit reason (stop, target, signal, time). */
+  readonly closedByReason: Readonly<Record<string, number>>;
+  /** Still open when the data ended (the backtest closes these at the last close, reason `end`). */
+  readonly stillOpen: number;
+}
+
 export interface ReplaySummary {
+  /** Candle closes replayed (the scan ran at each). */
   readonly steps: number;
   readonly signalled: number;
+  /** Symbol scans that failed. */
   readonly failed: number;
-  /** Paper positions closed by the monitor during the replay (0 without a monitor). */
-  readonly closed: number;
+  /** With a monitor (it reads the ledger): the paper positions; without one, undefined. */
+  readonly positions: ReplayPositions | undefined;
+  /** Notifications put on the queue (one per message and chat), by kind; the console prints exactly these. */
+  readonly notifications: Readonly<Partial<Record<NotificationKind, number>>>;
+  /** Distinct chats the notifications went to. */
+  readonly chats: number;
+  /** With a monitor: the paper trades in the backtest's JSON format (lib/replay/trades-report.ts). */
+  readonly trades: ReplayTradesReport | undefined;
 }
 
 /** A clock the replay moves forward by hand. */
@@ -26,11 +61,42 @@ export function manualClock(start: number): Clock & { set(ms: number): void } {
   return { now: () => now, set: (ms) => void (now = ms) };
 }
 
+function countingQueue(queue: NotificationQueue, counts: Map<NotificationKind, number>, chats: Set<number>): NotificationQueue {
+  return {
+    async send(notifications) {
+      await queue.send(notifications);
+      for (const n of notifications) {
+        counts.set(n.kind, (counts.get(n.kind) ?? 0) + 1);
+        chats.add(n.chatId);
+      }
+    },
+  };
+}
+
+function countingOpener(opener: PositionOpener, outcomes: OpenOutcome[]): PositionOpener {
+  return {
+    async open(signal, context) {
+      const outcome = await opener.open(signal, context);
+      outcomes.push(outcome);
+      return outcome;
+    },
+  };
+}
+
+const tally = (keys: readonly string[]) => keys.reduce<Record<string, number>>((m, k) => ((m[k] = (m[k] ?? 0) + 1), m), {});
+
 /**
  * Replays recorded candles through the live scan pipeline: for every recorded candle close,
  * in time order, the clock is set just after the close and `runScan` runs exactly as the
- * scheduled function would, against the replay exchange, the local tables and queue.
- * The first `warmup` candles of each series are skipped (no strategy can fire there).
+ * scheduled function would, against the replay exchange, the local tables and queue; then the
+ * monitor runs, as the deployed one-minute schedule does after every live close.
+ *
+ * - The first close replayed is that of candle `warmup − 1` (0-based): `warmup` is the fewest
+ *   closed candles on which a strategy can fire, and the scan then sees exactly that many.
+ * - A close whose next candle is not recorded (the last of a series) is scanned and its
+ *   signals recorded and notified, but they open (or reverse) no paper position: their entry,
+ *   the next open, is not in the data — as the backtester ignores a signal on the last candle.
+ *   So every paper trade's times are candles of the data.
  */
 export async function replayFiles(
   runtime: ScanRuntime,
@@ -40,37 +106,70 @@ export async function replayFiles(
 ): Promise<ReplaySummary> {
   const clock = manualClock(0);
   const exchange = createReplayExchange('replay', files, clock);
-  const deps = runtime.deps({ log, remainingMs: () => Number.MAX_SAFE_INTEGER, clock, exchange: async () => exchange });
-  // The monitor runs after every replayed close, like the deployed one-minute schedule does
-  // after every live close: it closes paper positions on the same candles and delivers their events.
-  const monitorDeps = options.monitor?.deps({ log, remainingMs: () => Number.MAX_SAFE_INTEGER, clock, exchange: async () => exchange });
+  const counts = new Map<NotificationKind, number>();
+  const chats = new Set<number>();
+  const outcomes: OpenOutcome[] = [];
+  const scanDeps = runtime.deps({ log, remainingMs: () => Number.MAX_SAFE_INTEGER, clock, exchange: async () => exchange });
+  const deps = {
+    ...scanDeps,
+    queue: countingQueue(scanDeps.queue, counts, chats),
+    positions: scanDeps.positions && countingOpener(scanDeps.positions, outcomes),
+  };
+  // Signals on a series' last candle: no next open in the data, so no paper position (see above).
+  const untraded = { ...deps, positions: undefined };
+  const baseMonitorDeps = options.monitor?.deps({ log, remainingMs: () => Number.MAX_SAFE_INTEGER, clock, exchange: async () => exchange });
+  const monitorDeps = baseMonitorDeps && { ...baseMonitorDeps, queue: countingQueue(baseMonitorDeps.queue, counts, chats) };
   const warmup = Math.max(...runtime.config.strategies.map((s) => s.warmup));
+  const first = Math.max(0, warmup - 1);
 
-  const closes = new Map<number, Set<Timeframe>>();
+  /** close time → timeframe → whether every series of that timeframe closing then has a next candle. */
+  const closes = new Map<number, Map<Timeframe, boolean>>();
   for (const f of files) {
     const tfMs = timeframeMs(f.timeframe);
-    for (let i = warmup; i < f.rows.length; i++) {
+    for (let i = first; i < f.rows.length; i++) {
       const close = Number(f.rows[i]![0]) + tfMs;
-      if (!closes.has(close)) closes.set(close, new Set());
-      closes.get(close)!.add(f.timeframe);
+      const at = closes.get(close) ?? new Map<Timeframe, boolean>();
+      closes.set(close, at);
+      at.set(f.timeframe, (at.get(f.timeframe) ?? true) && i + 1 < f.rows.length);
     }
   }
   const steps = [...closes.entries()].sort((a, b) => a[0] - b[0]);
   let signalled = 0;
   let failed = 0;
-  let closed = 0;
+  let closedByMonitor = 0;
   let done = 0;
   for (const [close, timeframes] of steps) {
     clock.set(close + 1000);
-    for (const tf of timeframes) {
-      const report = await runScan(deps, tf);
+    for (const [tf, traded] of timeframes) {
+      const report = await runScan(traded ? deps : untraded, tf);
       signalled += report.signalled;
       failed += report.failed;
     }
-    if (monitorDeps) closed += (await runMonitor(monitorDeps)).closed;
+    if (monitorDeps) closedByMonitor += (await runMonitor(monitorDeps)).closed;
     options.onStep?.(++done, steps.length);
   }
-  return { steps: steps.length, signalled, failed, closed };
+
+  let positions: ReplayPositions | undefined;
+  let trades: ReplayTradesReport | undefined;
+  if (monitorDeps) {
+    trades = await replayTradesReport(monitorDeps.store, runtime.config.strategies.map((s) => s.name), files);
+    positions = positionCounts(trades, outcomes, closedByMonitor);
+  }
+  return { steps: steps.length, signalled, failed, positions, notifications: Object.fromEntries(counts), chats: chats.size, trades };
+}
+
+function positionCounts(report: ReplayTradesReport, outcomes: readonly OpenOutcome[], closedByMonitor: number): ReplayPositions {
+  const all = Object.values(report.strategies);
+  const closed = all.reduce((n, s) => n + s.trades.length, 0);
+  return {
+    opened: outcomes.filter((o) => o.status === 'opened').length,
+    refused: tally(outcomes.flatMap((o) => (o.status === 'refused' ? [o.reason] : []))),
+    closed,
+    closedByMonitor,
+    closedByScan: closed - closedByMonitor,
+    closedByReason: tally(all.flatMap((s) => s.trades.map((t) => t.exitReason))),
+    stillOpen: all.reduce((n, s) => n + s.open.length, 0),
+  };
 }
 
 /** The bot config with its exchanges replaced by the recorded series. */
@@ -84,15 +183,41 @@ export function replayConfig(config: BotConfig, files: readonly OhlcvFile[]): Bo
   });
 }
 
-/** `npm start -- --replay`: replays `files` with the monitor, printing notifications through `sink`, then a summary. */
-export async function runReplay(runtime: ScanRuntime, monitor: MonitorRuntime, files: readonly OhlcvFile[], sink: ConsoleSink, logger: Logger, _tradesJson?: string): Promise<void> {
+const list = (m: Readonly<Record<string, number>>) =>
+  Object.entries(m)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ') || 'none';
+
+/** The summary lines printed after a replay: every count says what it counts, and the message counts are those printed. */
+export function replaySummaryText(s: ReplaySummary): string {
+  const n = s.notifications;
+  const messages = Object.values(n).reduce((a, b) => a + (b ?? 0), 0);
+  const p = s.positions;
+  return [
+    `replay done: ${s.steps} candle closes scanned, ${s.signalled} signals recorded, ${s.failed} symbol failures.`,
+    p
+      ? `paper positions: ${p.opened} opened, ${p.closed} closed (${p.closedByMonitor} by the monitor, ${p.closedByScan} by the scan acting on a signal; ` +
+        `exits: ${list(p.closedByReason)}), ${p.stillOpen} still open at the end of the data; signals refused a position: ${list(p.refused)}.`
+      : 'paper positions: not monitored.',
+    `messages: ${messages} printed (one per message and chat, ${s.chats} chat${s.chats === 1 ? '' : 's'}): ` +
+      `${n.signal ?? 0} signals, ${n['position-opened'] ?? 0} positions opened, ${n['position-closed'] ?? 0} positions closed.`,
+  ].join('\n');
+}
+
+/**
+ * `npm start -- --replay`: replays `files` with the monitor, printing notifications through
+ * `sink`, then a summary; with `tradesJson`, writes the paper trades there (lib/replay/trades-report.ts).
+ */
+export async function runReplay(runtime: ScanRuntime, monitor: MonitorRuntime, files: readonly OhlcvFile[], sink: ConsoleSink, logger: Logger, tradesJson?: string): Promise<void> {
   console.log(`replaying ${files.length} series: ${files.map((f) => `${f.symbol} ${f.timeframe} (${f.rows.length})`).join(', ')}`);
   sink.start();
   const summary = await replayFiles(runtime, files, powertoolsLog(logger), { monitor });
   await sink.stop();
-  const printed = await sink.drain();
-  console.log(
-    `replay done: ${summary.steps} candle closes scanned, ${summary.signalled} signals recorded, ${summary.failed} symbol failures, ` +
-      `${summary.closed} paper positions closed, ${printed} late notifications printed.`,
-  );
+  await sink.drain(); // whatever the background poller had not printed yet
+  console.log(replaySummaryText(summary));
+  if (tradesJson !== undefined && summary.trades) {
+    const target = resolve(tradesJson);
+    writeFileSync(target, `${JSON.stringify(summary.trades)}\n`);
+    console.log(`paper trades (backtest --json format, per strategy, open positions apart): ${target}`);
+  }
 }

@@ -1,12 +1,69 @@
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { replayConfig, replayFiles } from '../../lib/cli/replay.js';
+import { monitorEnvSchema, parseEnv } from '../../lib/config/env.js';
+import { parseConfig } from '../../lib/config/load.js';
+import { createMonitorRuntime } from '../../lib/monitor/monitor-runtime.js';
+import { silentLog } from '../../lib/ports/log.js';
+import { readOhlcvFiles } from '../../lib/replay/ohlcv-files.js';
+import { compareWithBacktest } from '../../lib/replay/parity.js';
+import type { ReplayTradesReport } from '../../lib/replay/trades-report.js';
 import { startBinanceSim } from '../support/exchange-sim/binance-sim.js';
-import { FAST_STRATEGIES } from '../support/scan-fixture.js';
+import { testResources } from '../support/local-aws.js';
+import { FEE, parityConfigInput, STAKE } from '../support/parity-fixture.js';
+import { runCli } from '../support/run-cli.js';
+import { FAST_STRATEGIES, runtimeFor } from '../support/scan-fixture.js';
+
+const tempDirs: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'candlebot-start-'));
+  tempDirs.push(dir);
+  return dir;
+}
+after(() => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** The replay's summary lines (lib/cli/replay.ts replaySummaryText), parsed. */
+function parseSummary(out: string) {
+  const done = /replay done: (\d+) candle closes scanned, (\d+) signals recorded, (\d+) symbol failures\./.exec(out);
+  const pos = /paper positions: (\d+) opened, (\d+) closed \((\d+) by the monitor, (\d+) by the scan acting on a signal; exits: [^)]*\), (\d+) still open at the end of the data/.exec(out);
+  const msgs = /messages: (\d+) printed \(one per message and chat, (\d+) chats?\): (\d+) signals, (\d+) positions opened, (\d+) positions closed\./.exec(out);
+  assert.ok(done && pos && msgs, `summary lines missing:\n${out.slice(-2000)}`);
+  const n = (m: RegExpExecArray, i: number) => Number(m[i]);
+  return {
+    steps: n(done, 1),
+    signalled: n(done, 2),
+    failed: n(done, 3),
+    opened: n(pos, 1),
+    closed: n(pos, 2),
+    closedByMonitor: n(pos, 3),
+    closedByScan: n(pos, 4),
+    stillOpen: n(pos, 5),
+    messages: n(msgs, 1),
+    chats: n(msgs, 2),
+    signalMessages: n(msgs, 3),
+    openedMessages: n(msgs, 4),
+    closedMessages: n(msgs, 5),
+  };
+}
+
+/** What the console printed: every message, and by kind (the first line of each message). */
+function printed(out: string) {
+  const all = out.match(/📨 to chat -?\d+:\n/g)?.length ?? 0;
+  return {
+    all,
+    signals: out.match(/📨 to chat -?\d+:\n(🟢 LONG|🔴 SHORT)/g)?.length ?? 0,
+    opened: out.match(/📨 to chat -?\d+:\n📂 opened paper/g)?.length ?? 0,
+    closed: out.match(/📨 to chat -?\d+:\n\S+ closed paper/g)?.length ?? 0,
+    chats: new Set([...out.matchAll(/📨 to chat (-?\d+):\n/g)].map((m) => m[1])).size,
+  };
+}
 
 /** Runs `npm start -- …` (the same entry) as a user would; resolves with its output. */
 function start(args: string[], timeoutMs = 120_000): Promise<{ code: number | null; out: string }> {
@@ -28,20 +85,76 @@ function start(args: string[], timeoutMs = 120_000): Promise<{ code: number | nu
 
 describe('npm start -- --replay (offline demo)', () => {
   it('replays recorded candles through the local stack and prints every notification', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'candlebot-start-'));
+    const dir = tempDir();
     const rows = JSON.parse(readFileSync('test/fixtures/replay/ETH_BTC-5m.json', 'utf8')) as unknown[];
     writeFileSync(join(dir, 'ETH_BTC-5m.json'), JSON.stringify(rows.slice(0, 220)));
     const { code, out } = await start(['--replay', dir]);
     assert.equal(code, 0, out);
-    const done = /replay done: (\d+) candle closes scanned, (\d+) signals recorded, (\d+) symbol failures, (\d+) paper positions closed/.exec(out);
-    assert.ok(done, out);
-    const printed = out.match(/📨 to chat 0:\n(🟢 LONG|🔴 SHORT)/g)?.length ?? 0;
-    assert.ok(Number(done[2]) > 0, 'the sample signals');
-    assert.equal(printed, Number(done[2]), 'every recorded signal printed once (no Telegram token, no admin chat)');
-    const opened = out.match(/📨 to chat 0:\n📂 opened paper/g)?.length ?? 0;
-    assert.ok(opened > 0, 'paper positions opened from the signals are announced');
-    assert.equal(done[3], '0');
+    const summary = parseSummary(out);
+    const seen = printed(out);
+    assert.ok(summary.signalled > 0, 'the sample signals');
+    assert.equal(out.match(/📨 to chat 0:\n(🟢 LONG|🔴 SHORT)/g)?.length ?? 0, summary.signalled, 'every recorded signal printed once (no Telegram token, no admin chat)');
+    assert.ok(seen.opened > 0, 'paper positions opened from the signals are announced');
+    assert.equal(summary.failed, 0);
     assert.doesNotMatch(out, /\n\s+at /, 'no stack trace');
+  });
+
+  it('the summary counts agree with the printed messages (two chats: every message printed twice); --trades-json equals the in-process replay and the backtest', async () => {
+    const strategy = 'bollinger-breakout';
+    const dir = tempDir();
+    const data = join(dir, 'data');
+    const files = ['ETH_BTC-5m.json', 'XLM_BTC-5m.json'];
+    mkdirSync(data);
+    for (const f of files) {
+      const rows = JSON.parse(readFileSync(join('test/fixtures/replay', f), 'utf8')) as unknown[];
+      writeFileSync(join(data, f), JSON.stringify(rows.slice(0, 300)));
+    }
+    const configPath = join(dir, 'candlebot.config.yml');
+    const input = { ...parityConfigInput([strategy]), telegram: { adminChatIds: [7, 8] } };
+    writeFileSync(configPath, stringify(input));
+    const tradesPath = join(dir, 'trades.json');
+    const cli = await runCli('lib/cli/start.ts', ['--config', configPath, '--replay', data, '--trades-json', tradesPath], 600_000);
+    const out = cli.stdout + cli.stderr;
+    assert.equal(cli.code, 0, out.slice(-3000));
+
+    // Issue 12 item 14: every number of the summary is what was printed.
+    const summary = parseSummary(out);
+    const seen = printed(out);
+    assert.equal(summary.failed, 0);
+    assert.equal(seen.chats, 2);
+    assert.equal(summary.chats, 2);
+    assert.equal(summary.messages, seen.all, 'messages printed');
+    assert.equal(summary.signalMessages, seen.signals);
+    assert.equal(summary.openedMessages, seen.opened);
+    assert.equal(summary.closedMessages, seen.closed);
+    assert.equal(summary.signalMessages, 2 * summary.signalled, 'each signal printed once per chat');
+    assert.equal(summary.openedMessages, 2 * summary.opened, 'each opened position printed once per chat');
+    assert.equal(summary.closedMessages, 2 * summary.closed, 'each closed position printed once per chat, whoever closed it');
+    assert.equal(summary.closed, summary.closedByMonitor + summary.closedByScan);
+    assert.equal(summary.opened, summary.closed + summary.stillOpen);
+    assert.ok(summary.closedByScan > 0 && summary.closedByMonitor > 0, 'both paths close positions in the sample');
+
+    // --trades-json: the same report as the in-process replay of the same files and config.
+    const file = JSON.parse(readFileSync(tradesPath, 'utf8')) as ReplayTradesReport;
+    const r = await testResources('start-trades-json');
+    try {
+      const recorded = readOhlcvFiles(data);
+      const config = replayConfig(parseConfig(input), recorded);
+      const monitor = createMonitorRuntime(parseEnv(monitorEnvSchema, { ...r.env }), config, config.telegram.adminChatIds);
+      const inProcess = await replayFiles(runtimeFor(r, config), recorded, silentLog, { monitor });
+      assert.deepEqual(file, JSON.parse(JSON.stringify(inProcess.trades)));
+    } finally {
+      r.close();
+    }
+    assert.equal(file.strategies[strategy]!.trades.length, summary.closed);
+    assert.equal(file.strategies[strategy]!.open.length, summary.stillOpen);
+
+    // … and it diffs clean against `npm run backtest -- --json` on the same files.
+    const bt = await runCli('lib/cli/backtest.ts', ['--data', data, '--strategy', strategy, '--stake', String(STAKE), '--fee', String(FEE), '--json'], 120_000);
+    assert.equal(bt.code, 0, bt.stderr);
+    const parity = compareWithBacktest(file.strategies[strategy]!, JSON.parse(bt.stdout) as { trades: [] });
+    assert.deepEqual(parity.differences, []);
+    assert.ok(parity.matched > 5, `the sample trades (${parity.matched})`);
   });
 
   it('live mode --once runs the scan handler on the local stack against the configured exchange', async () => {
@@ -50,7 +163,7 @@ describe('npm start -- --replay (offline demo)', () => {
     if (intoMinute > 45_000) await new Promise((res) => setTimeout(res, 61_000 - intoMinute));
     const sim = await startBinanceSim({ symbols: ['BTC/USDT', 'ETH/USDT', 'SOL/USDT'], nowMs: Date.now() });
     try {
-      const dir = mkdtempSync(join(tmpdir(), 'candlebot-start-'));
+      const dir = tempDir();
       const config = join(dir, 'candlebot.config.yml');
       writeFileSync(
         config,
@@ -79,7 +192,7 @@ describe('npm start -- --replay (offline demo)', () => {
     assert.equal(bad.code, 1);
     assert.match(bad.out, /Unknown option '--replya'/);
     assert.match(bad.out, /usage: npm start/);
-    const dir = mkdtempSync(join(tmpdir(), 'candlebot-start-'));
+    const dir = tempDir();
     writeFileSync(join(dir, 'c.yml'), 'exchanges: []\nstrategies: [{name: ema-cross}]\n');
     const badConfig = await start(['--config', join(dir, 'c.yml'), '--once']);
     assert.equal(badConfig.code, 1);

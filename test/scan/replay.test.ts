@@ -39,7 +39,8 @@ describe('replay drives the live scan pipeline and matches the pure core', () =>
     for (const s of config.strategies) {
       // Live scans see the last `scan.candles` closed candles; the indicators' seeds differ with
       // the window, so the reference uses the same windows, evaluated strategy by strategy.
-      for (let i = warmup; i < rows.length; i++) {
+      // `warmup` is the fewest closed candles a strategy can fire on: the first close that can signal is candle warmup − 1's.
+      for (let i = warmup - 1; i < rows.length; i++) {
         const window = rows.slice(Math.max(0, i + 1 - config.scan.candles), i + 1);
         const intent = getStrategy(s.name).evaluate(candlesFromRows(window), s.params, rows[i + 1]?.[1]);
         if (intent && intent.index === window.length - 1) {
@@ -48,7 +49,7 @@ describe('replay drives the live scan pipeline and matches the pure core', () =>
       }
     }
     assert.ok(expected.length > 5, `fixture should signal several times (got ${expected.length})`);
-    assert.equal(summary.steps, rows.length - warmup);
+    assert.equal(summary.steps, rows.length - warmup + 1);
     assert.equal(summary.failed, 0);
     assert.equal(summary.signalled, expected.length);
     const stored = ((await r.doc.send(new ScanCommand({ TableName: r.tables.SignalsTable! }))).Items ?? []).map((i) => i.id as string);
