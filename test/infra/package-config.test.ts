@@ -47,6 +47,8 @@ function run(file: string, args: readonly string[], cwd: string): Promise<Run> {
     SLS_TELEMETRY_DISABLED: '1',
     SLS_NOTIFICATIONS_MODE: 'off',
   };
+  // Dummy credentials only: nothing here may reach a real account.
+  for (const key of ['AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_DEFAULT_PROFILE']) delete env[key];
   return new Promise((resolve) => {
     execFile(file, args, { cwd, env, timeout: 5 * 60_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
@@ -101,5 +103,12 @@ describe('packaging validates the bot config first', () => {
     const dir = serviceWith((c) => void c['exchanges'][0].timeframes.push('2w'));
     const result = await oslsPackage(dir);
     assertCleanRefusal(result, dir, /exchanges\[0\]\.timeframes\[3\]: Invalid option: expected one of "1m"/);
+  });
+
+  it('osls deploy run directly: refused at variable resolution, before any AWS call', async () => {
+    const dir = serviceWith((c) => void (c['risk'].startingBalance = 1e16));
+    const result = await run(join(dir, 'node_modules', '.bin', 'osls'), ['deploy', '--stage', 'dev', '--region', 'us-east-1'], dir);
+    assertCleanRefusal(result, dir, /risk\.startingBalance: must be at most 100000/);
+    assert.match(result.out, /nothing packaged or deployed/);
   });
 });
