@@ -9,8 +9,9 @@ import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { RegoEngine, TemplateFile } from '@aws/cloudformation-validate';
-import { functionZip, runPackage, TEMPLATE_FILE } from '../../infra/artifacts.js';
+import { functionZip, TEMPLATE_FILE } from '../../infra/artifacts.js';
 import { zipEntries } from '../../infra/zip.js';
+import { packagedTemplate } from '../support/packaged-template.js';
 
 type Resource = { Type: string; Properties: Record<string, any>; DependsOn?: unknown };
 type Template = { Resources: Record<string, Resource>; Outputs?: Record<string, unknown> };
@@ -27,12 +28,14 @@ const BLOCKING_SEVERITIES = new Set(['ERROR', 'FATAL']);
 const SCAN_ACTIONS = new Set([
   'logs:CreateLogStream', 'logs:PutLogEvents',
   'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query',
+  // A closed position's market lock, inside the close transaction (issue 12: the scan closes too).
+  'dynamodb:DeleteItem',
   // Fan-out to subscribers: BatchGetItem of the chats' profiles (UsersTable).
   'dynamodb:BatchGetItem',
   'sqs:SendMessage',
 ]);
-/** The monitor also deletes (a closed position's market lock, inside the close transaction). */
-const MONITOR_ACTIONS = new Set([...SCAN_ACTIONS, 'dynamodb:DeleteItem']);
+/** The monitor: the same actions (it closes positions too). Every call of every role: test/infra/iam-coverage.test.ts. */
+const MONITOR_ACTIONS = SCAN_ACTIONS;
 
 let template: Template;
 const ofType = (type: string): [string, Resource][] => Object.entries(template.Resources).filter(([, r]) => r.Type === type);
@@ -49,9 +52,10 @@ function roleOf(fn: Resource): string {
 
 describe('packaged CloudFormation template', () => {
   before(async () => {
-    const { ms } = await runPackage();
-    console.log(`# npm run package took ${(ms / 1000).toFixed(1)} s`);
-    template = JSON.parse(readFileSync(TEMPLATE_FILE, 'utf8')) as Template;
+    // Packaged once per test run, never concurrently (test/infra/iam-coverage.test.ts reads the same template).
+    const packaged = await packagedTemplate();
+    console.log(packaged.ms === null ? '# template: packaged earlier in this test run' : `# npm run package took ${(packaged.ms / 1000).toFixed(1)} s`);
+    template = packaged.template as Template;
   });
 
   test('passes @aws/cloudformation-validate in strict mode with no error-level finding', () => {
@@ -184,6 +188,14 @@ describe('packaged CloudFormation template', () => {
       assert.ok(grants.some((g) => g.action === 'dynamodb:Query' && g.resource.includes('UsersTable') && g.resource.includes('/index/subscribers')), fn);
       const batch = grants.filter((g) => g.action === 'dynamodb:BatchGetItem').map((g) => g.resource);
       assert.ok(batch.length > 0 && batch.every((b) => b === JSON.stringify({ 'Fn::GetAtt': ['UsersTable', 'Arn'] })), `${fn}: ${batch.join()}`);
+    }
+  });
+
+  test('scan and monitor may delete on the positions table only (the close transaction releases the market lock; issue 12)', () => {
+    for (const fn of ['ScanLambdaFunction', 'MonitorLambdaFunction']) {
+      const deletes = roleGrants(fn).filter((g) => g.action === 'dynamodb:DeleteItem').map((g) => g.resource);
+      assert.ok(deletes.includes(JSON.stringify({ 'Fn::GetAtt': ['PositionsTable', 'Arn'] })), `${fn}: ${deletes.join()}`);
+      assert.ok(deletes.every((d) => d.includes('"PositionsTable"') || d.includes('${PositionsTable.Arn}/index/')), `${fn}: ${deletes.join()}`);
     }
   });
 
