@@ -12,6 +12,7 @@ import type { ConstructorArgs, Dict, Exchange } from 'ccxt';
 import { CandlebotError, PermanentError, TransientError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { ExchangePort, MarketsCache, MarketsSnapshot, PreparedMarkets } from '../ports/exchange.js';
+import { defaultCorruptRowReporter, reasonOf, type CorruptRowReporter } from '../store/corrupt-rows.js';
 import { pointApiAt } from './api-base.js';
 import { classifyExchangeError } from './classify.js';
 import { loadExchangeClass, type LoadExchangeOptions } from './load.js';
@@ -33,6 +34,8 @@ export interface CcxtExchangeOptions {
   /** Per-request HTTP timeout; default 10 s. */
   readonly timeoutMs?: number;
   readonly load?: LoadExchangeOptions;
+  /** Where a cached snapshot ccxt refuses is reported (default: log once + metric). */
+  readonly corruptRows?: CorruptRowReporter;
 }
 
 export interface CcxtExchange extends ExchangePort {
@@ -118,6 +121,20 @@ export async function createCcxtExchange(options: CcxtExchangeOptions): Promise<
     }
   }
 
+  /**
+   * Installs a cached snapshot; false (reported, then reloaded from the exchange like a miss)
+   * when ccxt refuses it: a cache row must never block an exchange.
+   */
+  function useCachedMarkets(snapshot: MarketsSnapshot): boolean {
+    try {
+      useMarkets(snapshot.markets);
+      return true;
+    } catch (error) {
+      (options.corruptRows ?? defaultCorruptRowReporter()).corrupt({ kind: 'markets', table: 'markets cache', key: `markets#${id}`, reason: `ccxt refused the cached markets: ${reasonOf(error)}` });
+      return false;
+    }
+  }
+
   function hold(snapshot: Pick<MarketsSnapshot, 'fetchedAt' | 'markets' | 'unknown'>): void {
     current = { fetchedAt: snapshot.fetchedAt, known: new Set(Object.keys(snapshot.markets)), unknown: new Set(snapshot.unknown) };
   }
@@ -131,8 +148,7 @@ export async function createCcxtExchange(options: CcxtExchangeOptions): Promise<
       return { known: requested.filter((s) => held.known.has(s)), unknown: requested.filter((s) => !held.known.has(s)), fromCache: true };
     }
     const cached = await readCache();
-    if (isFresh(cached, clock.now(), marketsTtlMs) && covers(cached, requested)) {
-      useMarkets(cached.markets);
+    if (isFresh(cached, clock.now(), marketsTtlMs) && covers(cached, requested) && useCachedMarkets(cached)) {
       hold(cached);
       prepared = true;
       return {

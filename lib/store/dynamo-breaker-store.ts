@@ -1,7 +1,8 @@
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { awsErrorName, translateAwsError } from '../aws/errors.js';
 import type { BreakerDecision, BreakerState, BreakerStore } from '../ports/state.js';
+import { defaultCorruptRowReporter, getRow, reasonOf, type CorruptRowReporter } from './corrupt-rows.js';
 
 export interface DynamoBreakerOptions {
   readonly client: DynamoDBDocumentClient;
@@ -11,6 +12,8 @@ export interface DynamoBreakerOptions {
   readonly cooldownMs: number;
   /** How long one trial may take before another invocation may try again. */
   readonly trialMs: number;
+  /** Where a row that fails validation is reported (default: log once + metric). */
+  readonly corruptRows?: CorruptRowReporter;
 }
 
 const rowSchema = z.object({
@@ -20,7 +23,12 @@ const rowSchema = z.object({
   trialUntil: z.number().int().default(0),
   version: z.number().int().min(0).default(0),
 });
-type Row = z.output<typeof rowSchema>;
+type Fields = z.output<typeof rowSchema>;
+/**
+ * A row as read. `corrupt`: the stored row failed validation and reads as closed; `raw` is its
+ * stored version when that is a number (else 0), so the next transition can replace exactly it.
+ */
+type Row = Fields & { readonly corrupt?: { readonly raw: number } };
 
 const CLOSED: Row = { state: 'closed', failures: 0, openUntil: 0, trialUntil: 0, version: 0 };
 
@@ -28,25 +36,47 @@ const CLOSED: Row = { state: 'closed', failures: 0, openUntil: 0, trialUntil: 0,
  * Circuit breaker per exchange, state in StateTable (`breaker#<exchange>`), so an exchange
  * that keeps failing is left alone across invocations and cold starts. Transitions use
  * optimistic versions: of many concurrent invocations after the cool-down, one gets the
- * trial and the others keep skipping.
+ * trial and the others keep skipping. A row that fails validation reads as closed (reported
+ * through `corruptRows`) and the next transition overwrites it (its condition accepts exactly
+ * the corrupt row), so a damaged row can neither block an exchange nor the breaker itself.
  */
 export function createDynamoBreakerStore(options: DynamoBreakerOptions): BreakerStore {
   const { client, table, failureThreshold, cooldownMs, trialMs } = options;
+  const corruptRows = options.corruptRows ?? defaultCorruptRowReporter();
   const key = (exchange: string) => ({ pk: `breaker#${exchange}` });
 
   async function readRow(exchange: string): Promise<Row> {
+    let item: Record<string, unknown> | undefined;
     try {
-      const out = await client.send(new GetCommand({ TableName: table, Key: key(exchange), ConsistentRead: true }));
-      return out.Item ? rowSchema.parse(out.Item) : CLOSED;
+      item = await getRow(client, table, key(exchange), true);
     } catch (error) {
       throw translateAwsError(error, `read breaker ${exchange}`);
     }
+    if (!item) return CLOSED;
+    const parsed = rowSchema.safeParse(item);
+    if (parsed.success) return parsed.data;
+    corruptRows.corrupt({ kind: 'breaker', table, key: key(exchange).pk, reason: reasonOf(parsed.error) });
+    const raw = item['version'];
+    const number = typeof raw === 'number' && Number.isFinite(raw) ? raw : 0;
+    return { ...CLOSED, version: Number.isInteger(number) && number >= 0 ? number : 0, corrupt: { raw: number } };
+  }
+
+  /** The condition that `seen` is still what is stored. */
+  function unchanged(seen: Row, values: Record<string, unknown>): string {
+    if (seen.corrupt !== undefined) {
+      values[':raw'] = seen.corrupt.raw;
+      values[':number'] = 'N';
+      return 'attribute_not_exists(version) OR NOT attribute_type(version, :number) OR version = :raw';
+    }
+    return seen.version === 0 ? 'attribute_not_exists(version) OR version = :seen' : 'version = :seen';
   }
 
   /** Conditional transition from the version read; false when another invocation moved first. */
-  async function transition(exchange: string, seen: Row, set: Partial<Row>, now: number): Promise<boolean> {
+  async function transition(exchange: string, seen: Row, set: Partial<Omit<Fields, 'version'>>, now: number): Promise<boolean> {
     const names: Record<string, string> = {};
-    const values: Record<string, unknown> = { ':seen': seen.version, ':next': seen.version + 1, ':now': now };
+    const values: Record<string, unknown> = { ':next': seen.version + 1, ':now': now };
+    const condition = unchanged(seen, values);
+    if (seen.corrupt === undefined) values[':seen'] = seen.version;
     const parts = ['version = :next', 'updatedAt = :now'];
     for (const [k, v] of Object.entries(set)) {
       names[`#${k}`] = k;
@@ -59,7 +89,7 @@ export function createDynamoBreakerStore(options: DynamoBreakerOptions): Breaker
           TableName: table,
           Key: key(exchange),
           UpdateExpression: `SET ${parts.join(', ')}`,
-          ConditionExpression: seen.version === 0 ? 'attribute_not_exists(version) OR version = :seen' : 'version = :seen',
+          ConditionExpression: condition,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
         }),
@@ -71,7 +101,7 @@ export function createDynamoBreakerStore(options: DynamoBreakerOptions): Breaker
     }
   }
 
-  const view = (row: Row): BreakerState => ({ state: row.state, failures: row.failures, openUntil: row.openUntil });
+  const view = (row: Omit<Fields, 'version'>): BreakerState => ({ state: row.state, failures: row.failures, openUntil: row.openUntil });
 
   return {
     async acquire(exchange, now): Promise<BreakerDecision> {
@@ -87,7 +117,7 @@ export function createDynamoBreakerStore(options: DynamoBreakerOptions): Breaker
     async recordSuccess(exchange, now) {
       for (let attempt = 0; attempt < 5; attempt++) {
         const row = await readRow(exchange);
-        if (row.state === 'closed' && row.failures === 0) return;
+        if (row.state === 'closed' && row.failures === 0 && row.corrupt === undefined) return;
         if (await transition(exchange, row, { state: 'closed', failures: 0, openUntil: 0, trialUntil: 0 }, now)) return;
       }
     },
@@ -97,11 +127,10 @@ export function createDynamoBreakerStore(options: DynamoBreakerOptions): Breaker
         const row = await readRow(exchange);
         const failures = row.failures + 1;
         const opens = row.state === 'half-open' || (row.state === 'closed' && failures >= failureThreshold);
-        const next: Row = opens
-          ? { ...row, state: 'open', failures, openUntil: now + cooldownMs, trialUntil: 0 }
-          : { ...row, failures };
-        const { version: _v, ...set } = next;
-        if (await transition(exchange, row, set, now)) return view(next);
+        const next: Omit<Fields, 'version'> = opens
+          ? { state: 'open', failures, openUntil: now + cooldownMs, trialUntil: 0 }
+          : { state: row.state, failures, openUntil: row.openUntil, trialUntil: row.trialUntil };
+        if (await transition(exchange, row, next, now)) return view(next);
       }
       return view(await readRow(exchange));
     },

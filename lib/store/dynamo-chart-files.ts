@@ -1,6 +1,8 @@
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
 import { translateAwsError } from '../aws/errors.js';
 import type { ChartFileCache } from '../notify/delivery-ports.js';
+import { defaultCorruptRowReporter, getRow, reasonOf, type CorruptRowReporter } from './corrupt-rows.js';
 
 export interface DynamoChartFilesOptions {
   readonly client: DynamoDBDocumentClient;
@@ -8,29 +10,43 @@ export interface DynamoChartFilesOptions {
   readonly table: string;
   /** How long a Telegram file id is reused. Default 7 days. */
   readonly ttlDays?: number;
+  /** Where a row that fails validation is reported (default: log once + metric). */
+  readonly corruptRows?: CorruptRowReporter;
 }
+
+const rowSchema = z.object({
+  fileId: z.string().min(1),
+  uploadedAt: z.number().int().optional(),
+  expiresAt: z.number().int(),
+});
 
 /**
  * Telegram file ids of uploaded charts in StateTable (`chart#<sourceId>`, TTL): after the first
  * chat got the chart as an upload, every other chat is sent the same file id (no re-render, no
- * re-upload). Telegram file ids stay valid for the bot that uploaded them.
+ * re-upload). Telegram file ids stay valid for the bot that uploaded them. A row that fails
+ * validation is reported and read as absent: the chart is uploaded again and the row rewritten.
  */
 export function createDynamoChartFileCache(options: DynamoChartFilesOptions): ChartFileCache {
   const { client, table } = options;
+  const corruptRows = options.corruptRows ?? defaultCorruptRowReporter();
   const ttlMs = (options.ttlDays ?? 7) * 86_400_000;
   const key = (sourceId: string) => ({ pk: `chart#${sourceId}` });
   return {
     async get(sourceId) {
+      let item: Record<string, unknown> | undefined;
       try {
-        const out = await client.send(new GetCommand({ TableName: table, Key: key(sourceId) }));
-        const fileId = out.Item?.['fileId'];
-        const expiresAt = out.Item?.['expiresAt'];
-        // TTL deletion is lazy: an expired row may still be there.
-        if (typeof expiresAt === 'number' && expiresAt * 1000 < Date.now()) return undefined;
-        return typeof fileId === 'string' && fileId.length > 0 ? fileId : undefined;
+        item = await getRow(client, table, key(sourceId));
       } catch (error) {
         throw translateAwsError(error, `read chart file id ${sourceId}`);
       }
+      if (!item) return undefined;
+      const row = rowSchema.safeParse(item);
+      if (!row.success) {
+        corruptRows.corrupt({ kind: 'chart-file', table, key: key(sourceId).pk, reason: reasonOf(row.error) });
+        return undefined;
+      }
+      // TTL deletion is lazy: an expired row may still be there.
+      return row.data.expiresAt * 1000 < Date.now() ? undefined : row.data.fileId;
     },
     async put(sourceId, fileId, now) {
       try {

@@ -1,19 +1,25 @@
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { translateAwsError } from '../aws/errors.js';
 import type { HeartbeatStore, ScanHeartbeat } from '../ports/state.js';
+import { defaultCorruptRowReporter, getRow, reasonOf, type CorruptRowReporter } from './corrupt-rows.js';
 
+const count = z.number().int().nonnegative();
 const heartbeatSchema = z.object({
-  timeframe: z.string(),
+  timeframe: z.string().min(1),
   completedAt: z.number().int(),
   candleTime: z.number().int(),
-  scanned: z.number().int(),
-  failed: z.number().int(),
-  signalled: z.number().int(),
+  scanned: count,
+  failed: count,
+  signalled: count,
 });
 
-/** Last completed scan per timeframe in StateTable (`scan#<timeframe>`): one row per timeframe. */
-export function createDynamoHeartbeatStore(client: DynamoDBDocumentClient, table: string): HeartbeatStore {
+/**
+ * Last completed scan per timeframe in StateTable (`scan#<timeframe>`): one row per timeframe.
+ * A row that fails validation (or belongs to another timeframe) reads as absent — health then
+ * reports "no scan yet" until the next scan rewrites it — and is reported (`corruptRows`).
+ */
+export function createDynamoHeartbeatStore(client: DynamoDBDocumentClient, table: string, corruptRows: CorruptRowReporter = defaultCorruptRowReporter()): HeartbeatStore {
   return {
     async put(heartbeat: ScanHeartbeat) {
       try {
@@ -25,11 +31,16 @@ export function createDynamoHeartbeatStore(client: DynamoDBDocumentClient, table
     async get(timeframe: string) {
       let item: Record<string, unknown> | undefined;
       try {
-        item = (await client.send(new GetCommand({ TableName: table, Key: { pk: `scan#${timeframe}` } }))).Item;
+        item = await getRow(client, table, { pk: `scan#${timeframe}` });
       } catch (error) {
         throw translateAwsError(error, `read heartbeat ${timeframe}`);
       }
-      return item ? heartbeatSchema.parse(item) : undefined;
+      if (!item) return undefined;
+      const parsed = heartbeatSchema.safeParse(item);
+      const reason = !parsed.success ? reasonOf(parsed.error) : parsed.data.timeframe !== timeframe ? `heartbeat of ${parsed.data.timeframe}, not ${timeframe}` : undefined;
+      if (reason === undefined && parsed.success) return parsed.data;
+      corruptRows.corrupt({ kind: 'heartbeat', table, key: `scan#${timeframe}`, reason: reason ?? 'invalid' });
+      return undefined;
     },
   };
 }

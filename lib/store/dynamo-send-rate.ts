@@ -2,6 +2,7 @@ import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamod
 import { awsErrorName, translateAwsError } from '../aws/errors.js';
 import type { SendRateLimiter, SlotResult } from '../notify/delivery-ports.js';
 import { systemClock, type Clock } from '../ports/clock.js';
+import { defaultCorruptRowReporter, type CorruptRowReporter } from './corrupt-rows.js';
 
 export interface DynamoSendRateOptions {
   readonly client: DynamoDBDocumentClient;
@@ -28,10 +29,14 @@ export interface DynamoSendRateOptions {
   readonly pollMs?: number;
   readonly clock?: Clock;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Where a slot row that fails validation is reported (default: log once + metric). */
+  readonly corruptRows?: CorruptRowReporter;
 }
 
 /** Slot rows live a little longer than they matter, then DynamoDB TTL removes them. */
 const ROW_TTL_MS = 3_600_000;
+/** Clock difference between invocations tolerated when judging a stored nextAt. */
+const CLOCK_SLACK_MS = 60_000;
 
 /**
  * Telegram send-rate slots in StateTable, shared by every concurrent notify invocation (not
@@ -53,9 +58,16 @@ const ROW_TTL_MS = 3_600_000;
  * load). A sender that dies holding the lease blocks its chat for at most `leaseMs`.
  * Clocks: the slots compare each invocation's own clock with the stored times; Lambda hosts are
  * NTP-synchronised to a few ms, well inside the interval.
+ *
+ * A chat row whose `nextAt` is not a number, or lies further ahead than any sender can set it
+ * (lease + interval + a minute of clock slack), is corrupt: reported (`corruptRows`) and taken
+ * over as if absent, so it cannot silence a chat. A global window row of the wrong type or
+ * count fails its condition and reads as a full window: the sender moves on to the next 100 ms
+ * window (every window is a new row), so no repair is needed there.
  */
 export function createDynamoSendRateLimiter(options: DynamoSendRateOptions): SendRateLimiter {
   const { client, table, perChatIntervalMs: interval } = options;
+  const corruptRows = options.corruptRows ?? defaultCorruptRowReporter();
   const clock = options.clock ?? systemClock;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const windowMs = options.windowMs ?? 100;
@@ -67,7 +79,7 @@ export function createDynamoSendRateLimiter(options: DynamoSendRateOptions): Sen
   const ttl = (at: number) => Math.floor((at + ROW_TTL_MS) / 1000);
 
   /** One conditional write of the chat's `nextAt`; undefined when written, else the stored row. */
-  async function writeChatSlot(chatId: number, nextAt: number, condition: string, values: Record<string, number>, label: string): Promise<{ nextAt?: { N?: string } } | undefined> {
+  async function writeChatSlot(chatId: number, nextAt: number, condition: string, values: Record<string, number | string>, label: string): Promise<{ nextAt?: { N?: string } } | undefined> {
     try {
       await client.send(
         new UpdateCommand({
@@ -86,13 +98,38 @@ export function createDynamoSendRateLimiter(options: DynamoSendRateOptions): Sen
     }
   }
 
+  /** Why a stored chat row (as returned by a failed condition) cannot be a real slot, or undefined. */
+  function slotProblem(old: { nextAt?: { N?: string } }, far: number): string | undefined {
+    const raw = old.nextAt?.N;
+    if (raw === undefined) return `nextAt is not a number (got ${JSON.stringify(old.nextAt ?? null)})`;
+    const nextAt = Number(raw);
+    if (!Number.isFinite(nextAt)) return `nextAt ${raw} is not finite`;
+    if (nextAt > far) return `nextAt ${raw} is beyond any lease (${far})`;
+    return undefined;
+  }
+
   /** Takes the chat's lease (nextAt = now + leaseMs) when its nextAt has passed; otherwise the stored nextAt. */
   async function takeChat(chatId: number, now: number): Promise<{ taken: true; lease: number } | { taken: false; nextAt: number }> {
     const lease = now + leaseMs;
-    const old = await writeChatSlot(chatId, lease, 'attribute_not_exists(nextAt) OR nextAt <= :now', { ':now': now }, `take send slot of chat ${chatId}`);
+    const label = `take send slot of chat ${chatId}`;
+    let old = await writeChatSlot(chatId, lease, 'attribute_not_exists(nextAt) OR nextAt <= :now', { ':now': now }, label);
     if (old === undefined) return { taken: true, lease };
-    const raw = old.nextAt?.N;
-    return { taken: false, nextAt: raw !== undefined ? Number(raw) : now + pollMs };
+    const far = now + leaseMs + interval + CLOCK_SLACK_MS;
+    const problem = slotProblem(old, far);
+    if (problem !== undefined) {
+      corruptRows.corrupt({ kind: 'send-rate', table, key: `rate#chat#${chatId}`, reason: problem });
+      // Taken as if absent; the condition still lets a sender that repaired the row first win.
+      old = await writeChatSlot(
+        chatId,
+        lease,
+        'attribute_not_exists(nextAt) OR NOT attribute_type(nextAt, :number) OR nextAt <= :now OR nextAt > :far',
+        { ':now': now, ':number': 'N', ':far': far },
+        label,
+      );
+      if (old === undefined) return { taken: true, lease };
+      if (slotProblem(old, far) !== undefined) return { taken: false, nextAt: now + pollMs };
+    }
+    return { taken: false, nextAt: Number(old.nextAt!.N) };
   }
 
   /**

@@ -1,0 +1,137 @@
+/**
+ * Cached and derived rows (markets cache, chart file ids, send-rate slots, circuit breaker,
+ * scan heartbeat) can always be re-created, so a row that fails validation must never stop the
+ * bot: the store treats it as absent (it is rewritten by the next write) and reports it here —
+ * a warning with the table, key and reason, logged once per row and reason per container, and
+ * the metric `CorruptRowsIgnored` (namespace candlebot, dimension `row` = the row kind) counted
+ * on every occurrence.
+ *
+ * Why a reporter of its own rather than the invocation's Log and Metrics: these stores are
+ * built once per container (lib/runtime, lib/notify, lib/monitor, lib/bot, lib/health wiring)
+ * before any invocation's logger exists, and the handlers publish metrics from their use
+ * case's report, which knows nothing of a cache row. Threading a log and a counter through
+ * every port and report would touch every wiring file for an event that should never happen;
+ * instead the default reporter writes the warning with Powertools' Logger and the metric with
+ * Powertools' `singleMetric()` (EMF, flushed at once) — the same tools, output and namespace as
+ * the handlers. Every store takes an optional `corruptRows` reporter (tests pass a recorder).
+ */
+import { GetItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+
+export type CachedRowKind = 'markets' | 'chart-file' | 'send-rate' | 'breaker' | 'heartbeat';
+
+export interface CorruptRow {
+  readonly kind: CachedRowKind;
+  readonly table: string;
+  /** The row's key, e.g. `markets#binance`. */
+  readonly key: string;
+  /** What failed: bad gzip, bad JSON, the schema's issues… */
+  readonly reason: string;
+}
+
+export interface CorruptRowReporter {
+  corrupt(row: CorruptRow): void;
+}
+
+export const CORRUPT_ROWS_METRIC = 'CorruptRowsIgnored';
+
+export interface CorruptRowSink {
+  warn(message: string, extra: Record<string, unknown>): void;
+  count(kind: CachedRowKind): void;
+}
+
+/**
+ * Logs each (table, key, reason) once — the set of rows already logged is bounded (`remember`;
+ * it starts over when full) — and counts every occurrence.
+ */
+export function corruptRowReporter(sink: CorruptRowSink, remember = 1000): CorruptRowReporter {
+  const logged = new Set<string>();
+  return {
+    corrupt(row) {
+      sink.count(row.kind);
+      const id = `${row.table}\u0000${row.key}\u0000${row.reason}`;
+      if (logged.has(id)) return;
+      if (logged.size >= remember) logged.clear();
+      logged.add(id);
+      sink.warn('cached row failed validation; treated as absent and rewritten', { ...row });
+    },
+  };
+}
+
+let shared: CorruptRowReporter | undefined;
+
+/** The process-wide default: Powertools Logger (warn) and an EMF metric per occurrence. */
+export function defaultCorruptRowReporter(): CorruptRowReporter {
+  if (shared === undefined) {
+    const logger = new Logger({ serviceName: 'candlebot' });
+    const metrics = new Metrics({ namespace: 'candlebot', serviceName: 'candlebot' });
+    shared = corruptRowReporter({
+      warn: (message, extra) => logger.warn(message, extra as never),
+      count: (kind) => {
+        const one = metrics.singleMetric();
+        one.addDimension('row', kind);
+        one.addMetric(CORRUPT_ROWS_METRIC, MetricUnit.Count, 1);
+      },
+    });
+  }
+  return shared;
+}
+
+/** A zod error (or anything thrown) as one line. */
+export function reasonOf(error: unknown): string {
+  const issues = (error as { issues?: readonly { path: readonly PropertyKey[]; message: string }[] } | undefined)?.issues;
+  if (Array.isArray(issues)) return issues.map((i) => `${i.path.map(String).join('.') || '(row)'}: ${i.message}`).join('; ');
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** One attribute value as plain JS; numbers always as JS numbers (never BigInt, never an error). */
+function plain(v: AttributeValue): unknown {
+  if (v.S !== undefined) return v.S;
+  if (v.N !== undefined) return Number(v.N);
+  if (v.B !== undefined) return v.B;
+  if (v.BOOL !== undefined) return v.BOOL;
+  if (v.NULL !== undefined) return null;
+  if (v.M !== undefined) return plainItem(v.M);
+  if (v.L !== undefined) return v.L.map(plain);
+  if (v.SS !== undefined) return new Set(v.SS);
+  if (v.NS !== undefined) return new Set(v.NS.map(Number));
+  if (v.BS !== undefined) return new Set(v.BS);
+  return undefined;
+}
+
+function plainItem(item: Record<string, AttributeValue>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(item)) out[k] = plain(v);
+  return out;
+}
+
+/** The document client's own failure to convert a stored number (not an AWS error). */
+function isUnmarshallError(error: unknown): boolean {
+  return error instanceof Error && !('$metadata' in error) && /BigInt|MAX_SAFE_INTEGER|numeric value/.test(error.message);
+}
+
+/**
+ * GetItem of a cached row through the document client; when the document client cannot convert
+ * the stored item — it throws on a number beyond ±MAX_SAFE_INTEGER that is not an integer (e.g.
+ * 1.5e300), which would turn one damaged row into an error on every read — the row is read
+ * again without its number rules (`getRowLoose`) and the caller's schema decides. AWS errors
+ * are thrown as the SDK's.
+ */
+export async function getRow(client: DynamoDBDocumentClient, table: string, key: Readonly<Record<string, string>>, consistentRead = false): Promise<Record<string, unknown> | undefined> {
+  try {
+    return (await client.send(new GetCommand({ TableName: table, Key: { ...key }, ...(consistentRead ? { ConsistentRead: true } : {}) }))).Item;
+  } catch (error) {
+    if (!isUnmarshallError(error)) throw error;
+    return getRowLoose(client, table, key, consistentRead);
+  }
+}
+
+/** GetItem of a row with every number read as a JS number (never a BigInt, never an error). */
+export async function getRowLoose(client: DynamoDBDocumentClient, table: string, key: Readonly<Record<string, string>>, consistentRead = false): Promise<Record<string, unknown> | undefined> {
+  const k: Record<string, AttributeValue> = {};
+  for (const [name, value] of Object.entries(key)) k[name] = { S: value };
+  const out = await client.send(new GetItemCommand({ TableName: table, Key: k, ...(consistentRead ? { ConsistentRead: true } : {}) }));
+  return out.Item === undefined ? undefined : plainItem(out.Item);
+}
