@@ -5,6 +5,7 @@
  */
 import type { UserFromGetMe } from 'telegraf/types';
 import { webhookEnvSchema, type WebhookEnv } from '../config/env.js';
+import { boundTexts } from '../telegram/bound-texts.js';
 import type { BotConfig } from '../config/schema.js';
 import { systemClock, type Clock } from '../ports/clock.js';
 import type { Log } from '../ports/log.js';
@@ -17,12 +18,27 @@ import type { BotCommand } from './command.js';
 import { allCommands } from './commands/index.js';
 import { createBot, type Bot } from './create-bot.js';
 import { createDispatcher } from './dispatch.js';
+import { createPageCodec, deriveCallbackKey } from './pagination.js';
 import { createDynamoSlowdownNotice } from './slowdown-notice.js';
 import type { BotWiringInput } from './wiring-input.js';
 
-/** What the bot needs from the environment (the webhook's, without its secret). */
-export const botEnvSchema = webhookEnvSchema.omit({ TELEGRAM_WEBHOOK_SECRET: true });
-export type BotEnv = Omit<WebhookEnv, 'TELEGRAM_WEBHOOK_SECRET'>;
+/**
+ * What the bot needs from the environment: the webhook's, its secret optional (local long
+ * polling has none). The secret only keys the page buttons' signatures (callbackKey).
+ */
+export const botEnvSchema = webhookEnvSchema.extend({ TELEGRAM_WEBHOOK_SECRET: webhookEnvSchema.shape.TELEGRAM_WEBHOOK_SECRET.optional() });
+export type BotEnv = Omit<WebhookEnv, 'TELEGRAM_WEBHOOK_SECRET'> & { readonly TELEGRAM_WEBHOOK_SECRET?: string | undefined };
+
+/**
+ * The key page buttons are signed with. Deployed, from the webhook secret. Long polling without
+ * one: from the bot token — a secret the process always has, the same after a restart (so
+ * buttons already in chats keep working, which a random per-process key would break), and whoever
+ * holds it controls the bot anyway. With a secret in the local environment, long polling uses it
+ * too, so buttons survive switching between webhook and long polling.
+ */
+export function callbackKey(env: Pick<BotEnv, 'TELEGRAM_BOT_TOKEN' | 'TELEGRAM_WEBHOOK_SECRET'>): Buffer {
+  return env.TELEGRAM_WEBHOOK_SECRET ? deriveCallbackKey(env.TELEGRAM_WEBHOOK_SECRET, 'webhook-secret') : deriveCallbackKey(env.TELEGRAM_BOT_TOKEN, 'bot-token');
+}
 
 export interface BotRuntimeOptions {
   readonly log: Log;
@@ -47,11 +63,15 @@ export function createBotRuntime(env: BotEnv, config: BotConfig, options: BotRun
   const { log } = options;
   const clock = options.clock ?? systemClock;
   const token = env.TELEGRAM_BOT_TOKEN;
-  const { ddb, sqs } = createAwsClients(env);
+  // The commands never see the webhook secret; it only keys the page buttons.
+  const { TELEGRAM_WEBHOOK_SECRET: webhookSecret, ...commandEnv } = env;
+  const { ddb, sqs } = createAwsClients(commandEnv);
   // Replies wait out a short 429 (≤ 3 s, twice at most) instead of failing the update: the
-  // handler has 20 s, and a failed update is re-run by Telegram.
-  const telegram = waitOnRateLimit(createTelegrafTelegram({ token, apiRoot: env.TELEGRAM_API_ROOT, timeoutMs: options.telegramTimeoutMs, log }), { maxWaitMs: 3_000 });
-  const input: BotWiringInput = Object.freeze({ env, config, ddb, sqs, clock, log, telegram });
+  // handler has 20 s, and a failed update is re-run by Telegram. Outermost, every text is kept
+  // within Telegram's limits whatever a command built (the last line of defence: a 400 "message
+  // is too long" would leave the user with nothing).
+  const telegram = boundTexts(waitOnRateLimit(createTelegrafTelegram({ token, apiRoot: env.TELEGRAM_API_ROOT, timeoutMs: options.telegramTimeoutMs, log }), { maxWaitMs: 3_000 }), { log });
+  const input: BotWiringInput = Object.freeze({ env: commandEnv, config, ddb, sqs, clock, log, telegram });
   const commands = (options.commands ?? allCommands)(input);
   const dispatcher = createDispatcher({
     commands,
@@ -62,7 +82,8 @@ export function createBotRuntime(env: BotEnv, config: BotConfig, options: BotRun
     adminChatIds: config.telegram.adminChatIds,
     clock,
     log,
-    secrets: [token, ...(options.secrets ?? [])],
+    secrets: [token, ...(webhookSecret ? [webhookSecret] : []), ...(options.secrets ?? [])],
+    pages: createPageCodec(callbackKey(env)),
   });
   const bot = createBot({
     token,

@@ -6,7 +6,7 @@
 import type { CommandContext } from './command.js';
 import { TelegramApiError, type InlineButton, type SendOptions, type TelegramPort } from '../ports/telegram.js';
 import { splitHtml } from '../telegram/split.js';
-import { encodePageData, paginate } from './pagination.js';
+import { paginate, type PageCodec } from './pagination.js';
 import { TELEGRAM_TEXT_LIMIT } from '../core/format.js';
 
 export interface ContextInput {
@@ -18,12 +18,14 @@ export interface ContextInput {
   readonly isAdmin: boolean;
   readonly now: number;
   readonly page: number;
+  /** Signs the page buttons (only for PAGEABLE_COMMANDS; others send every page as a message). */
+  readonly pages: PageCodec;
   /** Set for a page button: the message carrying the buttons, edited in place. */
   readonly editMessageId?: number;
 }
 
 export function createCommandContext(input: ContextInput): CommandContext {
-  const { telegram, chatId, command, args, editMessageId } = input;
+  const { telegram, chatId, command, args, editMessageId, pages: codec } = input;
 
   async function reply(html: string, options?: SendOptions): Promise<void> {
     if (html.length <= TELEGRAM_TEXT_LIMIT) {
@@ -56,10 +58,11 @@ export function createCommandContext(input: ContextInput): CommandContext {
     const total = pages.length;
     if (total === 1) return show(pages[0]!, undefined);
     const page = Math.min(Math.max(1, Math.trunc(input.page) || 1), total);
-    const prev = page > 1 ? encodePageData({ page: page - 1, command, args }) : '';
-    const next = page < total ? encodePageData({ page: page + 1, command, args }) : '';
+    const prev = page > 1 ? codec.encode(chatId, { page: page - 1, command, args }) : '';
+    const next = page < total ? codec.encode(chatId, { page: page + 1, command, args }) : '';
     if (prev === undefined || next === undefined) {
-      // The arguments do not fit in a button's 64 bytes: every page as its own message instead.
+      // Not a pageable command, or its arguments do not fit in a button's 64 bytes: every page
+      // as its own message instead.
       for (const text of pages) await telegram.sendMessage(chatId, text);
       return;
     }

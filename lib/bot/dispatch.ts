@@ -19,11 +19,11 @@
  */
 import { CommandInputError, type BotCommand } from './command.js';
 import { createCommandContext } from './context.js';
-import { decodePageData } from './pagination.js';
-import { parseCommand } from './parse-command.js';
+import { clipText, codePointLength, echo } from './echo.js';
+import type { PageCodec } from './pagination.js';
+import { MAX_ARG_LENGTH, parseCommand } from './parse-command.js';
 import type { SlowdownNotice } from './slowdown-notice.js';
 import type { BotCallbackQuery, BotMessage, BotUpdate } from './update-schema.js';
-import { escapeHtml } from '../core/format.js';
 import { ConfigError, describeError, isTransient } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { Log } from '../ports/log.js';
@@ -43,6 +43,8 @@ export interface DispatcherDeps {
   readonly log: Log;
   /** Strings that must never reach a log line (bot token, webhook secret). */
   readonly secrets: readonly string[];
+  /** Signs and checks page buttons (only PAGEABLE_COMMANDS, only for the chat they were sent to). */
+  readonly pages: PageCodec;
 }
 
 export type UpdateOutcome = 'handled' | 'ignored' | 'rate-limited' | 'deactivated' | 'failed';
@@ -100,7 +102,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     log.error('command failed', { chatId, command: what, error: safe(error) });
     if (!apologised) {
       try {
-        await telegram.sendMessage(chatId, `Sorry, ${escapeHtml(what)} failed. The problem was logged; please try again later.`);
+        await telegram.sendMessage(chatId, `Sorry, ${echo(what)} failed. The problem was logged; please try again later.`);
       } catch (replyError) {
         return failure(chatId, what, replyError, now, true);
       }
@@ -113,11 +115,16 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     const isAdmin = admins.has(chatId);
     try {
       if (!command) {
-        await telegram.sendMessage(chatId, `Unknown command /${escapeHtml(name)}.\n${shortHelp(isAdmin)}`);
+        await telegram.sendMessage(chatId, `Unknown command /${echo(name)}.\n${shortHelp(isAdmin)}`);
         return 'handled';
       }
       if (command.admin && !isAdmin) throw new CommandInputError(`/${command.name} is for admins only.`);
-      const ctx = createCommandContext({ telegram, chatId, command: command.name, args: input.args, isAdmin, now, page: input.page, editMessageId: input.editMessageId });
+      // No command takes a long argument: refused here, so no command ever sees (or echoes) one.
+      const long = input.args.find((a) => codePointLength(a) > MAX_ARG_LENGTH);
+      if (long !== undefined) {
+        throw new CommandInputError(`That argument is too long (at most ${MAX_ARG_LENGTH} characters): "${echo(long, 24)}". Send /help for the usage of /${command.name}.`);
+      }
+      const ctx = createCommandContext({ telegram, chatId, command: command.name, args: input.args, isAdmin, now, page: input.page, editMessageId: input.editMessageId, pages: deps.pages });
       await command.run(ctx);
       log.info('command handled', { chatId, command: command.name, page: input.page });
       return 'handled';
@@ -174,12 +181,16 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   }
 
   async function onCallback(query: BotCallbackQuery): Promise<UpdateOutcome> {
-    const request = query.data === undefined ? undefined : decodePageData(query.data);
-    if (!query.message || !request) {
-      await answer(query, 'This button no longer works.');
+    // Only a page button the bot signed for this chat, naming a read-only listing, runs anything;
+    // everything else (forged, tampered, another chat's, stale) gets an empty answer — the
+    // client's spinner stops — and nothing else happens: no rate-limit row, no reply.
+    const chatId = query.message?.chat.id;
+    const request = chatId === undefined || query.data === undefined ? undefined : deps.pages.decode(chatId, query.data);
+    if (!query.message || chatId === undefined || !request) {
+      log.info('callback query refused: not a page button of this bot for this chat', { chatId, data: clipText(query.data ?? '', 16) });
+      await answer(query);
       return 'ignored';
     }
-    const chatId = query.message.chat.id;
     const now = deps.clock.now();
     const admitted = await admit(chatId, now, (seconds) => answer(query, `Slow down: try again in ${seconds} s.`));
     if (!admitted) return 'rate-limited';

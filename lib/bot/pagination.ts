@@ -1,13 +1,15 @@
 /**
  * Long answers as pages (CommandContext.replyLines): whole lines per page, each page ≤ the
  * Telegram text limit with the title on top and `page n/m` below, so nothing is ever cut off.
- * A page change is a callback button whose data names the command, its arguments and the page:
- * `pg:<page>:<command>[ <args>]`, at most 64 bytes (Telegram's limit).
+ * A page change is a callback button whose data names the command, its arguments and the page,
+ * signed for the chat (PageCodec below): `pg:<tag>:<page>:<command>[ <args>]`, at most 64 bytes
+ * (Telegram's limit). callback_data comes back from the client as-is, so anything can be sent
+ * in it: only data the bot signed, for a command of PAGEABLE_COMMANDS, is ever acted on.
  */
+import { createHmac, createSecretKey, hkdfSync, timingSafeEqual } from 'node:crypto';
 import { splitHtml } from '../telegram/split.js';
 import { TELEGRAM_TEXT_LIMIT } from '../core/format.js';
 
-/** Telegram's limit on a message text. */
 /** Telegram's limit on callback_data. */
 export const CALLBACK_DATA_MAX_BYTES = 64;
 /** Room kept for the `page n/m` footer. */
@@ -52,20 +54,67 @@ export interface PageRequest {
   readonly args: readonly string[];
 }
 
-const PAGE_DATA = /^pg:(\d{1,4}):([a-z0-9_]{1,32})(?: (.+))?$/;
+/**
+ * The only commands a page button may re-run: read-only listings (they answer with replyLines
+ * and write nothing). A button can never run anything else, however it is signed; a command
+ * outside this list that answers with several pages sends them as separate messages instead.
+ */
+export const PAGEABLE_COMMANDS: ReadonlySet<string> = new Set(['help', 'list', 'signals', 'positions', 'pnl']);
 
-/** The callback_data of a page button, or undefined when it would exceed 64 bytes. */
-export function encodePageData(request: PageRequest): string | undefined {
-  const args = request.args.join(' ');
-  const data = `pg:${request.page}:${request.command}${args ? ` ${args}` : ''}`;
-  return Buffer.byteLength(data, 'utf8') <= CALLBACK_DATA_MAX_BYTES ? data : undefined;
+/** Bytes of HMAC-SHA256 kept as the button's tag (72 bits: 12 base64url characters). */
+const TAG_BYTES = 9;
+const TAG_CHARS = 12;
+const PAGE_DATA = /^pg:([A-Za-z0-9_-]{12}):(\d{1,4}):([a-z0-9_]{1,32})(?: (.+))?$/;
+
+/** Where the signing key comes from: the webhook secret (deployed), else the bot token (long polling without one). */
+export type CallbackKeySource = 'webhook-secret' | 'bot-token';
+
+/**
+ * The key page buttons are signed with: HKDF-SHA256 of a secret the bot already has, so it is
+ * the same in every container and after every restart (buttons keep working) and needs no
+ * storage. Never logged; a different key (secret rotated, webhook ↔ long polling without a
+ * secret) only makes older buttons answer nothing.
+ */
+export function deriveCallbackKey(secret: string, source: CallbackKeySource): Buffer {
+  if (secret.length < 16) throw new RangeError('deriveCallbackKey: the secret is too short');
+  return Buffer.from(hkdfSync('sha256', secret, 'candlebot', `candlebot-callback/v1/${source}`, 32));
 }
 
-/** Parses a page button's callback_data; undefined for anything else (stale or foreign buttons). */
-export function decodePageData(data: string): PageRequest | undefined {
-  const match = PAGE_DATA.exec(data);
-  if (!match) return undefined;
-  const page = Number(match[1]);
-  if (page < 1) return undefined;
-  return { page, command: match[2]!, args: match[3] ? match[3].split(' ').filter(Boolean) : [] };
+/**
+ * Page buttons' callback_data: `pg:<tag>:<page>:<command>[ <args>]`, where the tag is a
+ * truncated HMAC-SHA256 over the chat id and the rest — so data the bot did not produce for
+ * this chat (typed by hand, edited, copied from another chat) decodes to nothing.
+ */
+export interface PageCodec {
+  /** The button's data, or undefined when the command may not be paged or the data would exceed 64 bytes. */
+  encode(chatId: number, request: PageRequest): string | undefined;
+  /** The page request, or undefined for anything the bot did not sign for this chat or that names a command outside the allow-list. */
+  decode(chatId: number, data: string): PageRequest | undefined;
+}
+
+export function createPageCodec(key: Uint8Array, pageable: ReadonlySet<string> = PAGEABLE_COMMANDS): PageCodec {
+  if (key.length < 32) throw new RangeError('createPageCodec: the key must be at least 32 bytes');
+  const secretKey = createSecretKey(Buffer.from(key));
+  const tagOf = (chatId: number, body: string): Buffer => createHmac('sha256', secretKey).update(`${chatId}\n${body}`).digest().subarray(0, TAG_BYTES);
+  const codec: PageCodec = {
+    encode(chatId, request) {
+      if (!pageable.has(request.command) || !Number.isInteger(request.page) || request.page < 1 || request.page > 9999) return undefined;
+      const args = request.args.join(' ');
+      const body = `${request.page}:${request.command}${args ? ` ${args}` : ''}`;
+      const data = `pg:${tagOf(chatId, body).toString('base64url')}:${body}`;
+      return Buffer.byteLength(data, 'utf8') <= CALLBACK_DATA_MAX_BYTES && PAGE_DATA.test(data) ? data : undefined;
+    },
+    decode(chatId, data) {
+      const match = PAGE_DATA.exec(data);
+      if (!match) return undefined;
+      const [, tag, page, command, args] = match as unknown as [string, string, string, string, string | undefined];
+      const body = data.slice(3 + TAG_CHARS + 1);
+      const given = Buffer.from(tag, 'base64url');
+      if (given.length !== TAG_BYTES || !timingSafeEqual(given, tagOf(chatId, body))) return undefined;
+      // Checked after the tag: even a correctly signed button cannot run a command outside the list.
+      if (!pageable.has(command) || Number(page) < 1) return undefined;
+      return { page: Number(page), command, args: args ? args.split(' ').filter(Boolean) : [] };
+    },
+  };
+  return Object.freeze(codec);
 }

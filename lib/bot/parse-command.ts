@@ -23,3 +23,10 @@ export function parseCommand(text: string): ParsedCommand | undefined {
   const args = rest === '' ? [] : rest.split(/\s+/).slice(0, MAX_ARGS);
   return { name: match[1]!.toLowerCase(), mention: match[2]?.toLowerCase(), args };
 }
+
+/**
+ * Longest argument (code points) a command accepts; longer ones are refused by the dispatcher
+ * before the command runs. No valid argument comes close: a symbol is at most 41 characters,
+ * an IANA time zone 32, strategy names and timeframes fewer.
+ */
+export const MAX_ARG_LENGTH = 64;

@@ -1,7 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseCommand } from '../../lib/bot/parse-command.js';
-import { decodePageData, encodePageData, paginate } from '../../lib/bot/pagination.js';
+import { MAX_ARG_LENGTH, parseCommand } from '../../lib/bot/parse-command.js';
+import { createPageCodec, deriveCallbackKey, PAGEABLE_COMMANDS, paginate } from '../../lib/bot/pagination.js';
+import { callbackKey } from '../../lib/bot/bot-runtime.js';
+import { clipText, echo } from '../../lib/bot/echo.js';
 import { TELEGRAM_TEXT_LIMIT } from '../../lib/core/format.js';
 import { parseSettingsChange } from '../../lib/bot/commands/settings.js';
 import { CommandInputError } from '../../lib/bot/command.js';
@@ -46,12 +48,62 @@ describe('pagination', () => {
     assert.deepEqual(paginate('T', ['a', 'b']), ['T\na\nb']);
     assert.deepEqual(paginate('T', []), ['T']);
   });
-  it('encodes page buttons within 64 bytes and refuses longer ones', () => {
-    const data = encodePageData({ page: 12, command: 'signals', args: ['BTC/USDT', '1h'] });
-    assert.equal(data, 'pg:12:signals BTC/USDT 1h');
-    assert.deepEqual(decodePageData(data!), { page: 12, command: 'signals', args: ['BTC/USDT', '1h'] });
-    assert.equal(encodePageData({ page: 1, command: 'x', args: ['é'.repeat(40)] }), undefined);
-    for (const bad of ['pg:0:list', 'pg:x:list', 'other', 'pg:1:', 'pg:1:List']) assert.equal(decodePageData(bad), undefined, bad);
+  it('signs page buttons for one chat, within 64 bytes; another chat, a changed byte or a changed payload decode to nothing', () => {
+    const codec = createPageCodec(deriveCallbackKey('s'.repeat(32), 'webhook-secret'));
+    const data = codec.encode(42, { page: 12, command: 'signals', args: ['50'] })!;
+    assert.match(data, /^pg:[A-Za-z0-9_-]{12}:12:signals 50$/);
+    assert.deepEqual(codec.decode(42, data), { page: 12, command: 'signals', args: ['50'] });
+    assert.equal(codec.decode(43, data), undefined, 'signed for another chat');
+    assert.equal(codec.decode(-42, data), undefined);
+    for (let i = 0; i < data.length; i++) {
+      const changed = data.slice(0, i) + (data[i] === 'A' ? 'B' : 'A') + data.slice(i + 1);
+      assert.equal(codec.decode(42, changed), undefined, `byte ${i} changed: ${changed}`);
+    }
+    assert.equal(codec.decode(42, data.replace(':12:', ':13:')), undefined);
+    assert.equal(codec.decode(42, `${data} 1h`), undefined);
+    const other = createPageCodec(deriveCallbackKey('t'.repeat(32), 'webhook-secret'));
+    assert.equal(other.decode(42, data), undefined, 'another key');
+  });
+  it('the longest page buttons of every pageable command fit in 64 bytes', () => {
+    const codec = createPageCodec(deriveCallbackKey('s'.repeat(32), 'webhook-secret'));
+    const longest: Record<string, string[]> = { help: [], list: [], positions: [], signals: ['50'], pnl: ['30d'] };
+    assert.deepEqual([...PAGEABLE_COMMANDS].sort(), Object.keys(longest).sort());
+    for (const [command, args] of Object.entries(longest)) {
+      const data = codec.encode(-1_001_234_567_890, { page: 9999, command, args });
+      assert.ok(data !== undefined && Buffer.byteLength(data) <= 64, `${command}: ${data}`);
+      assert.deepEqual(codec.decode(-1_001_234_567_890, data), { page: 9999, command, args });
+    }
+    assert.equal(codec.encode(1, { page: 1, command: 'list', args: ['é'.repeat(40)] }), undefined, 'over 64 bytes: no button');
+    assert.equal(codec.encode(1, { page: 0, command: 'list', args: [] }), undefined);
+  });
+  it('never encodes nor decodes a command outside the allow-list, even correctly signed', () => {
+    const key = deriveCallbackKey('s'.repeat(32), 'webhook-secret');
+    const codec = createPageCodec(key);
+    for (const command of ['subscribe', 'start', 'settings', 'stop', 'unsubscribe', 'pause', 'resume', 'dashboard', 'chart', 'stats']) {
+      assert.equal(codec.encode(42, { page: 1, command, args: [] }), undefined, command);
+      // The same key with a wider list signs it: the bot's codec still refuses it.
+      const forged = createPageCodec(key, new Set([command])).encode(42, { page: 1, command, args: ['BTC/USDT'] })!;
+      assert.ok(forged);
+      assert.equal(codec.decode(42, forged), undefined, forged);
+    }
+  });
+  it('unsigned, old-style and malformed data decode to nothing', () => {
+    const codec = createPageCodec(deriveCallbackKey('s'.repeat(32), 'webhook-secret'));
+    for (const bad of ['pg:2:list', 'pg:1:subscribe BTC/USDT', 'pg:AAAAAAAAAAAA:1:list', 'pg:AAAAAAAAAAAA:0:list', 'other', '', 'pg:', 'pg:AAAAAAAAAAAA:1:List']) {
+      assert.equal(codec.decode(42, bad), undefined, bad);
+    }
+  });
+  it('derives the signing key deterministically from the webhook secret, else from the bot token', () => {
+    const secret = 'test-webhook-secret_0123456789abcdef';
+    const token = '123456:AAbbccddeeffgghhiijjkkllmmnnooppqq';
+    assert.equal(deriveCallbackKey(secret, 'webhook-secret').length, 32);
+    assert.deepEqual(deriveCallbackKey(secret, 'webhook-secret'), deriveCallbackKey(secret, 'webhook-secret'), 'the same after a restart');
+    assert.notDeepEqual(deriveCallbackKey(secret, 'webhook-secret'), deriveCallbackKey(`${secret}x`, 'webhook-secret'));
+    assert.notDeepEqual(deriveCallbackKey(secret, 'webhook-secret'), deriveCallbackKey(secret, 'bot-token'));
+    assert.ok(!deriveCallbackKey(secret, 'webhook-secret').toString('latin1').includes(secret), 'not the secret itself');
+    assert.deepEqual(callbackKey({ TELEGRAM_BOT_TOKEN: token, TELEGRAM_WEBHOOK_SECRET: secret }), deriveCallbackKey(secret, 'webhook-secret'));
+    assert.deepEqual(callbackKey({ TELEGRAM_BOT_TOKEN: token }), deriveCallbackKey(token, 'bot-token'));
+    assert.throws(() => deriveCallbackKey('short', 'bot-token'), RangeError);
   });
 });
 
@@ -109,5 +161,33 @@ describe('/settings arguments', () => {
     assert.match(message(['signals', 'maybe']), /on or off/);
     assert.match(message(['colour', 'red']), /Unknown setting colour/);
     assert.match(message(['tz', '<b>']), /&lt;b&gt;/);
+  });
+});
+
+describe('echoing user input', () => {
+  const codePoints = (s: string) => [...s].length;
+  it('keeps short text, cuts long text to 64 code points ending in an ellipsis', () => {
+    assert.equal(clipText('A'.repeat(64)), 'A'.repeat(64));
+    assert.equal(clipText('A'.repeat(65)), `${'A'.repeat(63)}…`);
+    assert.equal(clipText('A'.repeat(5000), 10), `${'A'.repeat(9)}…`);
+    assert.equal(clipText(''), '');
+  });
+  it('never cuts a surrogate pair, replaces lone surrogates, bounds combining-mark bombs', () => {
+    const emoji = clipText('😀'.repeat(5000));
+    assert.equal(codePoints(emoji), 64);
+    assert.equal(emoji, `${'😀'.repeat(63)}…`);
+    assert.equal(clipText('a\uD83Db\uDE00'), 'a\uFFFDb\uFFFD');
+    assert.equal(codePoints(clipText(`e${'\u0301'.repeat(5000)}`)), 64);
+  });
+  it('escapes after cutting: never a cut entity, at most 5 characters per code point', () => {
+    const amps = echo('&'.repeat(5000));
+    assert.equal(amps, `${'&amp;'.repeat(63)}…`);
+    const tags = echo('<b>'.repeat(100), 8);
+    assert.equal(tags, '&lt;b&gt;&lt;b&gt;&lt;…');
+    for (const s of ['<&>'.repeat(2000), '"\'<a href="x">'.repeat(500)]) assert.ok(echo(s).length <= 5 * 64);
+  });
+  it('parseCommand keeps arguments as typed; the dispatcher refuses those over MAX_ARG_LENGTH', () => {
+    assert.equal(MAX_ARG_LENGTH, 64);
+    assert.equal(parseCommand(`/subscribe ${'A'.repeat(5000)}`)!.args[0]!.length, 5000);
   });
 });

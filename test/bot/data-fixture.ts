@@ -1,8 +1,9 @@
 /** Shared helpers of the market-data command tests: a recording CommandContext and the wiring input. */
+import { randomBytes } from 'node:crypto';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { BotCommand, CommandContext } from '../../lib/bot/command.js';
 import { createCommandContext } from '../../lib/bot/context.js';
-import { paginate } from '../../lib/bot/pagination.js';
+import { createPageCodec, paginate } from '../../lib/bot/pagination.js';
 import type { BotWiringInput } from '../../lib/bot/wiring-input.js';
 import type { BotConfig } from '../../lib/config/schema.js';
 import type { Clock } from '../../lib/ports/clock.js';
@@ -77,14 +78,15 @@ export function recordingTelegram(): TelegramPort & { readonly texts: { text: st
 /** Every page of a paginated answer through the bot's real CommandContext, following the ▸ buttons. */
 export async function allPages(command: BotCommand, args: readonly string[], now: number): Promise<string[]> {
   const telegram = recordingTelegram();
+  const codec = createPageCodec(randomBytes(32));
   const pages: string[] = [];
   for (let page = 1; page <= 100; page++) {
     const before = telegram.texts.length;
-    await command.run(createCommandContext({ telegram, chatId: 42, command: command.name, args, isAdmin: false, now, page, ...(page > 1 ? { editMessageId: 1 } : {}) }));
+    await command.run(createCommandContext({ telegram, chatId: 42, command: command.name, args, isAdmin: false, now, page, pages: codec, ...(page > 1 ? { editMessageId: 1 } : {}) }));
     const sent = telegram.texts.slice(before);
     if (sent.length !== 1) throw new Error(`page ${page}: ${sent.length} messages`);
     pages.push(sent[0]!.text);
-    if (!sent[0]!.buttons.some((b) => b.startsWith(`pg:${page + 1}:`))) break;
+    if (!sent[0]!.buttons.some((b) => codec.decode(42, b)?.page === page + 1)) break;
   }
   return pages;
 }

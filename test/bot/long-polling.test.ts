@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { parse } from 'yaml';
+import { createPageCodec, deriveCallbackKey } from '../../lib/bot/pagination.js';
 import { startLongPolling } from '../../lib/cli/long-polling.js';
 import { parseConfig } from '../../lib/config/load.js';
 import { createDynamoUserStore } from '../../lib/users/dynamo-user-store.js';
@@ -66,6 +67,30 @@ describe('local long polling', () => {
     await new Promise((r) => setTimeout(r, 300));
     await next.stop();
     assert.equal(fake.delivered(5001).length, 2);
+  });
+
+  it('without a webhook secret, page buttons are signed with a key from the bot token; forged data changes nothing', async () => {
+    const users = createDynamoUserStore({ client: res.doc, table: res.env.USERS_TABLE });
+    const chat = 5002;
+    const polling = startLongPolling({ env, config, logger, pollTimeoutS: 1 });
+    try {
+      fake.pushUpdate(text(chat, '/start'));
+      await until(() => fake.delivered(chat).length >= 1);
+      const welcome = fake.delivered(chat)[0]!.messageId;
+      const answers = fake.callbackAnswers.length;
+      const callback = (data: string) => ({ callback_query: { id: `q-${data}`, from: { id: chat, is_bot: false, first_name: 'T' }, chat_instance: '1', message: { message_id: welcome, date: 0, chat: { id: chat, type: 'private' } }, data } });
+      fake.pushUpdate(callback('pg:1:subscribe BTC/USDT'));
+      fake.pushUpdate(callback(createPageCodec(deriveCallbackKey('x'.repeat(32), 'webhook-secret')).encode(chat, { page: 1, command: 'help', args: [] })!));
+      fake.pushUpdate(callback(createPageCodec(deriveCallbackKey(fake.token, 'bot-token')).encode(chat, { page: 1, command: 'help', args: [] })!));
+      await until(() => fake.callbackAnswers.length >= answers + 3);
+      assert.deepEqual(await users.list(chat), [], 'the forged button subscribed nothing');
+      assert.deepEqual(fake.callbackAnswers.slice(answers).map((a) => a.text), [undefined, undefined, undefined]);
+      // Only the token-signed button ran: /help, shown by editing the message in place.
+      await until(() => /candlebot commands/.test(fake.messages(chat).find((m) => m.messageId === welcome)?.text ?? ''));
+      assert.equal(fake.delivered(chat).length, 1, 'no new message');
+    } finally {
+      await polling.stop();
+    }
   });
 
   it('stops with a clear error when a webhook is registered', async () => {

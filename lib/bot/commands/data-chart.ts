@@ -9,6 +9,7 @@
 import type { BotConfig, ExchangeConfig } from '../../config/schema.js';
 import { strategiesFor } from '../../config/schema.js';
 import { escapeHtml } from '../../core/format.js';
+import { clipText, echo } from '../echo.js';
 import { getStrategy } from '../../core/strategies/index.js';
 import { timeframeMs, type Timeframe } from '../../core/timeframe.js';
 import { splitClosed, validateCandles } from '../../core/validate-candles.js';
@@ -46,7 +47,8 @@ const USAGE = 'Usage: /chart &lt;SYMBOL&gt; [timeframe], e.g. /chart BTC/USDT 4h
 export function parseChartArgs(args: readonly string[], config: BotConfig): ChartRequest {
   if (args.length < 1 || args.length > 2) throw new CommandInputError(USAGE);
   const scanned = [...new Set(config.exchanges.flatMap((e) => e.symbols))].sort();
-  const symbol = normaliseSymbol(args[0]!, quotesOf(scanned));
+  // Clipped first: no symbol is that long, and the refusal below echoes it.
+  const symbol = normaliseSymbol(clipText(args[0]!), quotesOf(scanned));
   const check = validateSymbol(symbol, scanned);
   if (!check.ok) throw new CommandInputError(escapeHtml(check.error));
   if (check.symbol === '*') throw new CommandInputError(`A chart is for one symbol. ${USAGE}`);
@@ -55,7 +57,7 @@ export function parseChartArgs(args: readonly string[], config: BotConfig): Char
   if (raw === undefined) return { symbol: check.symbol, timeframe: exchange.timeframes[0]!, exchange };
   const timeframe = exchange.timeframes.find((tf) => tf === raw || tf === raw.toLowerCase());
   if (!timeframe) {
-    throw new CommandInputError(`Unknown timeframe "${escapeHtml(raw.slice(0, 10))}" for ${escapeHtml(check.symbol)}: use one of ${exchange.timeframes.join(', ')}.`);
+    throw new CommandInputError(`Unknown timeframe "${echo(raw, 10)}" for ${escapeHtml(check.symbol)}: use one of ${exchange.timeframes.join(', ')}.`);
   }
   return { symbol: check.symbol, timeframe, exchange };
 }

@@ -4,7 +4,7 @@
  * over the trades in the order they closed, overall and per strategy.
  */
 import { summarize } from '../../backtest/summary.js';
-import { escapeHtml } from '../../core/format.js';
+import { echo } from '../echo.js';
 import type { Log } from '../../ports/log.js';
 import type { TradeRecord } from '../../ports/positions.js';
 import type { ClosedTradesReader } from '../../store/dynamo-closed-trades.js';
@@ -20,7 +20,7 @@ export function parsePnlPeriod(args: readonly string[]): PnlPeriod {
   if (args.length > 1) throw new CommandInputError(usage);
   const raw = (args[0] ?? '7d').toLowerCase();
   if (!(PNL_PERIODS as readonly string[]).includes(raw)) {
-    throw new CommandInputError(`Unknown period "${escapeHtml(args[0]!.slice(0, 20))}". ${usage}`);
+    throw new CommandInputError(`Unknown period "${echo(args[0]!, 20)}". ${usage}`);
   }
   return raw as PnlPeriod;
 }

@@ -1,5 +1,5 @@
 /** /signals [n] — the newest recorded signals (default 10, at most 50), newest first, paginated. */
-import { escapeHtml } from '../../core/format.js';
+import { echo } from '../echo.js';
 import type { Log } from '../../ports/log.js';
 import { MAX_RECENT, type RecentSignalsReader } from '../../store/dynamo-recent-signals.js';
 import { CommandInputError, type BotCommand } from '../command.js';
@@ -21,7 +21,7 @@ export function parseSignalCount(args: readonly string[]): number {
   if (raw === undefined) return DEFAULT_SIGNALS;
   const n = /^\d{1,6}$/.test(raw) ? Number(raw) : Number.NaN;
   if (!Number.isInteger(n) || n < 1 || n > MAX_RECENT) {
-    throw new CommandInputError(`The number of signals must be a whole number from 1 to ${MAX_RECENT} (got "${escapeHtml(raw.slice(0, 20))}").`);
+    throw new CommandInputError(`The number of signals must be a whole number from 1 to ${MAX_RECENT} (got "${echo(raw, 20)}").`);
   }
   return n;
 }

@@ -7,6 +7,7 @@
  */
 import { CommandInputError, type BotCommand, type CommandContext } from '../command.js';
 import { escapeHtml } from '../../core/format.js';
+import { echo } from '../echo.js';
 import { isCandlebotError } from '../../errors.js';
 import { DEFAULT_CHAT_SETTINGS, type ChatSettings, type UserStore } from '../../ports/users.js';
 import { canonicalTimeZone } from '../../users/user-rows.js';
@@ -48,7 +49,7 @@ export function parseSettingsChange(args: readonly string[]): (s: ChatSettings) 
   if (key === 'tz' || key === 'timezone') {
     if (values.length !== 1) throw new CommandInputError('Usage: /settings tz Europe/Berlin (an IANA time zone name)');
     const timezone = canonicalTimeZone(values[0]!);
-    if (!timezone) throw new CommandInputError(`Unknown time zone ${escapeHtml(values[0]!)}. Use an IANA name such as Europe/Berlin, America/New_York or UTC.`);
+    if (!timezone) throw new CommandInputError(`Unknown time zone ${echo(values[0]!)}. Use an IANA name such as Europe/Berlin, America/New_York or UTC.`);
     return (s) => ({ ...s, timezone });
   }
   if (key === 'quiet') {
@@ -65,7 +66,7 @@ export function parseSettingsChange(args: readonly string[]): (s: ChatSettings) 
     const enabled = parseSwitch(values[0]);
     return (s) => ({ ...s, notify: { ...s.notify, [key as Kind]: enabled } });
   }
-  throw new CommandInputError(`Unknown setting ${escapeHtml(rawKey)}. Usage: ${escapeHtml(USAGE)}`);
+  throw new CommandInputError(`Unknown setting ${echo(rawKey)}. Usage: ${escapeHtml(USAGE)}`);
 }
 
 export function settingsCommand(deps: { readonly users: Pick<UserStore, 'get' | 'updateSettings'> }): BotCommand {

@@ -8,6 +8,7 @@
 import { CommandInputError } from '../command.js';
 import { scannedTimeframes, type BotConfig } from '../../config/schema.js';
 import { escapeHtml } from '../../core/format.js';
+import { clipText, echo } from '../echo.js';
 import { TIMEFRAMES } from '../../core/timeframe.js';
 import { ALL_SYMBOLS, normaliseSymbol, quotesOf, validateSymbol } from '../../users/symbols.js';
 import type { Subscription } from '../../ports/users.js';
@@ -41,7 +42,8 @@ export function parseSubscriptionArgs(args: readonly string[], config: BotConfig
   const [rawSymbol, ...rest] = args as [string, ...string[]];
 
   const markets = options.markets;
-  const symbol = normaliseSymbol(rawSymbol, markets ? quotesOf(markets) : undefined);
+  // Clipped first: no symbol is that long, and the refusal echoes it.
+  const symbol = normaliseSymbol(clipText(rawSymbol), markets ? quotesOf(markets) : undefined);
   const check = validateSymbol(symbol, markets ?? (symbol === ALL_SYMBOLS ? [] : [symbol]));
   if (!check.ok) throw new CommandInputError(escapeHtml(check.error));
 
@@ -56,13 +58,13 @@ export function parseSubscriptionArgs(args: readonly string[], config: BotConfig
     } else if ((TIMEFRAMES as readonly string[]).includes(word) || /^\d+[mhdw]$/.test(word)) {
       if (timeframe !== undefined) throw new CommandInputError(`Give one timeframe at most. Usage: ${escapeHtml(options.usage)}`);
       if (!timeframes.includes(word)) {
-        throw new CommandInputError(`Timeframe ${escapeHtml(raw)} is not scanned. Scanned timeframes: ${timeframes.join(', ')}.`);
+        throw new CommandInputError(`Timeframe ${echo(raw)} is not scanned. Scanned timeframes: ${timeframes.join(', ')}.`);
       }
       timeframe = word;
     } else {
       if (strategy !== undefined && strategy !== ANY) throw new CommandInputError(`Give one strategy at most. Usage: ${escapeHtml(options.usage)}`);
       if (!strategies.includes(word)) {
-        throw new CommandInputError(`Unknown strategy ${escapeHtml(raw)}. Configured strategies: ${strategies.join(', ')}.`);
+        throw new CommandInputError(`Unknown strategy ${echo(raw)}. Configured strategies: ${strategies.join(', ')}.`);
       }
       strategy = word;
     }
