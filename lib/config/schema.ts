@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { strategyRegistry } from '../core/strategies/index.js';
-import { timeframeSchema, type Timeframe } from '../core/timeframe.js';
+import { TIMEFRAMES, timeframeSchema, type Timeframe } from '../core/timeframe.js';
 import { normalizeApiBase } from '../exchange/api-base.js';
 import { CCXT_EXCHANGE_IDS } from './ccxt-exchange-ids.js';
+import { CCXT_TIMEFRAMES } from './ccxt-timeframes.js';
 import { closestWord } from './suggest.js';
 
 /**
@@ -76,7 +77,22 @@ const exchangeSchema = z
     /** HTTP timeout of one exchange request. */
     timeoutMs: z.int().min(500).max(60_000).default(10_000),
   })
-  .strict();
+  .strict()
+  .superRefine((exchange, ctx) => {
+    // Candles the exchange cannot serve would fail every scan of that timeframe (and trip the
+    // exchange's breaker for all of them). Only for ids and timeframes valid on their own.
+    if (!Object.hasOwn(CCXT_TIMEFRAMES, exchange.id)) return;
+    const offered = CCXT_TIMEFRAMES[exchange.id]!.split(' ').filter(Boolean);
+    if (offered.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['id'], message: `ccxt's ${exchange.id} has no candle (OHLCV) API, so it cannot be scanned` });
+      return;
+    }
+    (Array.isArray(exchange.timeframes) ? exchange.timeframes : []).forEach((tf, i) => {
+      if ((TIMEFRAMES as readonly string[]).includes(tf) && !offered.includes(tf)) {
+        ctx.addIssue({ code: 'custom', path: ['timeframes', i], message: `${exchange.id} does not offer ${tf} candles (it offers: ${offered.join(' ')})` });
+      }
+    });
+  });
 
 const strategyNames = Object.keys(strategyRegistry) as [string, ...string[]];
 

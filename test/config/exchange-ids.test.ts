@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { CCXT_EXCHANGE_IDS } from '../../lib/config/ccxt-exchange-ids.js';
+import { CCXT_TIMEFRAMES } from '../../lib/config/ccxt-timeframes.js';
+import { TIMEFRAMES } from '../../lib/core/timeframe.js';
 import { checkDeployable, loadDeployConfig } from '../../lib/config/deploy.js';
 import { parseConfig } from '../../lib/config/load.js';
 import { closestWord } from '../../lib/config/suggest.js';
@@ -40,6 +42,25 @@ describe('exchange ids', () => {
   it('the static id list is exactly ccxt.exchanges of the installed ccxt', async () => {
     const ccxt = ((await import('ccxt')) as unknown as { default: { exchanges: string[] } }).default;
     assert.deepEqual([...CCXT_EXCHANGE_IDS].sort(), [...ccxt.exchanges].sort());
+  });
+
+  it('the static timeframe table is what each installed ccxt exchange offers (none without fetchOHLCV)', async () => {
+    type Instance = { timeframes?: Record<string, unknown>; has?: Record<string, unknown> };
+    const ccxt = ((await import('ccxt')) as unknown as { default: Record<string, new () => Instance> & { exchanges: string[] } }).default;
+    assert.deepEqual(Object.keys(CCXT_TIMEFRAMES).sort(), [...ccxt.exchanges].sort());
+    for (const id of ccxt.exchanges) {
+      const exchange = new ccxt[id]!();
+      const offered = exchange.has?.['fetchOHLCV'] === true ? TIMEFRAMES.filter((tf) => Object.hasOwn(exchange.timeframes ?? {}, tf)) : [];
+      assert.equal(CCXT_TIMEFRAMES[id], offered.join(' '), id);
+    }
+  });
+
+  it('a timeframe the exchange does not offer is refused at load, and so is an exchange without candles', () => {
+    const bybit8h = { ...withExchange('bybit'), exchanges: [{ id: 'bybit', symbols: ['BTC/USDT'], timeframes: ['1h', '8h'] }] };
+    assert.match(refused(() => parseConfig(bybit8h)), /exchanges\[0\]\.timeframes\[1\]: bybit does not offer 8h candles \(it offers: 1m 3m 5m 15m 30m 1h 2h 4h 6h 12h 1d\)/);
+    assert.match(refused(() => parseConfig(withExchange('bitflyer'))), /exchanges\[0\]\.id: ccxt's bitflyer has no candle \(OHLCV\) API/);
+    const bad = refused(() => parseConfig({ ...withExchange('bybit'), exchanges: [{ id: 'bybit', symbols: ['BTC/USDT'], timeframes: ['2w'] }] }));
+    assert.equal(bad.split('\n').filter((l) => l.includes('timeframes[0]')).length, 1, bad);
   });
 
   it('every bundled exchange is a ccxt id', () => {
