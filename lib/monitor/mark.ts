@@ -34,13 +34,18 @@ export function markPrice(closed: readonly OhlcvRow[], forming: OhlcvRow | undef
   return newest[4];
 }
 
-/**
- * The mark at `price`. The price comes from validated candles (within the storable price
- * range), but the PnL also depends on the entry, from another fetch: an unrealised PnL the
- * store cannot hold is refused here (INVALID_CANDLE, naming the value) instead of failing the
- * write as an AWS error.
- */
+/** The mark at `price` (for display: nothing is stored, so any finite PnL will do). */
 export function markOf(p: OpenPosition, price: number, at: number, rules: PositionRules): PositionMark {
+  return { price, at, unrealisedPnl: money(closeAt(p, at, price, 'end', rules).pnl) };
+}
+
+/**
+ * The mark the monitor stores. The price comes from validated candles (within the storable
+ * price range), but the PnL also depends on the entry, from another fetch: an unrealised PnL
+ * the store cannot hold is refused here (INVALID_CANDLE, naming the value) instead of failing
+ * the write as an AWS error.
+ */
+export function storableMarkOf(p: OpenPosition, price: number, at: number, rules: PositionRules): PositionMark {
   const pnl = closeAt(p, at, price, 'end', rules).pnl;
   const problem = storableProblem('unrealised PnL', pnl) ?? storableProblem('mark price', price);
   if (problem !== null) {

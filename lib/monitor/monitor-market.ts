@@ -23,7 +23,7 @@ import type { RecipientResolver } from '../ports/users.js';
 import { advance, type Advance } from './advance.js';
 import { chartCandlesFor, closeChart, type CloseChartDeps } from './close-chart.js';
 import { closedCandlesSince } from './market-candles.js';
-import { markOf, markPrice } from './mark.js';
+import { markPrice, storableMarkOf } from './mark.js';
 
 export interface MarketGroup {
   readonly exchange: string;
@@ -124,12 +124,12 @@ async function apply(
 ): Promise<'closed' | 'lost' | 'progressed' | 'marked' | 'unchanged'> {
   const { price, rules, now, chartCandles } = at;
   if (step.kind === 'progress') {
-    const mark = markOf(step.next, price ?? step.lastClose, now, rules);
+    const mark = storableMarkOf(step.next, price ?? step.lastClose, now, rules);
     return (await deps.store.saveProgress(stored, step.next, step.lastChecked, mark, now)) ? 'progressed' : 'lost';
   }
   if (step.kind === 'none') {
     if (price === undefined || price === stored.mark?.price) return 'unchanged';
-    return (await deps.store.saveMark(stored, markOf(stored.position, price, now, rules))) ? 'marked' : 'unchanged';
+    return (await deps.store.saveMark(stored, storableMarkOf(stored.position, price, now, rules))) ? 'marked' : 'unchanged';
   }
   const closed = settle(step.closing);
   const amounts = closeAmounts(closed.stake, grossPnl(closed.side, closed.qty, closed.entryPrice, closed.exitPrice), closed.fees);

@@ -6,7 +6,7 @@ import { openFromSignal, positionRules } from '../../lib/core/positions/index.js
 import { PRICE_MAX, PRICE_MIN, storableProblem, STORE_MAX_ABS } from '../../lib/core/store-bounds.js';
 import { CLOCK_SKEW_MS, splitLive, validateCandles } from '../../lib/core/validate-candles.js';
 import { CandlebotError } from '../../lib/errors.js';
-import { markOf, markPrice } from '../../lib/monitor/mark.js';
+import { markOf, markPrice, storableMarkOf } from '../../lib/monitor/mark.js';
 
 const HOUR = 3_600_000;
 
@@ -74,7 +74,8 @@ describe('candle bounds at the boundary (pure)', () => {
     const rules = positionRules({ feeRate: 0.001 });
     const signal = { side: 'long' as const, candleTime: T, stop: PRICE_MIN * 0.5, target: PRICE_MIN * 4, indicators: {} };
     const p = openFromSignal({ id: 'p1', symbol: 'X/USDT', intent: signal, stake: 1000 }, T + HOUR, PRICE_MIN, rules);
-    assert.equal(markOf(p, PRICE_MIN * 2, T, rules).price, PRICE_MIN * 2);
-    assert.throws(() => markOf(p, PRICE_MAX, T, rules), (e: unknown) => e instanceof CandlebotError && e.code === 'INVALID_CANDLE' && /unrealised PnL .* largest number/.test(e.message));
+    assert.equal(storableMarkOf(p, PRICE_MIN * 2, T, rules).price, PRICE_MIN * 2);
+    assert.ok(markOf(p, PRICE_MAX, T, rules).unrealisedPnl > STORE_MAX_ABS, 'displayed (/positions), never stored');
+    assert.throws(() => storableMarkOf(p, PRICE_MAX, T, rules), (e: unknown) => e instanceof CandlebotError && e.code === 'INVALID_CANDLE' && /unrealised PnL .* largest number/.test(e.message));
   });
 });
