@@ -32,15 +32,34 @@ function testRunId(): string {
   return `${process.pid}:${Date.now()}:${Math.random()}`;
 }
 
+/** Whether the process that holds the lock still runs (true while its pid file is not written yet). */
+function holderAlive(): boolean {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(join(LOCK_DIR, 'pid'), 'utf8'));
+  } catch {
+    return Date.now() - statSync(LOCK_DIR).mtimeMs < 5000;
+  }
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 async function withPackageLock<T>(work: () => Promise<T>): Promise<T> {
   for (;;) {
     try {
       mkdirSync(LOCK_DIR);
+      writeFileSync(join(LOCK_DIR, 'pid'), String(process.pid));
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       try {
-        if (Date.now() - statSync(LOCK_DIR).mtimeMs > STALE_LOCK_MS) rmSync(LOCK_DIR, { recursive: true, force: true });
+        // Stale: held too long, or its holder is gone (a killed test run).
+        if (Date.now() - statSync(LOCK_DIR).mtimeMs > STALE_LOCK_MS || !holderAlive()) rmSync(LOCK_DIR, { recursive: true, force: true });
       } catch {
         // Released meanwhile.
       }
