@@ -1,6 +1,6 @@
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfigFile, parseConfig } from '../../lib/config/load.js';
@@ -113,6 +113,7 @@ describe('bot config', () => {
 
   it('file errors are specific: missing file, not YAML', () => {
     const dir = mkdtempSync(join(tmpdir(), 'candlebot-config-'));
+    after(() => rmSync(dir, { recursive: true, force: true }));
     assert.throws(() => loadConfigFile(join(dir, 'nope.yml')), (e: ConfigError) => e.code === 'CONFIG_UNREADABLE' && /cannot read config file/.test(e.message));
     const bad = join(dir, 'bad.yml');
     writeFileSync(bad, 'exchanges: [\n  - id: binance\n');
