@@ -8,7 +8,7 @@
  * `stats` / `trades#<strategy>` partitions (Query); StateTable `markets#<exchange>` (GetItem,
  * PutItem when the exchange's markets are reloaded).
  */
-import type { BotConfig, ExchangeConfig } from '../config/schema.js';
+import { strategyNames, type BotConfig, type ExchangeConfig } from '../config/schema.js';
 import type { ChartSpec } from '../notify/notification.js';
 import type { ExchangePort } from '../ports/exchange.js';
 import type { Log } from '../ports/log.js';
@@ -74,7 +74,7 @@ export function marketDataCommands(deps: MarketDataDeps): BotCommand[] {
       ...(deps.priceConcurrency === undefined ? {} : { priceConcurrency: deps.priceConcurrency }),
       ...(deps.priceBudgetMs === undefined ? {} : { priceBudgetMs: deps.priceBudgetMs }),
     }),
-    pnlCommand({ trades: deps.trades, strategies: deps.config.strategies.map((s) => s.name), log: deps.log }),
+    pnlCommand({ trades: deps.trades, strategies: strategyNames(deps.config), log: deps.log }),
     chartCommand({
       config: deps.config,
       exchange: deps.exchange,

@@ -8,6 +8,7 @@
  * (Query); UsersTable profile (GetItem, UpdateItem), GSIs `subscribers` and `dashboards`
  * (Query); SQS GetQueueAttributes on the notify queue and its dead-letter queue.
  */
+import { strategyNames } from '../config/schema.js';
 import type { DashboardSource } from '../dashboard/dashboard-data.js';
 import type { HealthDeps } from '../health/read-health.js';
 import { createHealthDepsFromEnv } from '../health/wiring.js';
@@ -47,7 +48,7 @@ export function createOpsDeps(input: BotWiringInput): OpsDeps {
     users: createDynamoUserStore({ client: ddb, table: env.USERS_TABLE, maxSubscriptions: config.telegram.maxSubscriptionsPerChat }),
     positions: createDynamoPositionStore({ client: ddb, table: env.POSITIONS_TABLE, ttlDays: config.signals.ttlDays }),
     telegram,
-    strategies: config.strategies.map((s) => s.name),
+    strategies: strategyNames(config),
     subscribers: () => readSubscribers(ddb, env.USERS_TABLE, fanKeys(symbols)),
     log,
   };

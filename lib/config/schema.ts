@@ -94,11 +94,11 @@ const exchangeSchema = z
     });
   });
 
-const strategyNames = Object.keys(strategyRegistry) as [string, ...string[]];
+const registeredStrategyNames = Object.keys(strategyRegistry) as [string, ...string[]];
 
 const strategyEntrySchema = z
   .object({
-    name: z.enum(strategyNames),
+    name: z.enum(registeredStrategyNames),
     /** Timeframes this strategy runs on; default: every timeframe of every exchange. */
     timeframes: distinct(timeframeSchema).min(1).optional(),
     params: z.record(z.string(), z.unknown()).default({}),
@@ -318,4 +318,16 @@ export function strategiesFor(config: BotConfig, timeframe: Timeframe): readonly
 /** Every timeframe scanned by at least one exchange, in a stable order. */
 export function scannedTimeframes(config: BotConfig): Timeframe[] {
   return [...new Set(config.exchanges.flatMap((e) => e.timeframes))];
+}
+
+/** Each configured strategy name once, in config order (one strategy may have several entries on different timeframes). */
+export function strategyNames(config: BotConfig): string[] {
+  return [...new Set(config.strategies.map((s) => s.name))];
+}
+
+/** The timeframes a strategy runs on, over all its entries; undefined when an entry runs on every scanned timeframe. */
+export function strategyTimeframes(config: BotConfig, name: string): Timeframe[] | undefined {
+  const entries = config.strategies.filter((s) => s.name === name);
+  if (entries.some((s) => s.timeframes === undefined)) return undefined;
+  return [...new Set(entries.flatMap((s) => s.timeframes ?? []))];
 }

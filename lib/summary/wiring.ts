@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { BotConfig } from '../config/schema.js';
+import { strategyNames, type BotConfig } from '../config/schema.js';
 import type { Clock } from '../ports/clock.js';
 import type { Log } from '../ports/log.js';
 import { createSqsNotificationQueue } from '../queue/sqs-notification-queue.js';
@@ -39,6 +39,6 @@ export function createSummaryDeps(w: SummaryWiring): SummaryDeps {
     queue: createSqsNotificationQueue({ client: w.sqs, queueUrl: w.queueUrl }),
     clock: w.clock,
     log,
-    strategies: config.strategies.map((s) => s.name),
+    strategies: strategyNames(config),
   };
 }

@@ -6,7 +6,7 @@
  * valid options.
  */
 import { CommandInputError } from '../command.js';
-import { scannedTimeframes, type BotConfig } from '../../config/schema.js';
+import { scannedTimeframes, strategyNames, strategyTimeframes, type BotConfig } from '../../config/schema.js';
 import { escapeHtml } from '../../core/format.js';
 import { clipText, echo } from '../echo.js';
 import { TIMEFRAMES } from '../../core/timeframe.js';
@@ -37,7 +37,7 @@ export interface ParseOptions {
 
 export function parseSubscriptionArgs(args: readonly string[], config: BotConfig, options: ParseOptions): SubscriptionFilter {
   if (args.length === 0 || args.length > 3) throw new CommandInputError(`Usage: ${escapeHtml(options.usage)}`);
-  const strategies = config.strategies.map((s) => s.name);
+  const strategies = strategyNames(config);
   const timeframes: readonly string[] = scannedTimeframes(config);
   const [rawSymbol, ...rest] = args as [string, ...string[]];
 
@@ -72,7 +72,7 @@ export function parseSubscriptionArgs(args: readonly string[], config: BotConfig
   strategy ??= ANY;
   timeframe ??= ANY;
   if (strategy !== ANY && timeframe !== ANY) {
-    const runsOn = config.strategies.find((s) => s.name === strategy)?.timeframes;
+    const runsOn = strategyTimeframes(config, strategy);
     if (runsOn && !runsOn.includes(timeframe as never)) {
       throw new CommandInputError(`${escapeHtml(strategy)} does not run on ${timeframe}; it runs on ${runsOn.join(', ')}.`);
     }
