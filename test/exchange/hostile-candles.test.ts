@@ -77,6 +77,20 @@ describe('hostile market data through the scan (real ccxt → simulator, DynamoD
     assert.deepEqual(hostile.map((n) => n.id), []);
   });
 
+  it('last check before the store: a derived value it cannot hold (a target at 1e16 ATRs) is INVALID_CANDLE naming it, not an AWS error', async () => {
+    // The config refuses such a parameter (at most 100 ATRs); bypass it to reach the scan's own check.
+    const valid = scanConfig(sim.url, HEALTHY);
+    const config = { ...valid, strategies: valid.strategies.map((s) => ({ ...s, params: { ...s.params, takeAtr: 1e16 } })) };
+    const deps = runtimeFor(r, config).deps({ log: silentLog, remainingMs: () => 60_000, clock: testClock(SCAN_NOW + 1000) });
+    const again = await runScan(deps, '1h');
+    assert.ok(again.failures.length >= 1, 'some healthy symbol signals on this candle');
+    for (const f of again.failures) {
+      assert.equal(f.code, 'INVALID_CANDLE', f.message);
+      assert.match(f.message, /gives a target .* is beyond the largest number the store holds/);
+    }
+    assert.equal(again.signalled, 0);
+  });
+
   it('the monitor\'s candle fetch refuses the same data (one market fails, the others are served)', async () => {
     const adapter = await binanceAt(sim.url);
     await adapter.prepare(symbols);
