@@ -15,8 +15,6 @@
  * Powertools' `singleMetric()` (EMF, flushed at once) — the same tools, output and namespace as
  * the handlers. Every store takes an optional `corruptRows` reporter (tests pass a recorder).
  */
-import { GetItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 
@@ -84,54 +82,4 @@ export function reasonOf(error: unknown): string {
   const issues = (error as { issues?: readonly { path: readonly PropertyKey[]; message: string }[] } | undefined)?.issues;
   if (Array.isArray(issues)) return issues.map((i) => `${i.path.map(String).join('.') || '(row)'}: ${i.message}`).join('; ');
   return error instanceof Error ? error.message : String(error);
-}
-
-/** One attribute value as plain JS; numbers always as JS numbers (never BigInt, never an error). */
-function plain(v: AttributeValue): unknown {
-  if (v.S !== undefined) return v.S;
-  if (v.N !== undefined) return Number(v.N);
-  if (v.B !== undefined) return v.B;
-  if (v.BOOL !== undefined) return v.BOOL;
-  if (v.NULL !== undefined) return null;
-  if (v.M !== undefined) return plainItem(v.M);
-  if (v.L !== undefined) return v.L.map(plain);
-  if (v.SS !== undefined) return new Set(v.SS);
-  if (v.NS !== undefined) return new Set(v.NS.map(Number));
-  if (v.BS !== undefined) return new Set(v.BS);
-  return undefined;
-}
-
-function plainItem(item: Record<string, AttributeValue>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(item)) out[k] = plain(v);
-  return out;
-}
-
-/** The document client's own failure to convert a stored number (not an AWS error). */
-function isUnmarshallError(error: unknown): boolean {
-  return error instanceof Error && !('$metadata' in error) && /BigInt|MAX_SAFE_INTEGER|numeric value/.test(error.message);
-}
-
-/**
- * GetItem of a cached row through the document client; when the document client cannot convert
- * the stored item — it throws on a number beyond ±MAX_SAFE_INTEGER that is not an integer (e.g.
- * 1.5e300), which would turn one damaged row into an error on every read — the row is read
- * again without its number rules (`getRowLoose`) and the caller's schema decides. AWS errors
- * are thrown as the SDK's.
- */
-export async function getRow(client: DynamoDBDocumentClient, table: string, key: Readonly<Record<string, string>>, consistentRead = false): Promise<Record<string, unknown> | undefined> {
-  try {
-    return (await client.send(new GetCommand({ TableName: table, Key: { ...key }, ...(consistentRead ? { ConsistentRead: true } : {}) }))).Item;
-  } catch (error) {
-    if (!isUnmarshallError(error)) throw error;
-    return getRowLoose(client, table, key, consistentRead);
-  }
-}
-
-/** GetItem of a row with every number read as a JS number (never a BigInt, never an error). */
-export async function getRowLoose(client: DynamoDBDocumentClient, table: string, key: Readonly<Record<string, string>>, consistentRead = false): Promise<Record<string, unknown> | undefined> {
-  const k: Record<string, AttributeValue> = {};
-  for (const [name, value] of Object.entries(key)) k[name] = { S: value };
-  const out = await client.send(new GetItemCommand({ TableName: table, Key: k, ...(consistentRead ? { ConsistentRead: true } : {}) }));
-  return out.Item === undefined ? undefined : plainItem(out.Item);
 }

@@ -2,7 +2,8 @@ import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamod
 import { z } from 'zod';
 import { awsErrorName, translateAwsError } from '../aws/errors.js';
 import type { BreakerDecision, BreakerState, BreakerStore } from '../ports/state.js';
-import { defaultCorruptRowReporter, getRow, reasonOf, type CorruptRowReporter } from './corrupt-rows.js';
+import { defaultCorruptRowReporter, reasonOf, type CorruptRowReporter } from './corrupt-rows.js';
+import { getRow } from './get-row.js';
 
 export interface DynamoBreakerOptions {
   readonly client: DynamoDBDocumentClient;

@@ -2,7 +2,8 @@ import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { translateAwsError } from '../aws/errors.js';
 import type { ChartFileCache } from '../notify/delivery-ports.js';
-import { defaultCorruptRowReporter, getRow, reasonOf, type CorruptRowReporter } from './corrupt-rows.js';
+import { defaultCorruptRowReporter, reasonOf, type CorruptRowReporter } from './corrupt-rows.js';
+import { getRow } from './get-row.js';
 
 export interface DynamoChartFilesOptions {
   readonly client: DynamoDBDocumentClient;

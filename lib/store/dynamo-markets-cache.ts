@@ -3,7 +3,8 @@ import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { translateAwsError } from '../aws/errors.js';
 import type { MarketsCache, MarketsSnapshot } from '../ports/exchange.js';
-import { defaultCorruptRowReporter, getRow, reasonOf, type CorruptRowReporter } from './corrupt-rows.js';
+import { defaultCorruptRowReporter, reasonOf, type CorruptRowReporter } from './corrupt-rows.js';
+import { getRow } from './get-row.js';
 
 export interface DynamoMarketsCacheOptions {
   readonly client: DynamoDBDocumentClient;
