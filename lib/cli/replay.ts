@@ -178,9 +178,26 @@ export function replayConfig(config: BotConfig, files: readonly OhlcvFile[]): Bo
   return Object.freeze({
     ...config,
     exchanges: [{ id: 'replay', symbols: [...new Set(files.map((f) => f.symbol))], timeframes, timeoutMs: 10_000, apiBase: undefined }],
-    // Recorded series decide the timeframes: every strategy runs on all of them.
-    strategies: config.strategies.map((s) => ({ ...s, timeframes: undefined })),
+    strategies: replayStrategies(config.strategies, timeframes),
   });
+}
+
+/**
+ * Recorded series decide the timeframes: every configured strategy runs on each of them. On a
+ * recorded timeframe, the entry configured for it is used (or one without timeframes); where a
+ * strategy has none, its first entry. So one strategy configured as several entries (different
+ * timeframes and params) still runs once per timeframe: its signal ids never collide.
+ */
+function replayStrategies(entries: BotConfig['strategies'], recorded: readonly Timeframe[]): BotConfig['strategies'] {
+  const runsOn = new Map<(typeof entries)[number], Timeframe[]>();
+  for (const tf of recorded) {
+    for (const name of new Set(entries.map((s) => s.name))) {
+      const mine = entries.filter((s) => s.name === name);
+      const entry = mine.find((s) => s.timeframes === undefined || s.timeframes.includes(tf)) ?? mine[0]!;
+      runsOn.set(entry, [...(runsOn.get(entry) ?? []), tf]);
+    }
+  }
+  return entries.flatMap((s) => (runsOn.has(s) ? [{ ...s, timeframes: runsOn.get(s)! }] : []));
 }
 
 const list = (m: Readonly<Record<string, number>>) =>
