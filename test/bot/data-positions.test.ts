@@ -120,6 +120,18 @@ describe('/positions (DynamoDB Local, exchange simulator)', () => {
     }
   });
 
+  it('a forming candle opening in the future (at 1000 × the price) is no price: "price unavailable", as the monitor refuses it', async () => {
+    const [a] = opened as [StoredOpenPosition];
+    sim.setFault(a.position.symbol, { kind: 'futureForming', aheadMs: 100 * HOUR, priceFactor: 1000 });
+    try {
+      const text = textOf(await runCommand(command, [], NOW));
+      assert.match(text, new RegExp(`<b>${a.position.symbol.replace('/', '\\/')}</b>.* · <i>price unavailable</i>`));
+      assert.ok(log.lines.some((l) => l.level === 'warn' && l.message === 'positions: price unavailable' && /opens in the future/.test(JSON.stringify(l))));
+    } finally {
+      sim.setFault(a.position.symbol, undefined);
+    }
+  });
+
   it('the exchange down altogether: every position still listed, none valued live, no failure', async () => {
     const down = createMarketDataDeps(wiringInput(r, configFor('http://127.0.0.1:9'), testClock(NOW), log));
     const reply = await runCommand(marketDataCommands(down).find((x) => x.name === 'positions')!, [], NOW);

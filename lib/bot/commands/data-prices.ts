@@ -7,7 +7,7 @@
  */
 import type { ExchangeConfig } from '../../config/schema.js';
 import { timeframeSchema } from '../../core/timeframe.js';
-import { splitClosed, validateCandles } from '../../core/validate-candles.js';
+import { splitLive, validateCandles } from '../../core/validate-candles.js';
 import { describeError } from '../../errors.js';
 import { markPrice } from '../../monitor/mark.js';
 import type { ExchangePort } from '../../ports/exchange.js';
@@ -80,8 +80,9 @@ export async function latestPrices(markets: readonly Market[], now: number, deps
       const raw = await withTimeout(ready.get(m.exchange)!.port.fetchCandles(m.symbol, tf.data, 2), deps.timeoutMs, `price of ${m.symbol}`);
       const valid = validateCandles(raw, tf.data);
       if (!valid.ok) throw valid.error;
-      const { closed, forming } = splitClosed(valid.rows, now, tf.data);
-      const price = markPrice(closed, forming);
+      // As the monitor: a candle opening in the future is refused, a stale close is no price.
+      const { closed, forming } = splitLive(valid.rows, now, tf.data);
+      const price = markPrice(closed, forming, { now, timeframe: tf.data });
       if (price !== undefined) prices.set(marketKey(m), price);
     } catch (error) {
       deps.log.warn('positions: price unavailable', { exchange: m.exchange, symbol: m.symbol, error: describeError(error) });
