@@ -10,6 +10,7 @@
  */
 import { TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { awsErrorName, translateAwsError } from '../aws/errors.js';
+import { storableProblem } from '../core/store-bounds.js';
 import { isTransient, PermanentError, TransientError } from '../errors.js';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -51,7 +52,35 @@ function reasonsOf(error: unknown): CancelReason[] {
   return raw.map((r) => (r.Item ? { code: r.Code ?? 'None', item: r.Item } : { code: r.Code ?? 'None' }));
 }
 
+/** The first number in `value` the store cannot hold, as `path: reason`, or null. */
+function unstorable(value: unknown, path: string): string | null {
+  if (typeof value === 'number') {
+    return storableProblem(path, value);
+  }
+  if (typeof value !== 'object' || value === null || value instanceof Uint8Array) return null;
+  for (const [key, inner] of Object.entries(value)) {
+    const found = unstorable(inner, Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}`);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
+/**
+ * A transaction that would write a number the store cannot hold (a PnL from prices of two
+ * fetches far apart, say) is refused before sending: UNSTORABLE_NUMBER naming the value and
+ * its place, instead of the document client's AWS_PERMANENT "greater than MAX_SAFE_INTEGER".
+ */
+function checkStorable(items: readonly TransactItem[], label: string): void {
+  for (const [i, item] of items.entries()) {
+    const [kind, action] = Object.entries(item).find(([, v]) => v !== undefined) as [string, { Item?: object; Key?: object; ExpressionAttributeValues?: object }];
+    const key = JSON.stringify(action.Key ?? { pk: (action.Item as { pk?: unknown } | undefined)?.pk });
+    const problem = unstorable(action.Item ?? action.ExpressionAttributeValues, `${kind} ${key}: value`);
+    if (problem !== null) throw new PermanentError(`${label}: ${problem}; nothing written`, { code: 'UNSTORABLE_NUMBER' });
+  }
+}
+
 export async function transactWrite(client: DynamoDBDocumentClient, items: readonly TransactItem[], label: string, policy: RetryPolicy): Promise<TransactResult> {
+  checkStorable(items, label);
   for (let attempt = 1; ; attempt++) {
     let last: unknown;
     try {
