@@ -107,7 +107,8 @@ describe('/positions (DynamoDB Local, exchange simulator)', () => {
     try {
       const started = Date.now();
       const reply = await runCommand(marketDataCommands({ ...deps, priceTimeoutMs: 300 }).find((x) => x.name === 'positions')!, [], NOW);
-      assert.ok(Date.now() - started < 5000, 'bounded by the price timeout');
+      // The sim never answers: without the price timeout this hangs; 20 s holds under heavy load.
+      assert.ok(Date.now() - started < 20_000, 'bounded by the price timeout');
       const text = textOf(reply);
       assert.match(text, new RegExp(`<b>${a.position.symbol.replace('/', '\\/')}</b>.* · now [\\d.]+ · PnL`));
       assert.match(text, new RegExp(`<b>${b.position.symbol.replace('/', '\\/')}</b>.* · <i>price unavailable</i>`));

@@ -142,7 +142,8 @@ describe('health reader on the local stack', () => {
     const started = Date.now();
     const result = await probe('hang', () => new Promise<never>(() => undefined), 50, log);
     assert.deepEqual(result, { ok: false, code: 'TIMEOUT' });
-    assert.ok(Date.now() - started < 2000);
+    // The probe never settles: only the 50 ms timeout can end it; 20 s holds under heavy load.
+    assert.ok(Date.now() - started < 20_000);
     assert.equal(log.warnings[0]?.['code'], 'TIMEOUT');
     // Only the heartbeats hang; the other probes answer at once (a 50 ms budget must not depend on DynamoDB Local's speed).
     const hanging = { ...deps(), probeTimeoutMs: 50, heartbeats: { get: () => new Promise<never>(() => undefined) }, openPositions: async () => 0 };

@@ -140,7 +140,8 @@ describe('without Java 17', () => {
       });
       assert.equal(r.status, 1, r.stderr);
       assert.equal(`${r.stdout}${r.stderr}`, `${JAVA_MISSING_MESSAGE}\n`);
-      assert.ok(Date.now() - started < 15_000, `took ${Date.now() - started} ms`);
+      // "At once" = before DynamoDB Local's 30 s readiness wait could have run; 25 s holds under load.
+      assert.ok(Date.now() - started < 25_000, `took ${Date.now() - started} ms`);
     });
   }
 });

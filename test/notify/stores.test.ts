@@ -113,7 +113,9 @@ describe('send-rate slots across concurrent invocations (StateTable)', () => {
     const next = await l.acquire(43, 5_000);
     assert.ok(next.ok);
     const waited = Date.now() - started;
-    assert.ok(waited >= 300 && waited < 2_000, `waited ${waited} ms for the lease to expire`);
+    // Lower bound: not before the lease expired. Upper: within acquire's 5 s budget (next.ok) — a
+    // tighter wall-clock bound does not hold on a loaded machine.
+    assert.ok(waited >= 300 && waited < 5_000, `waited ${waited} ms for the lease to expire`);
     await next.release();
   });
 

@@ -172,7 +172,8 @@ describe('telegraf adapter against the fake Bot API', () => {
     const elapsed = performance.now() - started;
     assert.deepEqual([error.failure, error.kind, error.status], ['unavailable', 'transient', undefined]);
     assert.match(error.message, new RegExp(`no answer within ${HANG_TIMEOUT_MS} ms`));
-    assert.ok(elapsed >= HANG_TIMEOUT_MS - 20 && elapsed < HANG_TIMEOUT_MS + 2000, `took ${elapsed} ms`);
+    // The fake never answers (telegraf's own default is 500 s): 20 s more than the timeout holds under load.
+    assert.ok(elapsed >= HANG_TIMEOUT_MS - 20 && elapsed < HANG_TIMEOUT_MS + 20_000, `took ${elapsed} ms`);
     assertNoToken(error, fake.token);
   });
 
