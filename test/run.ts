@@ -5,7 +5,8 @@
  * `--test-name-pattern=…`). Exits with the test runner's code.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { JavaMissingError, startLocalStack, type LocalStack } from '../infra/local-stack.js';
 import { TEST_DDB_ENDPOINT_VAR, TEST_SQS_ENDPOINT_VAR } from './support/local-aws.js';
@@ -76,15 +77,40 @@ async function main(): Promise<number> {
     }
     throw error;
   }
+  // A fresh TMPDIR per run: whatever a test leaves in it (a mkdtemp folder without its rm, a
+  // fixed path) is reported after the run, and the folder is removed either way.
+  const runTmp = mkdtempSync(join(tmpdir(), 'candlebot-test-run-'));
   try {
     return await runTests(files, nodeArgs, {
       ...process.env,
+      TMPDIR: runTmp,
       [TEST_DDB_ENDPOINT_VAR]: stack.ddbEndpoint,
       [TEST_SQS_ENDPOINT_VAR]: stack.sqsEndpoint,
     });
   } finally {
     await stack.stop();
+    reportLeftovers(runTmp);
   }
+}
+
+/** Lists what the tests left in the run's TMPDIR (grouped by name prefix), then removes it. */
+function reportLeftovers(runTmp: string): void {
+  let left: string[] = [];
+  try {
+    left = readdirSync(runTmp);
+  } catch {
+    return;
+  }
+  if (left.length > 0) {
+    const byPrefix = new Map<string, number>();
+    for (const name of left) {
+      const prefix = name.replace(/[A-Za-z0-9]{6}$/, '*');
+      byPrefix.set(prefix, (byPrefix.get(prefix) ?? 0) + 1);
+    }
+    const list = [...byPrefix.entries()].map(([p, n]) => `${p}${n > 1 ? ` ×${n}` : ''}`).join(', ');
+    console.error(`\ntests left ${left.length} entr${left.length === 1 ? 'y' : 'ies'} in TMPDIR (clean up in after/afterEach): ${list}`);
+  }
+  rmSync(runTmp, { recursive: true, force: true });
 }
 
 main().then(

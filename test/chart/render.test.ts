@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { ZodError } from 'zod';
@@ -40,11 +41,17 @@ function tinySpec(over: Partial<ChartSpec> = {}): ChartSpec {
   };
 }
 
+/** The rendered PNGs are for a person to look at: written only to CANDLEBOT_CHART_OUT (a folder) when set, never to fixed temp paths. */
+function keepForInspection(name: string, png: Uint8Array): void {
+  const dir = process.env['CANDLEBOT_CHART_OUT'];
+  if (dir) writeFileSync(join(dir, name), png);
+}
+
 describe('renderChartPng', () => {
   it('renders a 150-candle signal chart (2 EMAs, 3 levels) to a 1000×560 PNG', async () => {
     const spec = signalSpec();
     const png = await renderChartPng(spec);
-    writeFileSync('/tmp/candlebot-chart-signal.png', png);
+    keepForInspection('candlebot-chart-signal.png', png);
     assert.deepEqual(pngSize(png), { width: 1000, height: 560 });
     assert.ok(png.byteLength > 20_000, `PNG is ${png.byteLength} bytes`);
   });
@@ -52,7 +59,7 @@ describe('renderChartPng', () => {
   it('renders a close chart of a ~5e-5 priced pair with all four level lines and labels', async () => {
     const spec = closeSpec();
     const png = await renderChartPng(spec);
-    writeFileSync('/tmp/candlebot-chart-close.png', png);
+    keepForInspection('candlebot-chart-close.png', png);
     assert.deepEqual(pngSize(png), { width: 1000, height: 560 });
     // ECharts' markLine rounds to 2 decimals by default: these lines vanished before the fix.
     const svg = renderChartSvg(spec, { width: 1000, height: 560 });
