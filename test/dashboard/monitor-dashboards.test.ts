@@ -1,8 +1,7 @@
 /** functions/monitor refreshes the pinned dashboards after its run when USERS_TABLE is set. */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { makeMonitorHandler } from '../../functions/monitor.js';
@@ -11,13 +10,14 @@ import { createDynamoUserStore } from '../../lib/users/dynamo-user-store.js';
 import { captureStdout } from '../support/capture-stdout.js';
 import { testResources, type TestResources } from '../support/local-aws.js';
 import { drainQueue } from '../support/queue.js';
+import { tempDir } from '../support/temp-dir.js';
 
 describe('monitor handler → dashboards', () => {
   let r: TestResources;
   let configPath: string;
   before(async () => {
     r = await testResources('monitor-dash');
-    configPath = join(mkdtempSync(join(tmpdir(), 'candlebot-mdash-')), 'candlebot.config.yml');
+    configPath = join(tempDir('candlebot-mdash-'), 'candlebot.config.yml');
     // No open position: the monitor run needs no exchange.
     writeFileSync(configPath, stringify({ exchanges: [{ id: 'binance', symbols: ['BTC/USDT'], timeframes: ['1h'] }], strategies: [{ name: 'ema-cross' }] }));
     const users = createDynamoUserStore({ client: r.doc, table: r.tables.UsersTable! });

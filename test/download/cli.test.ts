@@ -1,11 +1,11 @@
 /** `npm run download` as a user runs it (the same entry file), against the simulator on 127.0.0.1. */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startBinanceSim, type BinanceSim } from '../support/exchange-sim/binance-sim.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const HOUR = 3_600_000;
 
@@ -49,7 +49,7 @@ describe('npm run download (CLI)', () => {
   ];
   for (const [name, args, message] of badArgs) {
     it(`${name} → exit 2 and one line, no stack trace`, async () => {
-      const out = mkdtempSync(join(tmpdir(), 'candlebot-download-cli-'));
+      const out = tempDir('candlebot-download-cli-');
       const { code, stdout, stderr } = await download([...args, '--out', out]);
       assert.equal(code, 2, stderr);
       assert.equal(stdout, '');
@@ -79,7 +79,7 @@ describe('npm run download (CLI)', () => {
     after(() => sim.close());
 
     it('downloads several pages per pair; a pair the exchange does not list fails alone (exit 1 with a summary); a rerun resumes', async () => {
-      const out = mkdtempSync(join(tmpdir(), 'candlebot-download-cli-'));
+      const out = tempDir('candlebot-download-cli-');
       const since = new Date(now - 100 * HOUR).toISOString();
       const args = ['--exchange', 'binance', '--timeframe', '1h', '--since', since, '--out', out, '--api-base', sim.url, '--limit', '8'];
       const first = await download([...args, '--symbols', 'BTC/USDT,XRP/USDT,ETH/USDT']);

@@ -3,8 +3,7 @@
  * transient faults are retried with bounded backoff, permanent ones stop only their pair.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { RetryNotice } from '../../lib/download/observer.js';
@@ -12,6 +11,7 @@ import { DEFAULT_RETRY } from '../../lib/download/retry.js';
 import { downloadCandles, type DownloadDeps, type DownloadReport, type DownloadRequest } from '../../lib/download/run-download.js';
 import { startBinanceSim, type BinanceSim, type SimFault } from '../support/exchange-sim/binance-sim.js';
 import { testClock } from '../support/clock.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const HOUR = 3_600_000;
 const NOW = Date.UTC(2024, 0, 10, 12, 30);
@@ -48,7 +48,7 @@ describe('download: transient faults retried, permanent faults stop one pair (si
   });
   after(() => sim.close());
   beforeEach(() => {
-    out = mkdtempSync(join(tmpdir(), 'candlebot-download-faults-'));
+    out = tempDir('candlebot-download-faults-');
     sleeps = [];
     retries = [];
     sim.setFault('BTC/USDT', undefined);

@@ -3,8 +3,7 @@
  * paging, closed candles only, file name and format, resume, validation failures.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { Clock } from '../../lib/ports/clock.js';
@@ -14,6 +13,7 @@ import { downloadCandles, type DownloadDeps, type DownloadRequest } from '../../
 import { readOhlcvFiles } from '../../lib/replay/ohlcv-files.js';
 import { startBinanceSim, type BinanceSim } from '../support/exchange-sim/binance-sim.js';
 import { testClock } from '../support/clock.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const HOUR = 3_600_000;
 /** Mid-candle: the 12:00 candle is forming. */
@@ -97,7 +97,7 @@ describe('download: paging, closed candles, files, resume (simulator, real ccxt)
   });
   after(() => sim.close());
   beforeEach(() => {
-    out = mkdtempSync(join(tmpdir(), 'candlebot-download-'));
+    out = tempDir('candlebot-download-');
     clock = testClock(NOW);
     sim.setNow(NOW);
     sim.setFault('BTC/USDT', undefined);
@@ -139,7 +139,7 @@ describe('download: paging, closed candles, files, resume (simulator, real ccxt)
 
   it('saves after every page, and resumes an interrupted download without duplicates or re-downloads', async () => {
     const expected = await oracle(sim, 'BTC/USDT', NOW);
-    const cleanDir = mkdtempSync(join(tmpdir(), 'candlebot-download-clean-'));
+    const cleanDir = tempDir('candlebot-download-clean-');
     await downloadCandles(request({ outDir: cleanDir }), deps());
     const clean = readFileSync(join(cleanDir, 'BTC_USDT-1h.json'), 'utf8');
 

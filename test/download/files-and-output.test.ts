@@ -1,7 +1,6 @@
 /** Candle files (name, format, atomic write), the progress display and the end-of-run text. */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { OhlcvRow } from '../../lib/core/candle.js';
@@ -11,6 +10,7 @@ import { progressReporter } from '../../lib/download/progress.js';
 import { exitCode, gapsLine, resultLine, summaryLine } from '../../lib/download/report.js';
 import { PermanentError } from '../../lib/errors.js';
 import { parseOhlcvFileName } from '../../lib/replay/ohlcv-files.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const H = 3_600_000;
 const T0 = Date.UTC(2024, 0, 1);
@@ -24,7 +24,7 @@ describe('candle files', () => {
   });
 
   it('are written atomically (no temp file left), one row per line, and read back validated', () => {
-    const dir = join(mkdtempSync(join(tmpdir(), 'candlebot-files-')), 'nested');
+    const dir = join(tempDir('candlebot-files-'), 'nested');
     const path = join(dir, 'BTC_USDT-1h.json');
     assert.equal(readCandleFile(path, '1h'), undefined);
     writeCandleFile(path, [row(0), row(1)]);
@@ -35,7 +35,7 @@ describe('candle files', () => {
   });
 
   it('a failed write is a classified error and leaves the previous file and no temp file', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'candlebot-files-'));
+    const dir = tempDir('candlebot-files-');
     const path = join(dir, 'BTC_USDT-1h.json');
     writeCandleFile(path, [row(0)]);
     const bad = [[T0, 1, 1, 1, 1n, 1]] as unknown as OhlcvRow[]; // JSON.stringify throws on a bigint

@@ -1,7 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { makeScanHandler } from '../../functions/scan.js';
@@ -12,6 +11,7 @@ import { drainQueue } from '../support/queue.js';
 import { FAST_STRATEGIES } from '../support/scan-fixture.js';
 import { captureStdout } from '../support/capture-stdout.js';
 import { createDynamoUserStore } from '../../lib/users/dynamo-user-store.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const SYMBOLS = ['BTC/USDT', 'ETH/USDT', 'SOL/USDT', 'BNB/USDT'];
 
@@ -40,7 +40,7 @@ describe('functions/scan handler (middy + Powertools) on the live clock', () => 
     await users.subscribe({ chatId: 42, symbol: '*', strategy: '*', timeframe: '*' }, Date.now());
     // The handler reads the wall clock: the simulator serves candles up to "now".
     sim = await startBinanceSim({ symbols: SYMBOLS, nowMs: Date.now() });
-    configPath = join(mkdtempSync(join(tmpdir(), 'candlebot-handler-')), 'candlebot.config.yml');
+    configPath = join(tempDir('candlebot-handler-'), 'candlebot.config.yml');
     writeFileSync(
       configPath,
       stringify({
@@ -100,7 +100,7 @@ describe('functions/scan handler (middy + Powertools) on the live clock', () => 
   });
 
   it('fails fast on a bad config file, naming the field', async () => {
-    const bad = join(mkdtempSync(join(tmpdir(), 'candlebot-handler-')), 'bad.yml');
+    const bad = join(tempDir('candlebot-handler-'), 'bad.yml');
     writeFileSync(bad, stringify({ exchanges: [{ id: 'binance', symbols: ['BTC/USDT'], timeframes: ['7m'] }], strategies: [{ name: 'ema-cross' }] }));
     const result = await invocationError(makeScanHandler({ env: { ...env(), CANDLEBOT_CONFIG_PATH: bad } }), { timeframe: '1m' }, 'req-4');
     assert.equal(result.code, 'INVALID_CONFIG');

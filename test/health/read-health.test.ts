@@ -4,8 +4,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
@@ -25,6 +24,7 @@ import { localSqs } from '../../infra/local-clients.js';
 import { captureStdout } from '../support/capture-stdout.js';
 import { testResources, type TestResources } from '../support/local-aws.js';
 import { FAST_STRATEGIES } from '../support/scan-fixture.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const MIN = 60_000;
 const CONFIG = {
@@ -162,7 +162,7 @@ describe('functions/health handler', () => {
   let configPath: string;
   before(async () => {
     r = await testResources('health-fn');
-    configPath = join(mkdtempSync(join(tmpdir(), 'candlebot-health-')), 'candlebot.config.yml');
+    configPath = join(tempDir('candlebot-health-'), 'candlebot.config.yml');
     writeFileSync(configPath, stringify(CONFIG));
   });
   after(() => r.close());

@@ -14,8 +14,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { ReceiveMessageCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
@@ -57,6 +56,7 @@ import { drainQueue } from '../support/queue.js';
 import { packagedTemplate, type CfnTemplate } from '../support/packaged-template.js';
 import { FAST_STRATEGIES, SCAN_NOW } from '../support/scan-fixture.js';
 import { ADMIN_CHAT, startHarness, type Harness } from '../webhook/harness.js';
+import { tempDir } from '../support/temp-dir.js';
 
 process.env['POWERTOOLS_METRICS_DISABLED'] = 'true';
 
@@ -96,7 +96,7 @@ describe('IAM coverage: every AWS call of every function is allowed by its role 
   };
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'candlebot-iam-'));
+    dir = tempDir('candlebot-iam-');
     const packaged = await packagedTemplate();
     console.log(packaged.ms === null ? '# template: packaged earlier in this test run' : `# npm run package took ${(packaged.ms / 1000).toFixed(1)} s`);
     template = packaged.template;

@@ -1,7 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { makeMonitorHandler } from '../../functions/monitor.js';
@@ -13,6 +12,7 @@ import { startBinanceSim, type BinanceSim } from '../support/exchange-sim/binanc
 import { testResources, type TestResources } from '../support/local-aws.js';
 import { HOUR, openerFor, positionSignal, storeFor } from './fixture.js';
 import { captureStdout } from '../support/capture-stdout.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const SCHEDULED = { version: '0', id: 'e1', 'detail-type': 'Scheduled Event', source: 'aws.events', account: '000000000000', time: new Date().toISOString(), region: 'us-east-1', resources: [], detail: {} };
 
@@ -28,7 +28,7 @@ describe('functions/monitor handler (middy + Powertools) on the live clock', () 
     if (intoHour > HOUR - 20_000) await new Promise((res) => setTimeout(res, HOUR - intoHour + 1000));
     sim = await startBinanceSim({ symbols: ['BTC/USDT'], nowMs: Date.now() });
     const raw = { exchanges: [{ id: 'binance', symbols: ['BTC/USDT'], timeframes: ['1h'], apiBase: sim.url, timeoutMs: 5000 }], strategies: [{ name: 'ema-cross' }], telegram: { adminChatIds: [42] } };
-    configPath = join(mkdtempSync(join(tmpdir(), 'candlebot-monitor-')), 'candlebot.config.yml');
+    configPath = join(tempDir('candlebot-monitor-'), 'candlebot.config.yml');
     writeFileSync(configPath, stringify(raw));
     // One open position whose entry candle has closed.
     const signalTime = lastClosedOpenTime(Date.now(), '1h') - HOUR;

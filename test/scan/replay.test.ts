@@ -1,7 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { replayConfig, replayFiles } from '../../lib/cli/replay.js';
@@ -14,6 +13,7 @@ import { readOhlcvFiles } from '../../lib/replay/ohlcv-files.js';
 import { testResources, type TestResources } from '../support/local-aws.js';
 import { drainQueue } from '../support/queue.js';
 import { runtimeFor } from '../support/scan-fixture.js';
+import { tempDir } from '../support/temp-dir.js';
 
 describe('replay drives the live scan pipeline and matches the pure core', () => {
   let r: TestResources;
@@ -59,10 +59,10 @@ describe('replay drives the live scan pipeline and matches the pure core', () =>
   });
 
   it('rejects badly named or malformed files with a clear error', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'candlebot-replay-'));
+    const dir = tempDir('candlebot-replay-');
     writeFileSync(join(dir, 'btc.json'), '[]');
     assert.throws(() => readOhlcvFiles(dir), /expected a file name like ETH_BTC-5m\.json/);
-    const dir2 = mkdtempSync(join(tmpdir(), 'candlebot-replay-'));
+    const dir2 = tempDir('candlebot-replay-');
     writeFileSync(join(dir2, 'ETH_BTC-5m.json'), '{"not":"rows"');
     assert.throws(() => readOhlcvFiles(dir2), /not valid JSON/);
   });

@@ -4,8 +4,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { stringify } from 'yaml';
@@ -23,6 +22,7 @@ import { testResources, type TestResources } from '../support/local-aws.js';
 import { drainQueue } from '../support/queue.js';
 import { parseTelegramHtml } from '../support/fake-telegram/index.js';
 import { recordingLog } from '../positions/fixture.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const DAY = 86_400_000;
 const TODAY = Date.UTC(2026, 0, 10);
@@ -122,7 +122,7 @@ describe('daily summary (local stack)', () => {
   });
 
   it('functions/summary: scheduled event, a manual date, and bad events refused', async () => {
-    const configPath = join(mkdtempSync(join(tmpdir(), 'candlebot-summary-')), 'candlebot.config.yml');
+    const configPath = join(tempDir('candlebot-summary-'), 'candlebot.config.yml');
     writeFileSync(configPath, stringify(RAW));
     const handler = makeSummaryHandler({ env: { ...r.env, CANDLEBOT_CONFIG_PATH: configPath } });
     const invoke = (event: unknown) => captureStdout(() => handler(event, localContext('summary', 60_000, 'req-s')).then((v) => v, (e: Error & { code?: string }) => e));

@@ -3,8 +3,7 @@
  * YAML file, env as deployed) against DynamoDB Local tables (testResources) and the fake Bot API.
  * `send` invokes it with an API Gateway v2 event, as the HTTP API would.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -16,6 +15,7 @@ import { createDynamoUserStore } from '../../lib/users/dynamo-user-store.js';
 import type { UserStore } from '../../lib/ports/users.js';
 import { startFakeTelegram, type FakeTelegram } from '../support/fake-telegram/index.js';
 import { testResources, type TestResources } from '../support/local-aws.js';
+import { tempDir } from '../support/temp-dir.js';
 
 export const SECRET = 'test-webhook-secret_0123456789abcdef';
 export const ADMIN_CHAT = 900_001;
@@ -65,7 +65,7 @@ export function configYaml(options: HarnessOptions = {}): string {
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const res = await testResources('webhook');
   const fake = await startFakeTelegram({ limits: false });
-  const dir = mkdtempSync(join(tmpdir(), 'candlebot-webhook-'));
+  const dir = tempDir('candlebot-webhook-');
   const configPath = join(dir, 'candlebot.config.yml');
   writeFileSync(configPath, configYaml(options));
   const env: Record<string, string> = {

@@ -1,13 +1,13 @@
 /** `npm run webhook:set` against the fake Bot API: URL, secret, allowed_updates, command menu, --delete. */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runWebhookSet } from '../../lib/cli/webhook-set.js';
 import { startFakeTelegram, type FakeTelegram } from '../support/fake-telegram/index.js';
 import { ROOT, runCli } from '../support/run-cli.js';
 import { ADMIN_CHAT, configYaml, SECRET } from './harness.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const URL_ = 'https://abc123.execute-api.eu-west-1.amazonaws.com/telegram/webhook';
 
@@ -17,7 +17,7 @@ describe('npm run webhook:set', () => {
   let env: NodeJS.ProcessEnv;
   before(async () => {
     fake = await startFakeTelegram({ limits: false });
-    configPath = join(mkdtempSync(join(tmpdir(), 'candlebot-webhook-set-')), 'candlebot.config.yml');
+    configPath = join(tempDir('candlebot-webhook-set-'), 'candlebot.config.yml');
     writeFileSync(configPath, configYaml());
     env = { TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: fake.apiRoot };
   });
