@@ -51,7 +51,7 @@ describe('npm run webhook:set', () => {
 
   it('runs as `npm run webhook:set` runs it: a process of its own, exit code 0', async () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-    assert.equal(pkg.scripts['webhook:set'], 'node --import tsx lib/cli/webhook-set.ts');
+    assert.equal(pkg.scripts['webhook:set'], 'exec node --import tsx --import ./lib/cli/node-support.ts lib/cli/webhook-set.ts');
     const saved = { ...process.env };
     Object.assign(process.env, env);
     let out;
