@@ -148,7 +148,9 @@ describe('send-rate slots across concurrent invocations (StateTable)', () => {
     await first.release();
     const second = await l.acquire(77, 100);
     assert.equal(second.ok, false);
-    assert.ok(!second.ok && second.retryAfterMs > 4000 && second.retryAfterMs <= 5000 + 200, JSON.stringify(second));
+    // retryAfterMs = the 5 s interval minus the time since the release: > 1000 (well beyond the 100 ms
+    // allowed wait) holds even when the two DynamoDB calls in between take seconds under load.
+    assert.ok(!second.ok && second.retryAfterMs > 1000 && second.retryAfterMs <= 5000 + 200, JSON.stringify(second));
   });
 });
 
