@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { JavaMissingError, startLocalStack, type LocalStack } from '../infra/local-stack.js';
+import { wantsHelp } from '../lib/cli/flags.js';
 import { TEST_DDB_ENDPOINT_VAR, TEST_SQS_ENDPOINT_VAR } from './support/local-aws.js';
 
 class UsageError extends Error {}
@@ -62,6 +63,10 @@ function runTests(files: string[], nodeArgs: string[], env: NodeJS.ProcessEnv): 
 async function main(): Promise<number> {
   // Node 20 is this project's floor; the SDK's "will require node >=22" notice is known noise here.
   process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+  if (wantsHelp(process.argv.slice(2))) {
+    console.log('usage: npm test [-- <test files or folders>…] [--test-name-pattern=<regex>] (other -- flags go to node --test)');
+    return 0;
+  }
   const { files, nodeArgs } = selectFiles(process.argv.slice(2));
   if (files.length === 0) {
     console.error('no test files found');
