@@ -89,7 +89,9 @@ describe('LeakyBucketThrottler (ccxt leaky bucket without polling)', () => {
     const ours = new LeakyBucketThrottler(bucket, counted);
     const ourStarts = await realStarts((c) => ours.throttle(c));
     assert.ok(ourStarts.at(-1)! >= 10 * 4 - 2, `10 gaps of 4 ms: ${ourStarts.at(-1)} ms`);
-    assert.ok(ourStarts.at(-1)! >= ccxtStarts.at(-1)! - 10, `not faster than ccxt (${ourStarts.at(-1)} vs ${ccxtStarts.at(-1)} ms)`);
+    // Same spacing as ccxt: both hold the same lower bound. Their measured durations are not compared
+    // with each other: machine load stretches either run by any amount.
+    assert.ok(ccxtStarts.at(-1)! >= 10 * 4 - 2, `ccxt: 10 gaps of 4 ms: ${ccxtStarts.at(-1)} ms`);
     assert.ok(wakeups <= 15, `${wakeups} wake-ups for 10 waiting requests`);
   });
 });
