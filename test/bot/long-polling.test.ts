@@ -65,8 +65,10 @@ describe('local long polling', () => {
     assert.ok(Date.now() - t0 < 10_000, `stop took ${Date.now() - t0} ms (the poll in flight would end at 20 s)`);
     assert.deepEqual(report, { processed: 3, skipped: 1 });
     // Every handled update was confirmed: nothing is handled twice by the next poller.
+    const polls = fake.calls.filter((c) => c.method === 'getUpdates').length;
     const next = startLongPolling({ env, config, logger, pollTimeoutS: 1 });
-    await new Promise((r) => setTimeout(r, 300));
+    // Not a fixed sleep: wait until the next poller has asked (and been answered) at least once.
+    await until(() => fake.calls.filter((c) => c.method === 'getUpdates').length >= polls + 2);
     await next.stop();
     assert.equal(fake.delivered(5001).length, 2);
   });
