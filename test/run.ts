@@ -89,6 +89,8 @@ async function main(): Promise<number> {
     return await runTests(files, nodeArgs, {
       ...process.env,
       TMPDIR: runTmp,
+      // For locks that must hold across test runs on one checkout (test/support/packaged-template.ts).
+      CANDLEBOT_SHARED_TMPDIR: tmpdir(),
       [TEST_DDB_ENDPOINT_VAR]: stack.ddbEndpoint,
       [TEST_SQS_ENDPOINT_VAR]: stack.sqsEndpoint,
     });

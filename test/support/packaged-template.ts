@@ -15,7 +15,8 @@ import { ROOT, runPackage, SERVERLESS_DIR, TEMPLATE_FILE } from '../../infra/art
 export type CfnResource = { Type: string; Properties: Record<string, any>; DependsOn?: unknown };
 export type CfnTemplate = { Resources: Record<string, CfnResource>; Outputs?: Record<string, unknown> };
 
-const LOCK_DIR = join(tmpdir(), `candlebot-package-${createHash('sha256').update(ROOT).digest('hex').slice(0, 12)}.lock`);
+// The machine's temp folder, not the run's own TMPDIR (test/run.ts): the lock must also hold between two test runs.
+const LOCK_DIR = join(process.env['CANDLEBOT_SHARED_TMPDIR'] ?? tmpdir(), `candlebot-package-${createHash('sha256').update(ROOT).digest('hex').slice(0, 12)}.lock`);
 const MARKER = join(SERVERLESS_DIR, '.packaged-for-test-run');
 /** A packaging holds the lock at most this long (runPackage's own timeout is 5 min). */
 const STALE_LOCK_MS = 6 * 60_000;
