@@ -9,7 +9,8 @@
  * infra/scan-schedules.cjs.)
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { wantsHelp } from '../lib/cli/flags.js';
 import { loadDeployConfig } from '../lib/config/deploy.js';
@@ -53,6 +54,9 @@ function packageEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
+// serverless-esbuild leaves a `<function>-<pid>-<time>-<hex>` folder per function in the temp
+// folder on every package: give osls a temp folder of its own and remove it afterwards.
+const buildTmp = mkdtempSync(join(tmpdir(), 'candlebot-package-build-'));
 const args = process.argv.slice(2);
 const stageGiven = args.some((a) => a === '--stage' || a.startsWith('--stage=') || a === '-s');
 const started = Date.now();
@@ -63,8 +67,9 @@ const result = spawnSync(osls, ['package', ...(stageGiven ? [] : ['--stage', 'de
   killSignal: 'SIGKILL',
   // No stdin: osls must never wait for input (CI has none).
   stdio: ['ignore', 'inherit', 'inherit'],
-  env: packageEnv(),
+  env: { ...packageEnv(), TMPDIR: buildTmp, TMP: buildTmp, TEMP: buildTmp },
 });
+rmSync(buildTmp, { recursive: true, force: true });
 if (result.error) {
   console.error(`osls package failed: ${result.error.message}`);
   process.exit(1);

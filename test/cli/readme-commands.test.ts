@@ -25,6 +25,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_FAKE_TOKEN, startFakeTelegram, type FakeTelegram } from '../support/fake-telegram/index.js';
 import { testResources, type TestResources } from '../support/local-aws.js';
+import { withPackageLock } from '../support/packaged-template.js';
 import { readmeCommands } from '../support/readme-commands.js';
 import { ROOT } from '../support/run-cli.js';
 
@@ -136,7 +137,8 @@ describe('every npm command printed in README runs as printed', () => {
         assert.doesNotMatch(r.out, /\n\s+at \S+ \(/, `README:${line}: a stack trace:\n${r.out}`);
         return;
       }
-      const r = await run(command, env, 600_000);
+      // Packaging writes .serverless/ in the checkout: one at a time with the template tests.
+      const r = /npm run (package|measure:bundle)\b/.test(command) ? await withPackageLock(() => run(command, env, 600_000)) : await run(command, env, 600_000);
       assert.ok(!r.timedOut, `README:${line} did not finish in 10 min:\n${r.out}`);
       if (/^npm start -- --once$/.test(command)) {
         assert.match(r.out, /^scan summary: /m, r.out);

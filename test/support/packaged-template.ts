@@ -50,7 +50,8 @@ function holderAlive(): boolean {
   }
 }
 
-async function withPackageLock<T>(work: () => Promise<T>): Promise<T> {
+/** Serializes everything that writes .serverless/ (osls package) across the test files and runs of this checkout. */
+export async function withPackageLock<T>(work: () => Promise<T>): Promise<T> {
   for (;;) {
     try {
       mkdirSync(LOCK_DIR);
