@@ -23,7 +23,10 @@ export function parseStartArgs(argv: readonly string[]): StartArgs {
       once: { type: 'boolean', default: false },
       'trades-json': { type: 'string' },
     });
-    return { config: values.config!, replay: values.replay, once: values.once ?? false, tradesJson: values['trades-json'], help: values.help ?? false };
+    const args = { config: values.config!, replay: values.replay, once: values.once ?? false, tradesJson: values['trades-json'], help: values.help ?? false };
+    if (args.tradesJson !== undefined && args.replay === undefined) throw new Error('--trades-json writes the paper trades of a replay: give --replay <dir> too');
+    if (args.once && args.replay !== undefined) throw new Error('--once scans the live exchanges once; --replay replays recorded candles: give one of them');
+    return args;
   } catch (cause) {
     throw new ConfigError(`${(cause as Error).message}\n${START_USAGE}`, { code: 'BAD_ARGS', cause });
   }

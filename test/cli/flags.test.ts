@@ -5,6 +5,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { joinNegativeValues, parseFlags } from '../../lib/cli/flags.js';
+import { parseStartArgs } from '../../lib/cli/args.js';
 import { runCli } from '../support/run-cli.js';
 
 /** npm script → its entry file (package.json "scripts"). */
@@ -59,6 +60,12 @@ describe('CLI flags', () => {
     assert.notEqual(out.code, 0);
     assert.match(out.stderr, /Unknown option '--bogus'/);
     assert.doesNotMatch(out.stdout, /local AWS stack up/);
+  });
+
+  it('npm start: --trades-json without --replay, and --once with --replay, are refused by name before anything starts', () => {
+    assert.throws(() => parseStartArgs(['--trades-json', 'x.json']), /--trades-json writes the paper trades of a replay: give --replay <dir> too/);
+    assert.throws(() => parseStartArgs(['--once', '--replay', 'test/fixtures/replay']), /give one of them/);
+    assert.equal(parseStartArgs(['--replay', 'd', '--trades-json', 'x.json']).tradesJson, 'x.json');
   });
 
   it('joinNegativeValues: only a value-taking flag followed by a negative number is joined', () => {
