@@ -71,6 +71,7 @@ function covers(snapshot: MarketsSnapshot, symbols: readonly string[]): boolean 
 
 export async function createCcxtExchange(options: CcxtExchangeOptions): Promise<CcxtExchange> {
   const { id, marketsCache, marketsTtlMs, clock } = options;
+  const corruptRows = options.corruptRows ?? defaultCorruptRowReporter();
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
     throw new PermanentError(`timeoutMs must be positive, got ${timeoutMs}`, { code: 'INVALID_OPTIONS' });
@@ -130,7 +131,7 @@ export async function createCcxtExchange(options: CcxtExchangeOptions): Promise<
       useMarkets(snapshot.markets);
       return true;
     } catch (error) {
-      (options.corruptRows ?? defaultCorruptRowReporter()).corrupt({ kind: 'markets', table: 'markets cache', key: `markets#${id}`, reason: `ccxt refused the cached markets: ${reasonOf(error)}` });
+      corruptRows.corrupt({ kind: 'markets', table: 'markets cache', key: `markets#${id}`, reason: `ccxt refused the cached markets: ${reasonOf(error)}` });
       return false;
     }
   }

@@ -58,23 +58,22 @@ export function corruptRowReporter(sink: CorruptRowSink, remember = 1000): Corru
   };
 }
 
-let shared: CorruptRowReporter | undefined;
-
-/** The process-wide default: Powertools Logger (warn) and an EMF metric per occurrence. */
+/**
+ * The default for a store built without a reporter: Powertools Logger (warn) and an EMF metric
+ * per occurrence. A new reporter per call (no module state): each store, built once per
+ * container, remembers what it has logged.
+ */
 export function defaultCorruptRowReporter(): CorruptRowReporter {
-  if (shared === undefined) {
-    const logger = new Logger({ serviceName: 'candlebot' });
-    const metrics = new Metrics({ namespace: 'candlebot', serviceName: 'candlebot' });
-    shared = corruptRowReporter({
-      warn: (message, extra) => logger.warn(message, extra as never),
-      count: (kind) => {
-        const one = metrics.singleMetric();
-        one.addDimension('row', kind);
-        one.addMetric(CORRUPT_ROWS_METRIC, MetricUnit.Count, 1);
-      },
-    });
-  }
-  return shared;
+  const logger = new Logger({ serviceName: 'candlebot' });
+  const metrics = new Metrics({ namespace: 'candlebot', serviceName: 'candlebot' });
+  return corruptRowReporter({
+    warn: (message, extra) => logger.warn(message, extra as never),
+    count: (kind) => {
+      const one = metrics.singleMetric();
+      one.addDimension('row', kind);
+      one.addMetric(CORRUPT_ROWS_METRIC, MetricUnit.Count, 1);
+    },
+  });
 }
 
 /** A zod error (or anything thrown) as one line. */
