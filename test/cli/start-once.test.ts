@@ -4,30 +4,13 @@
  */
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { freePort } from '../../infra/dynamodb-local.js';
+import { runStart } from '../support/run-cli.js';
 import { FAST_STRATEGIES } from '../support/scan-fixture.js';
-
-function start(args: string[], timeoutMs = 180_000): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'lib/cli/start.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (c) => (out += c));
-    child.stderr.on('data', (c) => (out += c));
-    const timer = setTimeout(() => {
-      child.kill('SIGINT');
-      reject(new Error(`npm start --once did not finish in ${timeoutMs} ms:\n${out}`));
-    }, timeoutMs);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out });
-    });
-  });
-}
 
 describe('npm start -- --once: summary and exit code', () => {
   const dir = mkdtempSync(join(tmpdir(), 'candlebot-once-'));
@@ -44,7 +27,7 @@ describe('npm start -- --once: summary and exit code', () => {
         scan: { candles: 100 },
       }),
     );
-    const { code, out } = await start(['--once', '--config', config]);
+    const { code, out } = await runStart(['--once', '--config', config], 180_000);
     const summaries = out.split('\n').filter((l) => l.startsWith('scan summary:'));
     assert.equal(summaries.length, 1, out);
     assert.match(summaries[0]!, /^scan summary: 2 timeframe\(s\), 0 scanned, 4 failed \([A-Z_]+ \d+(, [A-Z_]+ \d+)*\), 0 skipped, 0 signal\(s\)/, out);

@@ -1,6 +1,5 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +15,7 @@ import type { ReplayTradesReport } from '../../lib/replay/trades-report.js';
 import { startBinanceSim } from '../support/exchange-sim/binance-sim.js';
 import { testResources } from '../support/local-aws.js';
 import { FEE, parityConfigInput, STAKE } from '../support/parity-fixture.js';
-import { runCli } from '../support/run-cli.js';
+import { runCli, runStart } from '../support/run-cli.js';
 import { FAST_STRATEGIES, runtimeFor } from '../support/scan-fixture.js';
 
 const tempDirs: string[] = [];
@@ -65,30 +64,12 @@ function printed(out: string) {
   };
 }
 
-/** Runs `npm start -- …` (the same entry) as a user would; resolves with its output. */
-function start(args: string[], timeoutMs = 120_000): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'lib/cli/start.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (c) => (out += c));
-    child.stderr.on('data', (c) => (out += c));
-    const timer = setTimeout(() => {
-      child.kill('SIGINT');
-      reject(new Error(`npm start did not finish in ${timeoutMs} ms:\n${out}`));
-    }, timeoutMs);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out });
-    });
-  });
-}
-
 describe('npm start -- --replay (offline demo)', () => {
   it('replays recorded candles through the local stack and prints every notification', async () => {
     const dir = tempDir();
     const rows = JSON.parse(readFileSync('test/fixtures/replay/ETH_BTC-5m.json', 'utf8')) as unknown[];
     writeFileSync(join(dir, 'ETH_BTC-5m.json'), JSON.stringify(rows.slice(0, 220)));
-    const { code, out } = await start(['--replay', dir]);
+    const { code, out } = await runStart(['--replay', dir]);
     assert.equal(code, 0, out);
     const summary = parseSummary(out);
     const seen = printed(out);
@@ -173,7 +154,7 @@ describe('npm start -- --replay (offline demo)', () => {
           scan: { candles: 100 },
         }),
       );
-      const { code, out } = await start(['--config', config, '--once']);
+      const { code, out } = await runStart(['--config', config, '--once']);
       assert.equal(code, 0, out);
       const line = /scan 1m: (\{.*\})/.exec(out);
       assert.ok(line, out);
@@ -188,13 +169,13 @@ describe('npm start -- --replay (offline demo)', () => {
   });
 
   it('a bad argument or config stops at once with a specific message', async () => {
-    const bad = await start(['--replya', 'x']);
+    const bad = await runStart(['--replya', 'x']);
     assert.equal(bad.code, 1);
     assert.match(bad.out, /Unknown option '--replya'/);
     assert.match(bad.out, /usage: npm start/);
     const dir = tempDir();
     writeFileSync(join(dir, 'c.yml'), 'exchanges: []\nstrategies: [{name: ema-cross}]\n');
-    const badConfig = await start(['--config', join(dir, 'c.yml'), '--once']);
+    const badConfig = await runStart(['--config', join(dir, 'c.yml'), '--once']);
     assert.equal(badConfig.code, 1);
     assert.match(badConfig.out, /exchanges: Too small/);
     assert.doesNotMatch(badConfig.out, /\n\s+at /);
