@@ -20,13 +20,19 @@ const CHATS = 50;
 const PER_CHAT = 20; // 1,000 notifications
 const BLOCKED = [5003, 5017, 5031]; // 3 of 50 chats = 6 % of the notifications answer 403
 const MALFORMED = ['{"v":1,"id":"x"', JSON.stringify({ v: 1, id: 'm2', kind: 'signal', chatId: 'nope' }), 'null', '[]', JSON.stringify({ ...note(5000), text: '' })];
-/** The drain takes ~70-85 s: ~1,600 calls (retries included) at the 25/s global budget. */
-const DEADLINE_MS = 110_000;
+/**
+ * The drain takes ~70-85 s on a quiet machine (~1,600 calls, retries included, at the 25/s
+ * global budget) and longer under load. No wall-clock deadline on the whole drain: the test
+ * fails when the drain STALLS — no call reached the fake and the queue depth did not change for
+ * STALL_MS — or, as a last resort, after MAX_DRAIN_MS.
+ */
+const STALL_MS = 60_000;
+const MAX_DRAIN_MS = 540_000;
 
 /** Deterministic PRNG (mulberry32), so a failure can be replayed. */
 const prng = mulberry32;
 
-describe('delivery under faults, end to end (1,000 notifications, 50 chats)', { timeout: 150_000 }, () => {
+describe('delivery under faults, end to end (1,000 notifications, 50 chats)', { timeout: 600_000 }, () => {
   let s: NotifySetup;
   let pollers: LocalNotifyPoller[] = [];
   before(async () => {
@@ -64,11 +70,17 @@ describe('delivery under faults, end to end (1,000 notifications, 50 chats)', { 
 
     const started = Date.now();
     for (const p of pollers) p.start();
+    let progressAt = started;
+    let last = '';
     for (;;) {
       await sleep(1000);
       const depth = await s.depth();
       if (depth.visible + depth.inFlight === 0) break;
-      assert.ok(Date.now() - started < DEADLINE_MS, `queue not drained after ${DEADLINE_MS} ms: ${JSON.stringify(depth)}`);
+      const now = Date.now();
+      const seen = `${s.fake.calls.length} ${JSON.stringify(depth)}`;
+      if (seen !== last) [last, progressAt] = [seen, now];
+      assert.ok(now - progressAt < STALL_MS, `the drain stalled: no call and no change of the queue for ${STALL_MS} ms: ${JSON.stringify(depth)}`);
+      assert.ok(now - started < MAX_DRAIN_MS, `queue not drained after ${MAX_DRAIN_MS} ms: ${JSON.stringify(depth)}`);
     }
     await Promise.all(pollers.map((p) => p.stop()));
     const elapsed = Date.now() - started;
