@@ -1,7 +1,9 @@
 /**
  * `npm run package`: `osls package --stage dev` offline, through the local binary (npx would
  * ping the registry), with dummy AWS credentials so that no real account is ever touched.
- * Extra arguments are passed on (e.g. `npm run package -- --stage prod`).
+ * Extra arguments are passed on (e.g. `npm run package -- --stage prod`). The config that ships
+ * is chosen by infra/config-file.cjs (CANDLEBOT_CONFIG, else candlebot.config.yml, else the
+ * example); `--config` is osls's own option (the serverless.yml to use), not the bot config.
  *
  * The bot config that ships in the zips is validated first, exactly as the functions load it
  * plus the deployment checks (lib/config/deploy.ts): a bad config stops here with the
@@ -15,6 +17,9 @@ import { join } from 'node:path';
 import { wantsHelp } from '../lib/cli/flags.js';
 import { loadDeployConfig } from '../lib/config/deploy.js';
 import { isCandlebotError } from '../lib/errors.js';
+import { createRequire } from 'node:module';
+
+const { chooseDeployConfig } = createRequire(import.meta.url)('./config-file.cjs') as { chooseDeployConfig: (o: { command?: string; root?: string }) => { file: string; relative: string; notice?: string } };
 
 const PACKAGE_USAGE =
   'usage: npm run package [-- --stage <stage> …more osls package options]\n' +
@@ -25,8 +30,19 @@ if (wantsHelp(process.argv.slice(2))) {
 }
 
 const root = join(import.meta.dirname, '..');
-/** The file every function ships (serverless.yml: CANDLEBOT_CONFIG_PATH, package.patterns). */
-const CONFIG_FILE = join(root, 'candlebot.config.yml');
+/**
+ * The file every function ships (serverless.yml: custom.configFile → CANDLEBOT_CONFIG_PATH,
+ * package.patterns): CANDLEBOT_CONFIG, else candlebot.config.yml, else the example (notice).
+ */
+let CONFIG_FILE: string;
+try {
+  const choice = chooseDeployConfig({ command: 'package', root });
+  if (choice.notice) console.error(choice.notice);
+  CONFIG_FILE = choice.file;
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(1);
+}
 try {
   loadDeployConfig(CONFIG_FILE);
 } catch (error) {
@@ -67,7 +83,8 @@ const result = spawnSync(osls, ['package', ...(stageGiven ? [] : ['--stage', 'de
   killSignal: 'SIGKILL',
   // No stdin: osls must never wait for input (CI has none).
   stdio: ['ignore', 'inherit', 'inherit'],
-  env: { ...packageEnv(), TMPDIR: buildTmp, TMP: buildTmp, TEMP: buildTmp },
+  // The chosen file, absolute: osls's resolver (infra/config-file.cjs) takes the same one, silently.
+  env: { ...packageEnv(), CANDLEBOT_CONFIG: CONFIG_FILE, TMPDIR: buildTmp, TMP: buildTmp, TEMP: buildTmp },
 });
 rmSync(buildTmp, { recursive: true, force: true });
 if (result.error) {

@@ -1,7 +1,8 @@
 /**
  * osls variable resolver: `events: ${file(./infra/scan-schedules.cjs)}` in serverless.yml.
  * Returns one EventBridge schedule per timeframe listed by the bot config
- * (candlebot.config.yml, `exchanges[].timeframes`), firing at every candle close with the
+ * (the file infra/config-file.cjs chooses: CANDLEBOT_CONFIG, else candlebot.config.yml, else the
+ * shipped example; `exchanges[].timeframes`), firing at every candle close with the
  * input `{ "timeframe": "<tf>" }`.
  *
  * It is also the gate of `osls package` / `osls deploy` run directly: osls resolves this
@@ -19,7 +20,10 @@ const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
 const { parse } = require('yaml');
 
-const CONFIG_FILE = join(__dirname, '..', 'candlebot.config.yml');
+const { chosenDeployConfig } = require('./config-file.cjs');
+
+/** The config file packaging/deploy uses (chosen on first use: the choice may refuse). */
+const configFile = () => chosenDeployConfig().file;
 
 const MINUTE = 1;
 const HOUR = 60;
@@ -63,7 +67,7 @@ function scheduleEvents(timeframes) {
   }));
 }
 
-function readConfig(file = CONFIG_FILE) {
+function readConfig(file = configFile()) {
   let text;
   try {
     text = readFileSync(file, 'utf8');
@@ -81,7 +85,7 @@ function cleanError(message) {
 }
 
 /** The validated config (lib/config/deploy.ts `loadDeployConfig`); throws a clean Error when it is refused. */
-function validatedConfig(file = CONFIG_FILE) {
+function validatedConfig(file = configFile()) {
   let deploy;
   try {
     const tsx = require('tsx/cjs/api');
@@ -101,8 +105,9 @@ function validatedConfig(file = CONFIG_FILE) {
 
 /** The resolver osls calls. */
 async function resolveScanSchedules() {
-  const timeframes = configTimeframes(validatedConfig());
-  if (timeframes.length === 0) throw new Error(`${CONFIG_FILE}: no exchanges[].timeframes, so no scan schedule`);
+  const file = configFile();
+  const timeframes = configTimeframes(validatedConfig(file));
+  if (timeframes.length === 0) throw new Error(`${file}: no exchanges[].timeframes, so no scan schedule`);
   return scheduleEvents(timeframes);
 }
 
@@ -112,5 +117,4 @@ module.exports.configTimeframes = configTimeframes;
 module.exports.scheduleEvents = scheduleEvents;
 module.exports.readConfig = readConfig;
 module.exports.validatedConfig = validatedConfig;
-module.exports.CONFIG_FILE = CONFIG_FILE;
 module.exports.TIMEFRAMES = Object.keys(TIMEFRAME_MINUTES);

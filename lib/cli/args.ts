@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors.js';
+import { chooseConfigFile } from '../config/config-path.js';
 import { parseFlags } from './flags.js';
 
 export interface StartArgs {
@@ -13,19 +14,25 @@ export interface StartArgs {
   readonly help: boolean;
 }
 
-export const START_USAGE = `usage: npm start -- [--config candlebot.config.yml] [--replay <dir-of-ohlcv-json> [--trades-json <file>]] [--once] [--help]`;
+export const START_USAGE =
+  'usage: npm start -- [--config <file>] [--replay <dir-of-ohlcv-json> [--trades-json <file>]] [--once] [--help]\n' +
+  '  config: --config, else $CANDLEBOT_CONFIG, else candlebot.config.yml, else the shipped candlebot.config.example.yml';
 
-export function parseStartArgs(argv: readonly string[]): StartArgs {
+/** Parses `npm start` arguments; `notice` gets the one line saying the example config is used (no user config). */
+export function parseStartArgs(argv: readonly string[], notice: (line: string) => void = (line) => console.error(line)): StartArgs {
   try {
     const values = parseFlags(argv, {
-      config: { type: 'string', default: 'candlebot.config.yml' },
+      config: { type: 'string' },
       replay: { type: 'string' },
       once: { type: 'boolean', default: false },
       'trades-json': { type: 'string' },
     });
-    const args = { config: values.config!, replay: values.replay, once: values.once ?? false, tradesJson: values['trades-json'], help: values.help ?? false };
+    const help = values.help ?? false;
+    const choice = help ? { path: '' } : chooseConfigFile(values.config);
+    const args = { config: choice.path, replay: values.replay, once: values.once ?? false, tradesJson: values['trades-json'], help };
     if (args.tradesJson !== undefined && args.replay === undefined) throw new Error('--trades-json writes the paper trades of a replay: give --replay <dir> too');
     if (args.once && args.replay !== undefined) throw new Error('--once scans the live exchanges once; --replay replays recorded candles: give one of them');
+    if (choice.notice) notice(choice.notice);
     return args;
   } catch (cause) {
     throw new ConfigError(`${(cause as Error).message}\n${START_USAGE}`, { code: 'BAD_ARGS', cause });

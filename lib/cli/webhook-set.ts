@@ -9,7 +9,8 @@
  *   --url <https URL>          the function's URL (serverless output / API Gateway)
  *   --drop-pending-updates     forget updates Telegram queued while no webhook answered
  *   --delete                   remove the webhook instead (local long polling needs that)
- *   --config <file>            bot config for the command menu (default candlebot.config.yml)
+ *   --config <file>            bot config for the command menu (default: $CANDLEBOT_CONFIG, else
+ *                              candlebot.config.yml, else the shipped candlebot.config.example.yml)
  *
  * Environment: TELEGRAM_BOT_TOKEN, TELEGRAM_WEBHOOK_SECRET; TELEGRAM_API_ROOT only for tests.
  * Neither the token nor the secret is ever printed.
@@ -20,13 +21,14 @@ import { createBotApi, type BotApi } from '../bot/bot-api.js';
 import { commandMenu, listBotCommands } from '../bot/command-menu.js';
 import { redactSecrets } from '../bot/redact.js';
 import { formatIssues, loadConfigFile } from '../config/load.js';
+import { chooseConfigFile } from '../config/config-path.js';
 import { telegramTokenSchema, webhookEnvSchema } from '../config/env.js';
 import { ConfigError, describeError } from '../errors.js';
 import { parseFlags } from './flags.js';
 import { ALLOWED_UPDATES } from './long-polling.js';
 
 export const WEBHOOK_SET_USAGE =
-  'usage: npm run webhook:set -- --url https://<host>/telegram/webhook [--drop-pending-updates] [--config candlebot.config.yml]\n' +
+  'usage: npm run webhook:set -- --url https://<host>/telegram/webhook [--drop-pending-updates] [--config <file>]\n' +
   '       npm run webhook:set -- --delete [--drop-pending-updates]\n' +
   'env:   TELEGRAM_BOT_TOKEN, TELEGRAM_WEBHOOK_SECRET (the value deployed with the webhook function)';
 
@@ -40,7 +42,8 @@ interface Args {
   readonly url: string | undefined;
   readonly drop: boolean;
   readonly del: boolean;
-  readonly config: string;
+  /** --config as given (undefined: chooseConfigFile's default). */
+  readonly config: string | undefined;
   readonly help: boolean;
 }
 
@@ -51,13 +54,13 @@ function parse(argv: readonly string[]): Args {
       url: { type: 'string' },
       'drop-pending-updates': { type: 'boolean', default: false },
       delete: { type: 'boolean', default: false },
-      config: { type: 'string', default: 'candlebot.config.yml' },
+      config: { type: 'string' },
     });
   } catch (cause) {
     throw new ConfigError(`${(cause as Error).message}\n${WEBHOOK_SET_USAGE}`, { code: 'BAD_ARGS', cause });
   }
   if (values.help) return { url: undefined, drop: false, del: false, config: '', help: true };
-  const args = { url: values.url, drop: values['drop-pending-updates'] ?? false, del: values.delete ?? false, config: values.config ?? 'candlebot.config.yml', help: false };
+  const args = { url: values.url, drop: values['drop-pending-updates'] ?? false, del: values.delete ?? false, config: values.config, help: false };
   if (args.del === (args.url !== undefined)) throw new ConfigError(`give either --url or --delete\n${WEBHOOK_SET_USAGE}`, { code: 'BAD_ARGS' });
   if (args.url !== undefined) {
     let url: URL;
@@ -100,7 +103,9 @@ export async function runWebhookSet(argv: readonly string[], env: NodeJS.Process
       return 0;
     }
     if (!secret) throw new ConfigError('TELEGRAM_WEBHOOK_SECRET is not set: use the same value the webhook function is deployed with.', { code: 'INVALID_ENV' });
-    const config = loadConfigFile(args.config);
+    const choice = chooseConfigFile(args.config, env);
+    if (choice.notice) err(choice.notice);
+    const config = loadConfigFile(choice.path);
     await api.call('setWebhook', { url: args.url, secret_token: secret, allowed_updates: ALLOWED_UPDATES, drop_pending_updates: args.drop });
     out(`webhook set: ${args.url} (secret token set, updates: ${ALLOWED_UPDATES.join(', ')})`);
 

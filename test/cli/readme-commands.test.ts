@@ -12,7 +12,7 @@
  *    `<placeholders>`, `…`) FAILS the test: README must print commands that run.
  *  - Long-running commands (live `npm start`, `npm run stack`) run until their first "running"
  *    line, then get Ctrl-C (SIGINT to their process group) and must exit within a bound.
- *  - `npm start -- --once` scans the real exchanges of candlebot.config.yml: with no internet
+ *  - `npm start -- --once` scans the real exchanges of the config (the example on a fresh clone): with no internet
  *    (tests never reach it) it must still print its summary line; exit 0, or 1 when nothing could
  *    be scanned.
  *  - EXEMPT (listed with the reason; matched on the command's start): see EXEMPT below.

@@ -24,8 +24,8 @@ function configError(raw: unknown): ConfigError {
 }
 
 describe('bot config', () => {
-  it('the shipped candlebot.config.yml is valid, deeply frozen and has defaults applied', () => {
-    const config = loadConfigFile('candlebot.config.yml');
+  it('the shipped candlebot.config.example.yml is valid, deeply frozen and has defaults applied', () => {
+    const config = loadConfigFile('candlebot.config.example.yml');
     assert.ok(config.exchanges.length >= 1);
     assert.ok(Object.isFrozen(config) && Object.isFrozen(config.exchanges[0]) && Object.isFrozen(config.strategies[0]!.params));
     const ema = config.strategies.find((s) => s.name === 'ema-cross');

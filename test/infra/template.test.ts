@@ -88,7 +88,10 @@ describe('packaged CloudFormation template', () => {
     const size = statSync(zip).size;
     assert.ok(size <= MAX_ZIP_BYTES, `scan.zip is ${size} bytes`);
     const names = zipEntries(readFileSync(zip)).map((e) => e.name);
-    assert.ok(names.includes('candlebot.config.yml'), names.join(', '));
+    // The bot config the function reads (infra/config-file.cjs: the user's candlebot.config.yml, else the example) is in its zip.
+    const configPath = String(template.Resources['ScanLambdaFunction']!.Properties['Environment']['Variables']['CANDLEBOT_CONFIG_PATH']);
+    assert.match(configPath, /^candlebot\.config(\.example)?\.yml$/);
+    assert.ok(names.includes(configPath), names.join(', '));
     assert.ok(names.includes('functions/scan.mjs'), names.join(', '));
     assert.ok(!names.some((n) => n.startsWith('node_modules/')), 'no node_modules in the zip');
   });
@@ -242,7 +245,7 @@ describe('packaged CloudFormation template', () => {
     assert.match(String(vars['TELEGRAM_BOT_TOKEN']), /^\{\{resolve:secretsmanager:candlebot\/[^/]+\/telegram:SecretString:botToken\}\}$/);
     assert.match(String(vars['TELEGRAM_WEBHOOK_SECRET']), /^\{\{resolve:secretsmanager:candlebot\/[^/]+\/telegram:SecretString:webhookSecret\}\}$/);
     const names = zipEntries(readFileSync(functionZip('webhook'))).map((e) => e.name);
-    assert.ok(names.includes('candlebot.config.yml') && names.includes('functions/webhook.mjs'), names.join(', '));
+    assert.ok(names.includes(String(vars['CANDLEBOT_CONFIG_PATH'])) && names.includes('functions/webhook.mjs'), names.join(', '));
   });
 
   test('the webhook role covers the ops commands: control row update, portfolio/stats reads, user indexes, queue depths', () => {
