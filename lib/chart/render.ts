@@ -10,14 +10,14 @@
  * it with the function, and ship lib/chart/fonts/DejaVuSans.ttf (see font.ts for where).
  */
 import { renderAsync } from '@resvg/resvg-js';
-import { CandlestickChart, LineChart } from 'echarts/charts';
-import { GridComponent, LegendComponent, MarkLineComponent, TitleComponent } from 'echarts/components';
+import { BarChart, CandlestickChart, LineChart } from 'echarts/charts';
+import { GridComponent, LegendComponent, MarkLineComponent, MarkPointComponent, TitleComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
 import { PermanentError } from '../errors.js';
 import { chartSpecSchema, type ChartSpec } from '../notify/notification.js';
 import { CHART_FONT_FAMILY, resolveFontPath } from './font.js';
-import { buildChartOption, CHART_THEME, type ChartSize } from './option.js';
+import { buildChartOption, CHART_THEME, PANE_EXTRA_HEIGHT, type ChartSize } from './option.js';
 import { dejaVuTextWidth } from './text-width.js';
 
 export const DEFAULT_CHART_SIZE: ChartSize = Object.freeze({ width: 1000, height: 560 });
@@ -35,7 +35,7 @@ let registered = false;
 /** Registers the ECharts parts once (idempotent; ECharts keeps its own registry). */
 function registerEcharts(): void {
   if (registered) return;
-  echarts.use([CandlestickChart, LineChart, GridComponent, TitleComponent, LegendComponent, MarkLineComponent, SVGRenderer]);
+  echarts.use([CandlestickChart, LineChart, BarChart, GridComponent, TitleComponent, LegendComponent, MarkLineComponent, MarkPointComponent, SVGRenderer]);
   // Measure text as resvg will draw it (DejaVu Sans), so label boxes and overlap checks fit.
   echarts.setPlatformAPI({ measureText: (text: string, font?: string) => ({ width: dejaVuTextWidth(text, font) }) });
   registered = true;
@@ -61,7 +61,8 @@ export function renderChartSvg(spec: ChartSpec, size: ChartSize): string {
 }
 
 /**
- * The chart as PNG bytes (`width`×`height`, default 1000×560, each 200..2000). ECharts runs on
+ * The chart as PNG bytes (`width`×`height`, each 200..2000; default 1000×560, plus
+ * PANE_EXTRA_HEIGHT (150) per indicator pane when no height is given). ECharts runs on
  * the calling thread (~10–30 ms), resvg's rasterisation on the libuv pool (`renderAsync`).
  * Rejects with PermanentError `CHART_RENDER_FAILED` (cause: the zod / ECharts / resvg / font error).
  *
@@ -74,7 +75,7 @@ export async function renderChartPng(spec: ChartSpec, options: RenderChartOption
     const valid = chartSpecSchema.parse(spec);
     const size = {
       width: checkSide('width', options.width ?? DEFAULT_CHART_SIZE.width),
-      height: checkSide('height', options.height ?? DEFAULT_CHART_SIZE.height),
+      height: checkSide('height', options.height ?? Math.min(MAX_SIDE, DEFAULT_CHART_SIZE.height + PANE_EXTRA_HEIGHT * (valid.panes?.length ?? 0))),
     };
     const fontPath = resolveFontPath(options.fontPath);
     const svg = renderChartSvg(valid, size);

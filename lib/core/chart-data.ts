@@ -7,7 +7,13 @@
  *   signal candle (signals) or at the exit candle (closes).
  * - The strategy's price-scale lines (`Strategy.lines`) are computed over ALL the candles given
  *   (so they are warmed up) and sliced to the window; NaN becomes null.
- * - Prices are rounded to 10 significant digits to keep the queue message small.
+ * - Prices are rounded to 10 significant digits to keep the queue message small; volume and
+ *   pane (RSI, MACD) values to 6 (they are only drawn).
+ * - What is drawn for a strategy (`STRATEGY_CHARTS`): its price overlays (`Strategy.lines`: EMA
+ *   lines, Bollinger bands) and its indicator panes under the price (rsi-reversion: RSI with its
+ *   configured oversold / overbought lines; macd-trend: MACD line, signal line, histogram), so
+ *   the chart shows why the signal fired. Plus volume, a marker on the signal candle, and on a
+ *   close chart markers on the entry and exit candles.
  *
  * Returns `undefined` when no chart can be drawn (fewer than 2 candles in the window, or the
  * signal / exit candle is not in the series). Throws PermanentError `CHART_DATA_INVALID` (with
@@ -19,12 +25,83 @@ import { chartSpecSchema, type ChartSpec } from '../notify/notification.js';
 import type { Candles } from './candle.js';
 import type { Signal } from './signal.js';
 import { TIMEFRAMES, timeframeMs, type Timeframe } from './timeframe.js';
-import type { Strategy } from './strategies/types.js';
+import { macdOfClose, rsiOfClose } from './indicators/of-candles.js';
+import type { Side, Strategy, StrategyLine } from './strategies/types.js';
 
 export const CHART_MAX_CANDLES = 300;
 const MAX_LINES = 6;
 const MAX_LINE_NAME = 40;
 const MAX_TITLE = 200;
+
+const MAX_PANES = 2;
+
+/** One series of an indicator pane: a line, or a histogram (bars around 0). */
+export interface PaneSeries {
+  readonly name: string;
+  readonly kind: 'line' | 'histogram';
+  readonly values: Float64Array;
+}
+
+/** An indicator pane under the price: its series and horizontal reference levels. */
+export interface ChartPane {
+  readonly name: string;
+  readonly series: readonly PaneSeries[];
+  readonly levels?: readonly number[];
+}
+
+/**
+ * What a strategy's charts draw: its price-scale overlays (`'lines'`: the strategy's own
+ * `Strategy.lines`, i.e. EMA lines or Bollinger bands; `'none'`) and its indicator panes.
+ */
+export interface StrategyChart {
+  readonly overlays: 'lines' | 'none';
+  panes(candles: Candles, params: any): ChartPane[];
+}
+
+/**
+ * Every built-in strategy's chart: the indicators its rule reads. A strategy missing here (a new
+ * one) still gets its `Strategy.lines` overlays and no pane; test/chart/strategy-charts.test.ts
+ * checks that every registered strategy is listed.
+ */
+export const STRATEGY_CHARTS: Readonly<Record<string, StrategyChart>> = Object.freeze({
+  'ema-cross': { overlays: 'lines', panes: () => [] },
+  'bollinger-breakout': { overlays: 'lines', panes: () => [] },
+  'rsi-reversion': {
+    overlays: 'none',
+    panes: (c: Candles, p: { period: number; oversold: number; overbought: number }): ChartPane[] => [
+      { name: `RSI ${p.period}`, series: [{ name: `RSI ${p.period}`, kind: 'line', values: rsiOfClose(c, p.period) }], levels: [p.oversold, p.overbought] },
+    ],
+  },
+  'macd-trend': {
+    overlays: 'none',
+    panes: (c: Candles, p: { fast: number; slow: number; signal: number }): ChartPane[] => {
+      const m = macdOfClose(c, p.fast, p.slow, p.signal);
+      return [
+        {
+          name: `MACD ${p.fast}/${p.slow}/${p.signal}`,
+          series: [
+            { name: 'MACD histogram', kind: 'histogram', values: m.histogram },
+            { name: 'MACD', kind: 'line', values: m.macd },
+            { name: 'Signal', kind: 'line', values: m.signal },
+          ],
+          levels: [0],
+        },
+      ];
+    },
+  },
+} satisfies Record<string, StrategyChart>);
+
+/** The overlays and panes drawn for `strategy` with parsed `params` over `candles`. */
+export function strategyChartIndicators(strategy: Strategy<any>, candles: Candles, params: object): { overlays: StrategyLine[]; panes: ChartPane[] } {
+  const chart = Object.hasOwn(STRATEGY_CHARTS, strategy.name) ? STRATEGY_CHARTS[strategy.name] : undefined;
+  const overlays = chart === undefined || chart.overlays === 'lines' ? (strategy.lines?.(candles, params) ?? []) : [];
+  return { overlays, panes: chart?.panes(candles, params) ?? [] };
+}
+
+/** Rounds to 6 significant digits: values that are only drawn (volume, RSI, MACD). */
+export function roundDrawn(v: number): number {
+  return Number.isFinite(v) ? Number(v.toPrecision(6)) : v;
+}
 
 export interface ChartForSignalInput {
   readonly candles: Candles;
@@ -52,6 +129,13 @@ export interface ChartForCloseInput {
   /** Candle length; inferred from the candle spacing when omitted. */
   readonly timeframeMs?: number;
   readonly priceDecimals?: number;
+  /**
+   * Open time (ms) of the entry candle and the position's side: with it the entry and exit are
+   * drawn as markers on their candles (stop / target as segments between them) instead of
+   * lines across the whole chart.
+   */
+  readonly entryTime?: number;
+  readonly side?: Side;
 }
 
 /** Rounds to 10 significant digits (exact for typical exchange prices; keeps JSON short). */
@@ -88,6 +172,8 @@ function timeframeOf(tf: string, time: readonly number[]): number | undefined {
   return (TIMEFRAMES as readonly string[]).includes(tf) ? timeframeMs(tf as Timeframe) : inferTimeframeMs(time);
 }
 
+type ChartMarker = NonNullable<ChartSpec['markers']>[number];
+
 interface Levels {
   entry?: number;
   stop?: number;
@@ -101,6 +187,7 @@ function buildSpec(
   title: string,
   tfMs: number | undefined,
   levels: Levels,
+  markers: readonly ChartMarker[] = [],
 ): ChartSpec | undefined {
   const { candles } = input;
   const count = Math.min(CHART_MAX_CANDLES, Math.max(2, Math.floor(Number.isFinite(input.count) ? input.count : 0)));
@@ -117,18 +204,22 @@ function buildSpec(
       roundPrice(candles.close[i]!),
     ]);
   }
-  let lines: { name: string; values: (number | null)[] }[] = [];
   const strategy = input.strategy;
-  if (strategy.lines !== undefined) {
-    const params = strategy.params.parse(input.params);
-    // Indicators are causal: values up to `end` do not depend on later candles.
-    lines = strategy
-      .lines(candles, params)
-      .slice(0, MAX_LINES)
-      .map((l) => ({
-        name: l.name.slice(0, MAX_LINE_NAME),
-        values: Array.from(l.values.subarray(from, end + 1), (v) => (Number.isFinite(v) ? roundPrice(v) : null)),
-      }));
+  const params = strategy.params.parse(input.params) as object;
+  // Indicators are causal: values up to `end` do not depend on later candles.
+  const { overlays, panes } = strategyChartIndicators(strategy, candles, params);
+  const window = (values: Float64Array, round: (v: number) => number): (number | null)[] =>
+    Array.from(values.subarray(from, end + 1), (v) => (Number.isFinite(v) ? round(v) : null));
+  const lines = overlays.slice(0, MAX_LINES).map((l) => ({ name: l.name.slice(0, MAX_LINE_NAME), values: window(l.values, roundPrice) }));
+  const paneSpecs = panes.slice(0, MAX_PANES).map((p) => ({
+    name: p.name.slice(0, MAX_LINE_NAME),
+    series: p.series.slice(0, 4).map((x) => ({ name: x.name.slice(0, MAX_LINE_NAME), kind: x.kind, values: window(x.values, roundDrawn) })),
+    ...(p.levels === undefined ? {} : { levels: p.levels.slice(0, 4) }),
+  }));
+  const volume: (number | null)[] = [];
+  for (let i = from; i <= end; i++) {
+    const v = candles.volume[i];
+    volume.push(v !== undefined && Number.isFinite(v) && v >= 0 ? roundDrawn(v) : null);
   }
   const roundedLevels: Levels = {};
   for (const key of ['entry', 'stop', 'target', 'exit'] as const) {
@@ -142,6 +233,9 @@ function buildSpec(
     lines,
     levels: roundedLevels,
     ...(input.priceDecimals === undefined ? {} : { priceDecimals: input.priceDecimals }),
+    ...(volume.some((v) => v !== null) ? { volume } : {}),
+    ...(paneSpecs.length === 0 ? {} : { panes: paneSpecs }),
+    ...(markers.length === 0 ? {} : { markers: markers.map((m) => ({ ...m, price: roundPrice(m.price) })) }),
   });
   if (!parsed.success) {
     throw new PermanentError(`Chart data for "${title}" is invalid: ${parsed.error.message}`, { code: 'CHART_DATA_INVALID', cause: parsed.error });
@@ -155,20 +249,39 @@ export function chartForSignal(input: ChartForSignalInput): ChartSpec | undefine
   const end = lastIndexAtOrBefore(candles.time, signal.candleTime);
   if (end < 0 || candles.time[end] !== signal.candleTime) return undefined;
   const title = `${signal.symbol} · ${signal.timeframe} · ${signal.strategy} · ${signal.side.toUpperCase()}`;
-  return buildSpec(input, end, title, timeframeOf(signal.timeframe, candles.time), {
-    entry: signal.entry,
-    stop: signal.stop,
-    target: signal.target,
-  });
+  // The marker sits under the signal candle's low (long) or over its high (short).
+  const markerPrice = signal.side === 'long' ? candles.low[end]! : candles.high[end]!;
+  return buildSpec(
+    input,
+    end,
+    title,
+    timeframeOf(signal.timeframe, candles.time),
+    { entry: signal.entry, stop: signal.stop, target: signal.target },
+    [{ kind: 'signal', time: signal.candleTime, price: markerPrice, side: signal.side }],
+  );
 }
 
-/** Chart of the last `count` candles up to and including the exit candle, with all four levels. */
+/**
+ * Chart of the last `count` candles up to and including the exit candle, with all four levels;
+ * with `entryTime`, entry and exit markers (the entry candle's open time is snapped to the
+ * candle containing it).
+ */
 export function chartForClose(input: ChartForCloseInput): ChartSpec | undefined {
   const end = lastIndexAtOrBefore(input.candles.time, input.exitTime);
-  return buildSpec(input, end, input.title, input.timeframeMs ?? inferTimeframeMs(input.candles.time), {
-    entry: input.entry,
-    stop: input.stop,
-    target: input.target,
-    exit: input.exit,
-  });
+  const side = input.side === undefined ? {} : { side: input.side };
+  const markers: ChartMarker[] =
+    input.entryTime === undefined
+      ? []
+      : [
+          { kind: 'entry', time: input.entryTime, price: input.entry, ...side },
+          { kind: 'exit', time: input.candles.time[end] ?? input.exitTime, price: input.exit, ...side },
+        ];
+  return buildSpec(
+    input,
+    end,
+    input.title,
+    input.timeframeMs ?? inferTimeframeMs(input.candles.time),
+    { entry: input.entry, stop: input.stop, target: input.target, exit: input.exit },
+    markers,
+  );
 }

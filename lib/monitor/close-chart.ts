@@ -133,6 +133,9 @@ export function closeChart(deps: Pick<CloseChartDeps, 'config' | 'log'>, candles
       exit: closed.exitPrice,
       exitTime: closed.exitTime,
       timeframeMs: timeframeMs(meta.timeframe),
+      // Entry and exit as markers on their candles, not lines across the chart.
+      entryTime: closed.entryTime,
+      side: closed.side,
     });
     if (chart === undefined || chart.candles.at(-1)![0] !== closed.exitTime) {
       deps.log.warn('the chart candles do not reach the exit candle; close sent as text', { positionId: closed.id, exitTime: new Date(closed.exitTime).toISOString() });

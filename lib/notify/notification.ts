@@ -25,14 +25,49 @@ export const chartSpecSchema = z
     levels: z.object({ entry: finite.optional(), stop: finite.optional(), target: finite.optional(), exit: finite.optional() }).strict().default({}),
     /** Decimals to show on the price axis (the market's precision when known). */
     priceDecimals: z.int().min(0).max(12).optional(),
+    // The fields below were added later (issue 17): all optional, so a message enqueued by older
+    // code (without them) still parses and renders as before.
+    /** Traded volume per candle, aligned with `candles` (bars under the price). */
+    volume: z.array(finite.min(0).nullable()).optional(),
+    /**
+     * Indicator panes under the price (RSI, MACD): each with its series (a line, or a histogram
+     * drawn as bars) aligned with `candles`, and horizontal reference levels (e.g. RSI 30 / 70).
+     */
+    panes: z
+      .array(
+        z
+          .object({
+            name: z.string().min(1).max(40),
+            series: z
+              .array(z.object({ name: z.string().min(1).max(40), kind: z.enum(['line', 'histogram']), values: z.array(finite.nullable()) }).strict())
+              .min(1)
+              .max(4),
+            levels: z.array(finite).max(4).optional(),
+          })
+          .strict(),
+      )
+      .max(2)
+      .optional(),
+    /**
+     * Markers on candles: the signal candle, and a position's entry and exit (a close chart
+     * draws those as markers, not as lines across the chart). A marker whose candle is not in
+     * the window is not drawn.
+     */
+    markers: z
+      .array(z.object({ kind: z.enum(['signal', 'entry', 'exit']), time: z.int(), price: finite, side: z.enum(['long', 'short']).optional() }).strict())
+      .max(4)
+      .optional(),
   })
   .strict()
   .superRefine((c, ctx) => {
-    c.lines.forEach((l, i) => {
-      if (l.values.length !== c.candles.length) {
-        ctx.addIssue({ code: 'custom', path: ['lines', i, 'values'], message: `has ${l.values.length} values for ${c.candles.length} candles` });
+    const aligned = (values: readonly unknown[], path: (string | number)[]): void => {
+      if (values.length !== c.candles.length) {
+        ctx.addIssue({ code: 'custom', path, message: `has ${values.length} values for ${c.candles.length} candles` });
       }
-    });
+    };
+    c.lines.forEach((l, i) => aligned(l.values, ['lines', i, 'values']));
+    if (c.volume !== undefined) aligned(c.volume, ['volume']);
+    c.panes?.forEach((p, i) => p.series.forEach((s, j) => aligned(s.values, ['panes', i, 'series', j, 'values'])));
   });
 
 export type ChartSpec = z.output<typeof chartSpecSchema>;

@@ -32,6 +32,12 @@ export function reversalCloseChart(
     ...signalChart,
     title: `${closed.symbol} · ${meta.timeframe} · ${meta.strategy} · closed (${closed.exitReason})`.slice(0, 200),
     levels: { entry: roundPrice(closed.entryPrice), stop: roundPrice(closed.stop), target: roundPrice(closed.target), exit: roundPrice(closed.exitPrice) },
+    // Entry and exit markers instead of the signal's marker; the exit (at the next open, not
+    // drawn) is marked on the last candle. An entry before the window is not drawn.
+    markers: [
+      { kind: 'entry', time: closed.entryTime, price: roundPrice(closed.entryPrice), side: closed.side },
+      { kind: 'exit', time: Math.min(closed.exitTime, last), price: roundPrice(closed.exitPrice), side: closed.side },
+    ],
   });
   if (parsed.success) return parsed.data;
   log.warn('close chart could not be built from the signal chart; sent as text', { positionId: closed.id, error: describeError(parsed.error) });

@@ -148,13 +148,14 @@ describe('chart option (pure)', () => {
     const spec = tinySpec({ priceDecimals: 3, levels: { entry: 100, target: 120 } });
     const option = buildChartOption(spec, { width: 1000, height: 560 }) as any;
     const range = priceRange(spec);
-    assert.equal(option.yAxis.min, range.min);
-    assert.equal(option.yAxis.max, range.max);
-    assert.equal(option.yAxis.axisLabel.formatter(101.23456), '101.235');
+    assert.equal(option.yAxis[0].min, range.min);
+    assert.equal(option.yAxis[0].max, range.max);
+    assert.equal(option.yAxis[0].axisLabel.formatter(101.23456), '101.235');
     assert.equal(option.series[0].markLine.data[1].label.formatter, 'Target 120.000');
     assert.equal(option.series[0].markLine.precision, 20);
     assert.equal(option.textStyle.fontFamily, CHART_FONT_FAMILY);
-    assert.equal(option.xAxis.data[0], '11-14 22:13');
+    assert.equal(option.xAxis[0].data[0], '11-14 22:13');
+    assert.equal(option.xAxis[0].name, 'Time (UTC)');
     assert.equal(formatTimeUtc(Date.UTC(2024, 0, 2, 3, 4), 3_600_000), '01-02 03:04');
     assert.equal(formatTimeUtc(Date.UTC(2024, 0, 2), 86_400_000), '2024-01-02');
   });
