@@ -19,7 +19,7 @@ import { positionRules } from '../core/positions/rules.js';
 import { advanceOpenPosition, closeAt, openFromSignal, settle } from '../core/positions/position.js';
 import type { ClosingPosition, OpenPosition } from '../core/positions/types.js';
 import { PermanentError } from '../errors.js';
-import { equityCurve, summarize } from './summary.js';
+import { buyAndHoldReturn, equityCurve, summarize } from './summary.js';
 import type { BacktestInput, BacktestResult, Trade } from './types.js';
 
 function toTrade(c: ClosingPosition): Trade {
@@ -35,6 +35,8 @@ function toTrade(c: ClosingPosition): Trade {
     pnl: p.pnl,
     fees: p.fees,
     bars: p.bars,
+    stop: p.stop,
+    target: p.target,
   };
 }
 
@@ -94,5 +96,5 @@ export function runBacktest<P extends object>(input: BacktestInput<P>): Backtest
   if (pos !== null) trades.push(toTrade(closeAt(pos, time[n - 1]!, close[n - 1]!, 'end', rules)));
 
   const span = { candles: n, firstTime: n > 0 ? time[0]! : null, lastTime: n > 0 ? time[n - 1]! : null };
-  return { symbol, timeframe, trades, summary: summarize(trades, span), equity: equityCurve(trades) };
+  return { symbol, timeframe, trades, summary: summarize(trades, span), equity: equityCurve(trades), buyAndHold: buyAndHoldReturn(candles) };
 }

@@ -1,4 +1,6 @@
 /** Printing backtest results: the `--json` document and the readable tables. */
+import { formatPercent, formatPrice, quoteCurrency } from '../core/format.js';
+import { meanBuyAndHold, strategyReturn } from './summary.js';
 import type { BacktestResult, CombinedResult, Summary, Trade } from './types.js';
 
 /** The trade fields of the `--json` document, in this order. */
@@ -30,20 +32,29 @@ export function jsonReport(combined: CombinedResult): JsonReport {
   return { trades: combined.trades.map(jsonTrade), summary: combined.summary };
 }
 
-/** 6 significant digits, no exponent for ordinary magnitudes; `–` for null. */
+/** A number with 6 significant digits as a plain decimal (lib/core/format.ts formatPrice: never `e` notation); `–` for null. */
 export function fmt(x: number | null): string {
-  if (x === null) return '–';
-  if (x === 0) return '0';
-  const s = Math.abs(x) >= 1e-4 && Math.abs(x) < 1e15 ? String(Number(x.toPrecision(6))) : x.toExponential(5);
-  return s;
+  return x === null ? '–' : formatPrice(x);
+}
+
+/** A fraction as a signed percentage (`+12.34%`); `–` for null. */
+export const pctSigned = (x: number | null): string => (x === null ? '–' : formatPercent(x));
+
+/** The one quote currency of all the symbols ("BTC"), or "" when they differ (or have none). */
+export function commonQuote(symbols: readonly string[]): string {
+  const quotes = new Set(symbols.map(quoteCurrency));
+  return quotes.size === 1 ? [...quotes][0]! : '';
 }
 
 const pct = (x: number | null): string => (x === null ? '–' : `${(x * 100).toFixed(1)}%`);
 const day = (t: number | null): string => (t === null ? '–' : new Date(t).toISOString().slice(0, 16).replace('T', ' '));
 
-const HEADERS = ['series', 'from', 'to', 'candles', 'trades', 'wins', 'losses', 'win rate', 'net profit', 'profit factor', 'max drawdown', 'fees'];
+function headers(quote: string): string[] {
+  const q = quote ? ` (${quote})` : '';
+  return ['series', 'from', 'to', 'candles', 'trades', 'wins', 'losses', 'win rate', `net profit${q}`, 'return', 'buy & hold', 'profit factor', `max drawdown${q}`, `fees${q}`];
+}
 
-function row(label: string, s: Summary): string[] {
+function row(label: string, s: Summary, ret: number | null, hold: number | null): string[] {
   return [
     label,
     day(s.firstTime),
@@ -54,15 +65,29 @@ function row(label: string, s: Summary): string[] {
     String(s.losses),
     pct(s.winRate),
     fmt(s.netProfit),
+    pctSigned(ret),
+    pctSigned(hold),
     fmt(s.profitFactor),
     fmt(s.maxDrawdown),
     fmt(s.fees),
   ];
 }
 
-/** A fixed-width table: one row per series and a TOTAL row (profit factor `–` = no losing trade). */
-export function summaryTable(results: readonly BacktestResult[], combined: CombinedResult): string {
-  const rows = [HEADERS, ...results.map((r) => row(`${r.symbol} ${r.timeframe}`, r.summary)), row('TOTAL', combined.summary)];
+/**
+ * A fixed-width table: one row per series and a TOTAL row (profit factor `–` = no losing trade).
+ * Amounts are in the quote currency named in the header (when the series share one); return =
+ * net profit / (stake × series); buy & hold = first open → last close of the series (TOTAL: their
+ * mean); max drawdown is a positive magnitude.
+ */
+export function summaryTable(results: readonly BacktestResult[], combined: CombinedResult, stake?: number): string {
+  const HEADERS = headers(commonQuote(results.map((r) => r.symbol)));
+  const ret = (s: Summary, n: number): number | null => (stake === undefined ? null : strategyReturn(s.netProfit, stake, n));
+  const holds = results.map((r) => r.buyAndHold ?? null);
+  const rows = [
+    HEADERS,
+    ...results.map((r, k) => row(`${r.symbol} ${r.timeframe}`, r.summary, ret(r.summary, 1), holds[k]!)),
+    row('TOTAL', combined.summary, ret(combined.summary, results.length), meanBuyAndHold(holds)),
+  ];
   const widths = HEADERS.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   const line = (r: readonly string[]): string => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');

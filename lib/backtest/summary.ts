@@ -73,3 +73,28 @@ export function combineResults(results: readonly BacktestResult[]): CombinedResu
   }
   return { trades, summary: summarize(trades, { candles, firstTime, lastTime }), equity: equityCurve(trades) };
 }
+
+/** Buy-and-hold return of a series over the same period: first open → last close (a fraction; null without candles or with a non-positive first open). */
+export function buyAndHoldReturn(candles: { readonly open: ArrayLike<number>; readonly close: ArrayLike<number> }): number | null {
+  const n = candles.close.length;
+  if (n === 0) return null;
+  const first = candles.open[0]!;
+  const last = candles.close[n - 1]!;
+  return first > 0 && Number.isFinite(last) ? last / first - 1 : null;
+}
+
+/**
+ * Return of a backtest as a fraction: net PnL / capital, where capital = stake × number of
+ * series (one position at a time per series, so that is all the strategy can have committed at
+ * once). Null without a positive stake.
+ */
+export function strategyReturn(netProfit: number, stake: number, seriesCount = 1): number | null {
+  const capital = stake * Math.max(1, seriesCount);
+  return capital > 0 ? netProfit / capital : null;
+}
+
+/** Mean of the series' buy-and-hold returns (equal capital in each series); null when none is known. */
+export function meanBuyAndHold(values: readonly (number | null)[]): number | null {
+  const known = values.filter((v): v is number => v !== null);
+  return known.length ? known.reduce((s, v) => s + v, 0) / known.length : null;
+}

@@ -38,6 +38,9 @@ export interface Trade {
   readonly fees: number;
   /** Candles checked while held (entry candle = 1; a `signal` exit at an open does not count that candle). */
   readonly bars: number;
+  /** The stop level at the exit (with a trailing stop: its last, ratcheted level) and the target; not in the --json trades. */
+  readonly stop?: number;
+  readonly target?: number;
 }
 
 /** Cumulative closed-trade PnL after each trade (one point per trade, in exit order). */
@@ -77,6 +80,8 @@ export interface BacktestResult {
   readonly trades: Trade[];
   readonly summary: Summary;
   readonly equity: EquityPoint[];
+  /** Buy-and-hold return of the same candles (first open → last close, a fraction); null without candles. */
+  readonly buyAndHold?: number | null;
 }
 
 export interface CombinedResult {

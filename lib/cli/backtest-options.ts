@@ -4,6 +4,7 @@
  * series (gap notices on stderr) and the error → exit code mapping.
  */
 import { describeGaps, loadSeries, type Series } from '../backtest/load.js';
+import { DEFAULT_STAKES, defaultStake, quoteCurrency } from '../core/format.js';
 import { MAX_FEE_RATE, MAX_SLIPPAGE_BPS, positionRules } from '../core/positions/rules.js';
 import { isCandlebotError } from '../errors.js';
 import { badArgs, checkNumber, parseFlags, type FlagOptions } from './flags.js';
@@ -63,11 +64,11 @@ export function requireDataAndStrategy(values: { readonly data?: string | undefi
   return { data: values.data, strategy: values.strategy };
 }
 
-/** --fee, --stake, --slippage-bps (with their defaults) and --trail-atr. */
+/** --fee, --slippage-bps (with their defaults), --stake (undefined when not given: see resolveStake) and --trail-atr. */
 export function costFlags(values: { readonly fee?: string | undefined; readonly stake?: string | undefined; readonly 'slippage-bps'?: string | undefined; readonly 'trail-atr'?: string | undefined }) {
   return {
     fee: numberFlag('fee', values.fee) ?? 0.001,
-    stake: numberFlag('stake', values.stake) ?? 100,
+    stake: numberFlag('stake', values.stake),
     slippageBps: numberFlag('slippage-bps', values['slippage-bps']) ?? 0,
     trailAtr: numberFlag('trail-atr', values['trail-atr']),
   };
@@ -85,6 +86,27 @@ export function checkPositionOptions(o: { readonly stake: number; readonly feeRa
   } catch (error) {
     badArgs(`bad --fee/--slippage-bps/--trail-atr/--max-bars: ${(error as Error).message}`);
   }
+}
+
+/** The help text's description of the stake default. */
+export const STAKE_HELP =
+  `--stake: quote currency per trade; default by the pairs' quote currency (${Object.entries(DEFAULT_STAKES)
+    .map(([q, v]) => `${q} ${v}`)
+    .join(', ')}); required for other quote currencies or when the series' quote currencies differ`;
+
+/**
+ * The stake: --stake when given, else the default of the series' one quote currency
+ * (DEFAULT_STAKES: ≈ 100 USD). No default (unknown or mixed quote currencies) → badArgs.
+ */
+export function resolveStake(explicit: number | undefined, symbols: readonly string[]): number {
+  if (explicit !== undefined) return explicit;
+  const quotes = [...new Set(symbols.map(quoteCurrency))];
+  if (quotes.length === 1) {
+    const stake = defaultStake(quotes[0]!);
+    if (stake !== undefined) return stake;
+    badArgs(`--stake is required: no default stake for quote currency "${quotes[0]}" (defaults: ${Object.entries(DEFAULT_STAKES).map(([q, v]) => `${q} ${v}`).join(', ')})`);
+  }
+  badArgs(`--stake is required: the series are quoted in different currencies (${quotes.map((q) => q || '?').join(', ')}); a stake of 100 means 100 of each`);
 }
 
 /** Loads and validates the OHLCV files; a gap notice per series with gaps goes to stderr. */

@@ -1,7 +1,9 @@
 /**
  * `npm run backtest -- --data <file-or-dir> --strategy <name> [--param key=value …]
- *   [--fee 0.001] [--stake 100] [--slippage-bps 0] [--trail-atr <x>] [--max-bars <n>] [--json] [--html <path>]`
+ *   [--fee 0.001] [--stake <quote amount>] [--slippage-bps 0] [--trail-atr <x>] [--max-bars <n>] [--json] [--html <path>]`
  *
+ * --stake defaults by the series' quote currency (lib/core/format.ts DEFAULT_STAKES: USDT 100,
+ * BTC 0.001, ETH 0.03, …); other or mixed quote currencies require it.
  * Thin: parses and validates the flags (strategy params with the strategy's own zod schema),
  * loads and validates the OHLCV files, runs the engine per series, prints. With --json stdout
  * holds exactly one JSON document `{ trades, summary }`; everything else goes to stderr.
@@ -15,15 +17,30 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { runBacktest } from '../backtest/engine.js';
-import { jsonReport, reasonLine, summaryTable, fmt } from '../backtest/format.js';
+import { commonQuote, jsonReport, reasonLine, summaryTable } from '../backtest/format.js';
+import { formatAmount } from '../core/format.js';
 import { renderBacktestHtml } from '../backtest/report-html.js';
 import { combineResults } from '../backtest/summary.js';
 import { getStrategy } from '../core/strategies/index.js';
-import { badArgs, checkPositionOptions, cliErrorExit, costFlags, loadSeriesWithNotices, numberFlag, parseCliArgs, parseParamPairs, requireDataAndStrategy } from './backtest-options.js';
+import {
+  badArgs,
+  checkPositionOptions,
+  cliErrorExit,
+  costFlags,
+  loadSeriesWithNotices,
+  numberFlag,
+  parseCliArgs,
+  parseParamPairs,
+  requireDataAndStrategy,
+  resolveStake,
+  STAKE_HELP,
+} from './backtest-options.js';
+import { checkNumber } from './flags.js';
 
 export const BACKTEST_USAGE =
   'usage: npm run backtest -- --data <file-or-dir> --strategy <name> [--param key=value ...] ' +
-  '[--fee 0.001] [--stake 100] [--slippage-bps 0] [--trail-atr <x>] [--max-bars <n>] [--json] [--html <path>]\n' +
+  '[--fee 0.001] [--stake <amount>] [--slippage-bps 0] [--trail-atr <x>] [--max-bars <n>] [--json] [--html <path>]\n' +
+  `  ${STAKE_HELP}\n` +
   '  without --json: tables on stdout and an HTML report (default ./backtest-report.html; its path on stderr)';
 
 /** Where the HTML report goes without --json and without --html (relative to the current directory). */
@@ -36,7 +53,8 @@ interface Options {
   readonly strategy: string;
   readonly params: Record<string, unknown>;
   readonly fee: number;
-  readonly stake: number;
+  /** Undefined: the quote currency's default (resolveStake). */
+  readonly stake: number | undefined;
   readonly slippageBps: number;
   readonly trailAtr: number | undefined;
   readonly maxBars: number | undefined;
@@ -72,9 +90,11 @@ export function main(argv: readonly string[]): number {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || 'params'}: ${i.message}`).join('; ');
     badArgs(`bad --param for ${strategy.name}: ${issues}`);
   }
-  checkPositionOptions({ stake: opts.stake, feeRate: opts.fee, slippageBps: opts.slippageBps, trailAtr: opts.trailAtr ?? null, maxBars: opts.maxBars ?? null });
+  if (opts.stake !== undefined) checkNumber('stake', opts.stake, { above: 0 });
+  checkPositionOptions({ stake: opts.stake ?? 1, feeRate: opts.fee, slippageBps: opts.slippageBps, trailAtr: opts.trailAtr ?? null, maxBars: opts.maxBars ?? null });
 
   const series = loadSeriesWithNotices(opts.data);
+  const stake = resolveStake(opts.stake, series.map((s) => s.symbol));
   const results = series.map((s) =>
     runBacktest({
       symbol: s.symbol,
@@ -82,7 +102,7 @@ export function main(argv: readonly string[]): number {
       candles: s.candles,
       strategy,
       params: parsed.data,
-      stake: opts.stake,
+      stake,
       feeRate: opts.fee,
       slippageBps: opts.slippageBps,
       trailAtr: opts.trailAtr,
@@ -95,7 +115,7 @@ export function main(argv: readonly string[]): number {
     const html = renderBacktestHtml({
       strategy: strategy.name,
       params: parsed.data as Record<string, unknown>,
-      stake: opts.stake,
+      stake,
       feeRate: opts.fee,
       slippageBps: opts.slippageBps,
       trailAtr: opts.trailAtr,
@@ -123,9 +143,9 @@ export function main(argv: readonly string[]): number {
     opts.maxBars ? `max ${opts.maxBars} bars` : '',
   ].filter(Boolean);
   const out = [
-    `${strategy.name} ${JSON.stringify(parsed.data)}; stake ${fmt(opts.stake)} per trade, fee ${opts.fee} per side${extras.length ? `, ${extras.join(', ')}` : ''}`,
+    `${strategy.name} ${JSON.stringify(parsed.data)}; stake ${formatAmount(stake, commonQuote(series.map((s) => s.symbol)))} per trade${opts.stake === undefined ? ' (default for the quote currency)' : ''}, fee ${opts.fee} per side${extras.length ? `, ${extras.join(', ')}` : ''}`,
     '',
-    summaryTable(results, combined),
+    summaryTable(results, combined, stake),
     '',
     ...results.map(reasonLine),
   ];

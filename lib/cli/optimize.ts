@@ -1,9 +1,10 @@
 /**
  * `npm run optimize -- --data <file-or-dir> --strategy <name> --grid fast=5:20:1,slow=15:60:5
  *   [--param key=value …] [--objective profitFactor|netProfit|sharpe] [--walk-forward k]
- *   [--top 10] [--fee 0.001] [--stake 100] [--slippage-bps 0] [--trail-atr <x>] [--max-bars <n>]
+ *   [--top 10] [--fee 0.001] [--stake <amount>] [--slippage-bps 0] [--trail-atr <x>] [--max-bars <n>]
  *   [--workers N] [--json]`
  *
+ * --stake defaults by the series' quote currency (as the backtest CLI: resolveStake).
  * Thin: parses the flags, loads and validates the OHLCV files (lib/backtest/load.ts), runs
  * lib/optimize/run.ts and prints. --workers defaults to os.availableParallelism(); 0 runs in
  * this thread. With --json stdout holds exactly one JSON document (the report: deterministic,
@@ -16,14 +17,28 @@ import { formatRun, timingLine } from '../optimize/format.js';
 import { parseGrid } from '../optimize/grid.js';
 import { optimize, type OptimizeInput } from '../optimize/run.js';
 import { OBJECTIVES, type Objective } from '../optimize/types.js';
-import { badArgs, checkPositionOptions, cliErrorExit, intFlag, loadSeriesWithNotices, numberFlag, parseCliArgs, parseParamPairs, requireDataAndStrategy } from './backtest-options.js';
+import {
+  badArgs,
+  checkPositionOptions,
+  cliErrorExit,
+  intFlag,
+  loadSeriesWithNotices,
+  numberFlag,
+  parseCliArgs,
+  parseParamPairs,
+  requireDataAndStrategy,
+  resolveStake,
+  STAKE_HELP,
+} from './backtest-options.js';
+import { checkNumber } from './flags.js';
 
 export const OPTIMIZE_USAGE =
   'usage: npm run optimize -- --data <file-or-dir> --strategy <name> --grid key=start:end:step[,key=value...] ' +
   '[--param key=value ...] [--objective profitFactor|netProfit|sharpe] [--walk-forward k] [--top 10] ' +
-  '[--fee 0.001] [--stake 100] [--slippage-bps 0] [--trail-atr <x>] [--max-bars <n>] [--workers N] [--json]';
+  '[--fee 0.001] [--stake <amount>] [--slippage-bps 0] [--trail-atr <x>] [--max-bars <n>] [--workers N] [--json]\n' +
+  `  ${STAKE_HELP}`;
 
-type Parsed = Omit<OptimizeInput, 'series'> & { readonly data: string; readonly json: boolean };
+type Parsed = Omit<OptimizeInput, 'series' | 'stake'> & { readonly stake: number | undefined; readonly data: string; readonly json: boolean };
 
 function parseOptions(argv: readonly string[]): Parsed | 'help' {
   const values = parseCliArgs(argv, {
@@ -46,7 +61,7 @@ function parseOptions(argv: readonly string[]): Parsed | 'help' {
     objective: objective as Objective,
     walkForward: intFlag('walk-forward', values['walk-forward']) ?? null,
     top: intFlag('top', values.top) ?? 10,
-    stake: numberFlag('stake', values.stake) ?? 100,
+    stake: numberFlag('stake', values.stake),
     feeRate: numberFlag('fee', values.fee) ?? 0.001,
     slippageBps: numberFlag('slippage-bps', values['slippage-bps']) ?? 0,
     trailAtr: numberFlag('trail-atr', values['trail-atr']) ?? null,
@@ -62,10 +77,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${OPTIMIZE_USAGE}\n`);
     return 0;
   }
-  checkPositionOptions(opts);
+  if (opts.stake !== undefined) checkNumber('stake', opts.stake, { above: 0 });
+  checkPositionOptions({ ...opts, stake: opts.stake ?? 1 });
   const series = loadSeriesWithNotices(opts.data);
+  const stake = resolveStake(opts.stake, series.map((s) => s.symbol));
   const { data: _data, json, ...input } = opts;
-  const run = await optimize({ ...input, series });
+  const run = await optimize({ ...input, stake, series });
   if (json) {
     process.stdout.write(`${JSON.stringify(run.report)}\n`);
     process.stderr.write(`${timingLine(run)}\n`);

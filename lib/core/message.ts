@@ -1,9 +1,10 @@
-import { escapeHtml, formatPrice, formatUtc } from './format.js';
+import { escapeHtml, formatAmount, formatPercent, formatPrice, formatUtc, quoteCurrency } from './format.js';
 import type { Signal } from './signal.js';
 
 /**
  * Telegram HTML text of a signal. Pure. Every exchange- or config-supplied string is
- * escaped; numbers are formatted, never interpolated raw.
+ * escaped; numbers are formatted (lib/core/format.ts: prices 6 significant digits, amounts with
+ * the quote currency, percentages with sign), never interpolated raw.
  */
 export function renderSignalText(signal: Signal, timeframeMs: number): string {
   const arrow = signal.side === 'long' ? '🟢 LONG' : '🔴 SHORT';
@@ -11,7 +12,7 @@ export function renderSignalText(signal: Signal, timeframeMs: number): string {
   const reward = Math.abs(signal.target - signal.entry);
   const rr = risk > 0 ? (reward / risk).toFixed(2) : 'n/a';
   const indicators = Object.entries(signal.indicators)
-    .map(([k, v]) => `${escapeHtml(k)} ${formatPrice(v, 6)}`)
+    .map(([k, v]) => `${escapeHtml(k)} ${formatPrice(v)}`)
     .join(' · ');
   return [
     `<b>${arrow} ${escapeHtml(signal.symbol)}</b> · ${escapeHtml(signal.exchange)} · ${escapeHtml(signal.timeframe)}`,
@@ -54,7 +55,7 @@ function positionHeader(p: PositionMessage, verb: string): string {
 export function renderPositionOpenedText(p: PositionMessage): string {
   return [
     positionHeader(p, '📂 opened'),
-    `entry <code>${formatPrice(p.entryPrice)}</code> at ${formatUtc(p.entryTime)} · stake <code>${formatPrice(p.stake, 6)}</code>`,
+    `entry <code>${formatPrice(p.entryPrice)}</code> at ${formatUtc(p.entryTime)} · stake <code>${formatAmount(p.stake, quoteCurrency(p.symbol))}</code>`,
     `stop <code>${formatPrice(p.stop)}</code> · target <code>${formatPrice(p.target)}</code>`,
   ].join('\n');
 }
@@ -62,10 +63,11 @@ export function renderPositionOpenedText(p: PositionMessage): string {
 /** Telegram HTML text of a closed paper position. */
 export function renderPositionClosedText(p: ClosedPositionMessage): string {
   const mark = p.pnl > 0 ? '✅' : p.pnl < 0 ? '❌' : '➖';
-  const pct = p.stake > 0 ? ` (${((p.pnl / p.stake) * 100).toFixed(2)} %)` : '';
+  const quote = quoteCurrency(p.symbol);
+  const pct = p.stake > 0 ? ` (${formatPercent(p.pnl / p.stake)})` : '';
   return [
     positionHeader(p, `${mark} closed`),
     `exit <code>${formatPrice(p.exitPrice)}</code> (${escapeHtml(p.exitReason)}) at ${formatUtc(p.exitTime)} after ${p.bars} candle${p.bars === 1 ? '' : 's'}`,
-    `entry <code>${formatPrice(p.entryPrice)}</code> · PnL <code>${formatPrice(p.pnl, 6)}</code>${pct} · fees <code>${formatPrice(p.fees, 6)}</code>`,
+    `entry <code>${formatPrice(p.entryPrice)}</code> · PnL <code>${formatAmount(p.pnl, quote, { sign: true })}</code>${pct} · fees <code>${formatAmount(p.fees, quote)}</code>`,
   ].join('\n');
 }

@@ -1,5 +1,6 @@
 /** Printing an optimize report as readable tables (`--json` prints the report object itself). */
-import { fmt } from '../backtest/format.js';
+import { commonQuote, fmt } from '../backtest/format.js';
+import { formatAmount } from '../core/format.js';
 import type { OptimizeReport, OptimizeRun } from './run.js';
 import type { Metrics } from './types.js';
 
@@ -18,14 +19,15 @@ function gridValues(report: OptimizeReport, params: Readonly<Record<string, unkn
   return report.grid.map((a) => `${a.key}=${String(params[a.key])}`).join(' ');
 }
 
-const METRIC_HEADERS = ['trades', 'win rate', 'net profit', 'profit factor', 'sharpe', 'max drawdown'];
+const metricHeaders = (q: string): string[] => ['trades', 'win rate', `net profit${q ? ` (${q})` : ''}`, 'profit factor', 'sharpe', `max drawdown${q ? ` (${q})` : ''}`];
+const quoteOf = (report: OptimizeReport): string => commonQuote(report.series.map((s) => s.symbol));
 const metricCells = (m: Metrics): string[] => [String(m.trades), pct(m.winRate), fmt(m.netProfit), fmt(m.profitFactor), fmt(m.sharpe), fmt(m.maxDrawdown)];
 
 function header(report: OptimizeReport): string[] {
   const candles = report.series.reduce((n, s) => n + s.candles, 0);
   const s = report.sets;
   const lines = [
-    `${report.strategy} over ${report.series.length} series (${candles} candles); objective ${report.objective}; stake ${fmt(report.stake)} per trade, fee ${report.feeRate} per side` +
+    `${report.strategy} over ${report.series.length} series (${candles} candles); objective ${report.objective}; stake ${formatAmount(report.stake, quoteOf(report))} per trade, fee ${report.feeRate} per side` +
       (Object.keys(report.fixed).length ? `; fixed ${JSON.stringify(report.fixed)}` : ''),
     `grid ${report.grid.map((a) => `${a.key}=${a.spec} (${a.values})`).join(' × ')} = ${s.total} sets: ${s.valid} valid, ${s.invalid} invalid (skipped)`,
   ];
@@ -34,7 +36,7 @@ function header(report: OptimizeReport): string[] {
 }
 
 function topTable(report: OptimizeReport): string {
-  const rows = [['rank', 'set', 'params', report.objective, ...METRIC_HEADERS]];
+  const rows = [['rank', 'set', 'params', report.objective, ...metricHeaders(quoteOf(report))]];
   for (const r of report.top ?? []) rows.push([String(r.rank), `#${r.index}`, gridValues(report, r.params), fmt(r.score), ...metricCells(r.metrics)]);
   return table(rows, 3);
 }
@@ -45,7 +47,7 @@ function walkForwardTables(report: OptimizeReport): string[] {
     `walk-forward, rolling: each series cut into ${wf.folds} folds; step j optimises on fold j−1 (in-sample) and scores the chosen set on fold j (out-of-sample)`,
   ];
   for (const s of report.series) out.push(`  ${s.symbol} ${s.timeframe}: ${(s.folds ?? []).map((f) => `[${f.from}, ${f.to}) ${day(f.firstTime)}`).join(' | ')}`);
-  const rows = [['step', 'chosen (in-sample best)', `IS ${report.objective}`, `OOS ${report.objective}`, 'OOS rank', 'IS trades', 'OOS trades', 'IS net', 'OOS net', `best OOS ${report.objective}`]];
+  const rows = [['step', 'chosen (in-sample best)', `IS ${report.objective}`, `OOS ${report.objective}`, 'OOS rank', 'IS trades', 'OOS trades', `IS net${quoteOf(report) ? ` (${quoteOf(report)})` : ''}`, `OOS net${quoteOf(report) ? ` (${quoteOf(report)})` : ''}`, `best OOS ${report.objective}`]];
   for (const s of wf.steps) {
     const c = s.chosen;
     rows.push(
@@ -69,7 +71,7 @@ function walkForwardTables(report: OptimizeReport): string[] {
   out.push('', table(rows, 2), '');
   out.push(
     `mean ${report.objective} of the chosen sets: in-sample ${fmt(t.meanInSampleScore)}, out-of-sample ${fmt(t.meanOutOfSampleScore)}; ` +
-      `net profit in-sample ${fmt(t.inSampleNetProfit)}, out-of-sample ${fmt(t.outOfSampleNetProfit)} (${t.outOfSampleTrades} trades)`,
+      `net profit in-sample ${formatAmount(t.inSampleNetProfit, quoteOf(report))}, out-of-sample ${formatAmount(t.outOfSampleNetProfit, quoteOf(report))} (${t.outOfSampleTrades} trades)`,
   );
   return out;
 }

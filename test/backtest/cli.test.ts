@@ -36,9 +36,9 @@ describe('backtest CLI', () => {
       assert.equal(typeof t.entryTime, 'number');
       assert.equal(typeof t.exitTime, 'number');
     }
-    const r = runBacktest({ symbol: 'ETH/BTC', timeframe: '5m', candles: loadCandles('ETH_BTC-5m.json'), strategy: emaCross, params: emaCross.params.parse({}), stake: 100, feeRate: 0.001 });
+    const r = runBacktest({ symbol: 'ETH/BTC', timeframe: '5m', candles: loadCandles('ETH_BTC-5m.json'), strategy: emaCross, params: emaCross.params.parse({}), stake: 0.001, feeRate: 0.001 }); // no --stake: the BTC default
     assert.deepEqual(doc.summary, r.summary);
-    assert.deepEqual(doc.trades, r.trades.map(({ fees: _f, bars: _b, ...t }) => t));
+    assert.deepEqual(doc.trades, r.trades.map(({ fees: _f, bars: _b, stop: _s, target: _t, ...t }) => t));
   });
 
   it('--json over a directory: all trades by exit time, flags and params applied', async () => {
@@ -58,6 +58,20 @@ describe('backtest CLI', () => {
     assert.equal(out.code, 0, out.stderr);
     assert.ok(existsSync(join(dir, 'report.html')), 'the HTML report is written where asked');
     for (const label of ['ETH/BTC 5m', 'LTC/BTC 5m', 'XLM/BTC 5m', 'TOTAL', 'profit factor', 'max drawdown']) assert.ok(out.stdout.includes(label), label);
+    // numbers: the currency named, the BTC default stake, signed % returns and buy & hold, no exponent notation
+    assert.match(out.stdout, /stake 0\.001 BTC per trade \(default for the quote currency\)/);
+    for (const label of ['net profit (BTC)', 'max drawdown (BTC)', 'fees (BTC)', 'return', 'buy & hold']) assert.ok(out.stdout.includes(label), label);
+    assert.doesNotMatch(out.stdout, /\d[eE][-+]?\d/);
+    assert.match(out.stdout, /TOTAL .* [-+]\d+\.\d\d% +[-+]\d+\.\d\d%/);
+  });
+
+  it('--stake: defaults by quote currency; required when there is none for it', async () => {
+    copyFileSync(join(ROOT, 'test/fixtures/replay/ETH_BTC-5m.json'), join(dir, 'ETH_XYZ-5m.json'));
+    const out = await cli('--data', join(dir, 'ETH_XYZ-5m.json'), '--strategy', 'ema-cross', '--json');
+    assert.equal(out.code, 2);
+    assert.match(out.stderr, /--stake is required: no default stake for quote currency "XYZ"/);
+    const ok = await cli('--data', join(dir, 'ETH_XYZ-5m.json'), '--strategy', 'ema-cross', '--stake', '5', '--json');
+    assert.equal(ok.code, 0, ok.stderr);
   });
 
   it('reports gaps on stderr and still uses the rows as given', async () => {

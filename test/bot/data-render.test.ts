@@ -44,7 +44,7 @@ describe('market-data text (pure)', () => {
     const line = signalLine(signal, true);
     assert.equal(
       line,
-      '<code>2026-01-05 11:00 UTC</code> <b>BTC/&lt;b&gt;USDT</b> (bin&amp;ance) 1h · ema&lt;cross&gt; · 🟢 LONG · entry 43251.5 · stop 0.012345679 · target 0.0000001',
+      '<code>2026-01-05 11:00 UTC</code> <b>BTC/&lt;b&gt;USDT</b> (bin&amp;ance) 1h · ema&lt;cross&gt; · 🟢 LONG · entry 43251.5 · stop 0.0123457 · target 0.0000001',
     );
     assert.ok(!signalLine(signal, false).includes('bin&amp;ance'));
   });

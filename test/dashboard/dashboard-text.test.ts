@@ -31,7 +31,7 @@ describe('renderDashboardText', () => {
     assert.match(text, /equity <code>1001<\/code> \(start <code>1000<\/code>\) · available <code>850<\/code>/);
     assert.match(text, /realised PnL <code>\+10<\/code> over 1 trade · unrealised <code>\+1<\/code>/);
     assert.match(text, /Open positions: 2/);
-    assert.match(text, /🟢 <b>BTC\/USDT<\/b> LONG · binance · 1h · <code>ema-cross<\/code>\n   entry <code>43000.5<\/code> → <code>43430.505<\/code> · PnL <code>\+1<\/code> \(\+1 %\)/);
+    assert.match(text, /🟢 <b>BTC\/USDT<\/b> LONG · binance · 1h · <code>ema-cross<\/code>\n   entry <code>43000.5<\/code> → <code>43430.5<\/code> · PnL <code>\+1<\/code> \(\+1 %\)/);
     assert.match(text, /🔴 <b>ETH\/USDT<\/b> SHORT[\s\S]*entry <code>2500<\/code> · not marked yet/);
   });
 
@@ -70,7 +70,7 @@ describe('renderDashboardText', () => {
     assert.equal(formatSigned(0), '0');
     assert.equal(formatSigned(1e-12), '0');
     assert.equal(formatSigned(Number.NaN), 'NaN');
-    assert.equal(formatMarketPrice(0.000123456789), '0.00012345679');
+    assert.equal(formatMarketPrice(0.000123456789), '0.000123457');
     assert.equal(formatMarketPrice(1.005, 0), '1');
     assert.equal(formatMarketPrice(1, 99), '1.000000000000');
   });
