@@ -1,5 +1,5 @@
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { notificationSchema, type Notification } from '../notify/notification.js';
+import { notificationSchema, type Notification, type NotificationKind } from '../notify/notification.js';
 import { describeError } from '../errors.js';
 
 export interface ConsoleSink {
@@ -8,6 +8,29 @@ export interface ConsoleSink {
   /** Polls in the background until `stop()`. */
   start(): void;
   stop(): Promise<void>;
+}
+
+/** The chat the console stands for when no bot token and no admin chat is configured. */
+export const CONSOLE_CHAT = 0;
+/** Said on every printed message: where it would have gone, and how to send it there. */
+export const CONSOLE_NOTE = 'console; set TELEGRAM_BOT_TOKEN to send to Telegram';
+
+const KIND_LABELS: Readonly<Record<NotificationKind, string>> = {
+  signal: 'signal',
+  'position-opened': 'paper position opened',
+  'position-closed': 'paper position closed',
+  'daily-summary': 'daily summary',
+  dashboard: 'dashboard',
+};
+
+/**
+ * The line above a printed message: its kind, and that the console stands in for Telegram —
+ * "📨 signal (console; …):" for the console's own chat, "📨 signal for chat 7 (console; …):" for an
+ * admin chat the message is addressed to.
+ */
+export function consoleHeader(n: Pick<Notification, 'kind' | 'chatId'>): string {
+  const label = KIND_LABELS[n.kind] ?? n.kind;
+  return n.chatId === CONSOLE_CHAT ? `📨 ${label} (${CONSOLE_NOTE}):` : `📨 ${label} for chat ${n.chatId} (${CONSOLE_NOTE}):`;
 }
 
 /** Telegram HTML → plain console text. */

@@ -9,7 +9,11 @@ import type { NotificationQueue } from '../ports/queue.js';
 import type { NotificationKind } from '../notify/notification.js';
 import { createReplayExchange } from '../replay/replay-exchange.js';
 import type { OhlcvFile } from '../replay/ohlcv-files.js';
-import { replayTradesReport, type ReplayTradesReport } from '../replay/trades-report.js';
+import { allTrades, marketResults, quoteOf, readReplayLedger, tradesReportOf, type MarketResult, type ReplayLedger, type ReplayTradesReport } from '../replay/trades-report.js';
+import { summarize } from '../backtest/summary.js';
+import { PermanentError } from '../errors.js';
+import { replayResultsText, type PortfolioResult } from './replay-report.js';
+import type { ProgressLine, ReplayProgress } from './progress.js';
 import type { ScanRuntime } from '../runtime/scan-runtime.js';
 import type { MonitorRuntime } from '../monitor/monitor-runtime.js';
 import { runMonitor } from '../monitor/run-monitor.js';
@@ -53,6 +57,32 @@ export interface ReplaySummary {
   readonly chats: number;
   /** With a monitor: the paper trades in the backtest's JSON format (lib/replay/trades-report.ts). */
   readonly trades: ReplayTradesReport | undefined;
+  /** With a monitor: per strategy and market, and the paper portfolio (./replay-report.ts prints them). */
+  readonly results: ReplayResults | undefined;
+}
+
+export interface ReplayResults {
+  readonly markets: readonly MarketResult[];
+  readonly portfolio: PortfolioResult;
+}
+
+/** The paper portfolio at the end: the ledger's equity (cash + open stakes) plus the open positions' last marks. */
+async function portfolioResult(store: PositionStore, ledger: ReplayLedger, startingBalance: number): Promise<PortfolioResult> {
+  const read = await store.getPortfolio();
+  if (read !== undefined && !read.ok) throw new PermanentError(`replay results: portfolio row corrupt (${read.problem.reason})`, { code: 'REPLAY_REPORT' });
+  const open = [...ledger.strategies.values()].flatMap((s) => s.open);
+  const unrealised = open.reduce((n, p) => n + (p.mark?.unrealisedPnl ?? 0), 0);
+  const start = read?.value.start ?? startingBalance;
+  const cash = read ? read.value.available + read.value.reserved : start;
+  const symbols = [...[...ledger.strategies.values()].flatMap((s) => [...s.trades.map((t) => t.symbol), ...s.open.map((p) => p.position.symbol)])];
+  return {
+    quotes: [...new Set(symbols.map(quoteOf))],
+    startingBalance: start,
+    endingEquity: cash + unrealised,
+    unrealised,
+    summary: summarize(allTrades(ledger), ledger.span),
+    open: open.length,
+  };
 }
 
 /** A clock the replay moves forward by hand. */
@@ -102,7 +132,7 @@ export async function replayFiles(
   runtime: ScanRuntime,
   files: readonly OhlcvFile[],
   log: Log,
-  options: { monitor?: MonitorRuntime; onStep?: (done: number, total: number) => void } = {},
+  options: { monitor?: MonitorRuntime; onStep?: (progress: ReplayProgress) => void } = {},
 ): Promise<ReplaySummary> {
   const clock = manualClock(0);
   const exchange = createReplayExchange('replay', files, clock);
@@ -146,16 +176,19 @@ export async function replayFiles(
       failed += report.failed;
     }
     if (monitorDeps) closedByMonitor += (await runMonitor(monitorDeps)).closed;
-    options.onStep?.(++done, steps.length);
+    options.onStep?.({ done: ++done, total: steps.length, signals: signalled, opened: outcomes.filter((o) => o.status === 'opened').length });
   }
 
   let positions: ReplayPositions | undefined;
   let trades: ReplayTradesReport | undefined;
+  let results: ReplayResults | undefined;
   if (monitorDeps) {
-    trades = await replayTradesReport(monitorDeps.store, runtime.config.strategies.map((s) => s.name), files);
+    const ledger = await readReplayLedger(monitorDeps.store, runtime.config.strategies.map((s) => s.name), files);
+    trades = tradesReportOf(ledger);
     positions = positionCounts(trades, outcomes, closedByMonitor);
+    results = { markets: marketResults(ledger), portfolio: await portfolioResult(monitorDeps.store, ledger, runtime.config.risk.startingBalance) };
   }
-  return { steps: steps.length, signalled, failed, positions, notifications: Object.fromEntries(counts), chats: chats.size, trades };
+  return { steps: steps.length, signalled, failed, positions, notifications: Object.fromEntries(counts), chats: chats.size, trades, results };
 }
 
 function positionCounts(report: ReplayTradesReport, outcomes: readonly OpenOutcome[], closedByMonitor: number): ReplayPositions {
@@ -223,17 +256,27 @@ export function replaySummaryText(s: ReplaySummary): string {
 
 /**
  * `npm start -- --replay`: replays `files` with the monitor, printing notifications through
- * `sink`, then a summary; with `tradesJson`, writes the paper trades there (lib/replay/trades-report.ts).
+ * `sink` and progress through `progress`, then the counts, the results per strategy and market
+ * and the paper portfolio; with `tradesJson`, writes the paper trades there (lib/replay/trades-report.ts).
  */
-export async function runReplay(runtime: ScanRuntime, monitor: MonitorRuntime, files: readonly OhlcvFile[], sink: ConsoleSink, logger: Logger, tradesJson?: string): Promise<void> {
+export async function runReplay(
+  runtime: ScanRuntime,
+  monitor: MonitorRuntime,
+  files: readonly OhlcvFile[],
+  sink: ConsoleSink,
+  logger: Logger,
+  options: { tradesJson?: string | undefined; progress?: ProgressLine } = {},
+): Promise<void> {
   console.log(`replaying ${files.length} series: ${files.map((f) => `${f.symbol} ${f.timeframe} (${f.rows.length})`).join(', ')}`);
   sink.start();
-  const summary = await replayFiles(runtime, files, powertoolsLog(logger), { monitor });
+  const summary = await replayFiles(runtime, files, powertoolsLog(logger), { monitor, onStep: (p) => options.progress?.update(p) });
   await sink.stop();
   await sink.drain(); // whatever the background poller had not printed yet
+  options.progress?.end();
   console.log(replaySummaryText(summary));
-  if (tradesJson !== undefined && summary.trades) {
-    const target = resolve(tradesJson);
+  if (summary.results) console.log(replayResultsText(summary.results.markets, summary.results.portfolio));
+  if (options.tradesJson !== undefined && summary.trades) {
+    const target = resolve(options.tradesJson);
     writeFileSync(target, `${JSON.stringify(summary.trades)}\n`);
     console.log(`paper trades (backtest --json format, per strategy, open positions apart): ${target}`);
   }

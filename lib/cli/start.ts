@@ -8,7 +8,7 @@
  * the notify handler delivers them to Telegram through a local poller (lib/queue/local-notify-poller.ts).
  */
 import { randomUUID } from 'node:crypto';
-import { Logger } from '@aws-lambda-powertools/logger';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { JavaMissingError, startLocalStack } from '../../infra/local-stack.js';
 import { makeMonitorHandler } from '../../functions/monitor.js';
 import { makeScanHandler } from '../../functions/scan.js';
@@ -18,32 +18,47 @@ import { scannedTimeframes, type BotConfig } from '../config/schema.js';
 import { nextCloseAfter, type Timeframe } from '../core/timeframe.js';
 import { describeError, isCandlebotError } from '../errors.js';
 import { readOhlcvFiles } from '../replay/ohlcv-files.js';
+import { powertoolsLog } from '../runtime/powertools-log.js';
 import { createScanRuntime, type ScanRuntime } from '../runtime/scan-runtime.js';
 import { createMonitorRuntime, type MonitorRuntime } from '../monitor/monitor-runtime.js';
-import { parseStartArgs, START_USAGE, type StartArgs } from './args.js';
-import { createConsoleSink, htmlToConsole, type ConsoleSink } from './console-sink.js';
+import { parseStartArgs, START_USAGE } from './args.js';
+import { consoleHeader, CONSOLE_CHAT, createConsoleSink, htmlToConsole, type ConsoleSink } from './console-sink.js';
+import { createStartLogger, DEFAULT_LOG_FILE } from './log-file.js';
+import { createProgressLine } from './progress.js';
+import { checkExchanges, checkTelegramToken, scheduleLines } from './startup-check.js';
 import { createLocalTelegramSink } from '../notify/local-telegram-sink.js';
 import { localContext } from './fake-context.js';
 import { startLongPolling, type LongPolling } from './long-polling.js';
 import { captureScanReports, onceSummary, type OnceScan } from './once-summary.js';
 import { replayConfig, runReplay } from './replay.js';
 
-/** Chat id used for console output when no admin chat is configured. */
-const CONSOLE_CHAT = 0;
 /** Scans start this long after the close, like the deployed schedule's small delay. */
 const AFTER_CLOSE_MS = 2_000;
 const SCAN_TIMEOUT_MS = 120_000;
 
-async function main(args: StartArgs): Promise<void> {
+async function main(argv: readonly string[]): Promise<void> {
+  // --verbose is start's own switch (the log lines on the console); everything else is parseStartArgs'.
+  const verbose = argv.includes('--verbose');
+  const args = parseStartArgs(argv.filter((a) => a !== '--verbose'));
   if (args.help) {
-    console.log(START_USAGE);
+    console.log(`${START_USAGE}\n  --verbose: print the JSON log lines on the console (default: into ${DEFAULT_LOG_FILE})`);
     return;
   }
   const fileConfig = loadConfigFile(args.config);
   const files = args.replay ? readOhlcvFiles(args.replay) : undefined;
   const config = files ? replayConfig(fileConfig, files) : fileConfig;
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
-  const logger = new Logger({ serviceName: 'candlebot', logLevel: (process.env.LOG_LEVEL as 'INFO' | undefined) ?? 'WARN' });
+  const token = process.env.TELEGRAM_BOT_TOKEN;
+  // A refused token stops here, before anything is started.
+  if (token) {
+    const check = await checkTelegramToken(token, process.env.TELEGRAM_API_ROOT);
+    if (check.warning) console.warn(check.warning);
+    else console.log(`Telegram bot token OK${check.username ? `: @${check.username}` : ''}.`);
+  }
+  const level = (process.env.LOG_LEVEL as 'INFO' | undefined) ?? 'WARN';
+  const logs = createStartLogger({ serviceName: 'candlebot', logLevel: level, verbose });
+  const logger = logs.logger;
+  console.log(`log lines (JSON, level ${level}; LOG_LEVEL to change): ${logs.where}${verbose ? '' : ' (--verbose prints them here)'}`);
 
   const stack = await startLocalStack();
   console.log(`local AWS stack up: DynamoDB Local ${stack.ddbEndpoint}, SQS emulator ${stack.sqsEndpoint}`);
@@ -53,27 +68,40 @@ async function main(args: StartArgs): Promise<void> {
     await polling?.stop();
     await sink?.stop();
     await stack.stop();
+    logs.close();
   });
   process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
   process.once('SIGTERM', () => void stopAll().then(() => process.exit(143)));
   try {
     Object.assign(process.env, stack.env);
     const env = parseEnv(scanEnvSchema, process.env);
-    // With a bot token: the chats subscribed in the local users table (as deployed); without: the console ("chat" 0) or the admin chats.
-    const recipients = process.env.TELEGRAM_BOT_TOKEN ? undefined : config.telegram.adminChatIds.length > 0 ? config.telegram.adminChatIds : [CONSOLE_CHAT];
+    // With a bot token: the chats subscribed in the local users table (as deployed); without: the console (CONSOLE_CHAT) or the admin chats.
+    const recipients = token ? undefined : config.telegram.adminChatIds.length > 0 ? config.telegram.adminChatIds : [CONSOLE_CHAT];
     const runtime = createScanRuntime(env, config, recipients);
     const monitor = createMonitorRuntime(parseEnv(monitorEnvSchema, process.env), config, recipients);
-    sink = process.env.TELEGRAM_BOT_TOKEN
+    const progress = files ? createProgressLine(process.stdout) : undefined;
+    if (!token) {
+      console.log(
+        `no TELEGRAM_BOT_TOKEN: messages are printed here instead of sent (the console stands in for ${recipients?.[0] === CONSOLE_CHAT ? 'a Telegram chat' : `the admin chats ${recipients?.join(', ')}`}).`,
+      );
+    }
+    sink = token
       ? telegramSink(config, logger, runtime)
       : createConsoleSink({
           sqs: runtime.sqs,
           queueUrl: env.NOTIFY_QUEUE_URL,
-          print: (n) => console.log(`\n📨 to chat ${n.chatId}:\n${htmlToConsole(n.text)}\n`),
-          warn: (m) => console.warn(m),
+          print: (n) => {
+            progress?.clear();
+            console.log(`\n${consoleHeader(n)}\n${htmlToConsole(n.text)}\n`);
+          },
+          warn: (m) => {
+            progress?.clear();
+            console.warn(m);
+          },
         });
     // With a bot token: the bot answers commands locally by long polling (same handlers as the webhook).
-    if (process.env.TELEGRAM_BOT_TOKEN) polling = startLongPolling({ env: process.env, config, logger });
-    if (files) await runReplay(runtime, monitor, files, sink, logger, args.tradesJson);
+    if (token) polling = startLongPolling({ env: process.env, config, logger });
+    if (files) await runReplay(runtime, monitor, files, sink, logger, { tradesJson: args.tradesJson, progress });
     else process.exitCode = await runLive(runtime, monitor, config, sink, logger, args.once);
   } finally {
     await stopAll();
@@ -115,11 +143,15 @@ async function runLive(runtime: ScanRuntime, monitor: MonitorRuntime, config: Bo
     console.log(summary.line);
     return summary.exitCode;
   }
+  // Each exchange once before the scheduler starts: reachable, and its markets (cached for the scans).
+  console.log(`checking ${config.exchanges.map((e) => e.id).join(', ')} (markets of the configured symbols)…`);
+  const checkDeps = runtime.deps({ log: powertoolsLog(logger), remainingMs: () => SCAN_TIMEOUT_MS });
+  for (const check of await checkExchanges(config.exchanges, checkDeps.exchange)) console.log(`  ${check.line}`);
+  for (const line of scheduleLines(config, Date.now(), AFTER_CLOSE_MS)) console.log(line);
   console.log(`scanning ${timeframes.join(', ')} just after every candle close. Ctrl-C to stop.`);
   const timers = timeframes.map((tf) => scheduleEvery(tf, () => invoke(tf).catch((e: unknown) => console.error(`scan ${tf} failed: ${describeError(e)}`))));
   // The monitor's deployed schedule is every minute: the same here.
   timers.push(scheduleEvery('1m', () => runMonitorOnce().catch((e: unknown) => console.error(`monitor failed: ${describeError(e)}`))));
-  for (const tf of timeframes) console.log(`next ${tf} scan at ${new Date(nextCloseAfter(Date.now(), tf) + AFTER_CLOSE_MS).toISOString()}`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
@@ -160,7 +192,7 @@ function onceAsync(fn: () => Promise<void>): () => Promise<void> {
 }
 
 Promise.resolve()
-  .then(() => main(parseStartArgs(process.argv.slice(2))))
+  .then(() => main(process.argv.slice(2)))
   .catch((error: unknown) => {
   if (error instanceof JavaMissingError) console.error(error.message);
   else if (isCandlebotError(error)) console.error(`candlebot: ${error.message}`);

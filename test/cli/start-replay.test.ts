@@ -52,16 +52,53 @@ function parseSummary(out: string) {
   };
 }
 
-/** What the console printed: every message, and by kind (the first line of each message). */
+/** The line above each printed message (lib/cli/console-sink.ts consoleHeader), then the message's first line. */
+const HEADER = /📨 ([a-z ]+?) (?:for chat (-?\d+) )?\(console; set TELEGRAM_BOT_TOKEN to send to Telegram\):\n(.*)/g;
+
+/** What the console printed: every message, and by kind (the first line of each message, checked against the header's kind). */
 function printed(out: string) {
-  const all = out.match(/📨 to chat -?\d+:\n/g)?.length ?? 0;
-  return {
-    all,
-    signals: out.match(/📨 to chat -?\d+:\n(🟢 LONG|🔴 SHORT)/g)?.length ?? 0,
-    opened: out.match(/📨 to chat -?\d+:\n📂 opened paper/g)?.length ?? 0,
-    closed: out.match(/📨 to chat -?\d+:\n\S+ closed paper/g)?.length ?? 0,
-    chats: new Set([...out.matchAll(/📨 to chat (-?\d+):\n/g)].map((m) => m[1])).size,
+  const heads = [...out.matchAll(HEADER)].map((m) => ({ label: m[1]!, chat: m[2] ?? '0', first: m[3]! }));
+  const byBody = (re: RegExp, label: string) => {
+    const hits = heads.filter((h) => re.test(h.first));
+    assert.ok(hits.every((h) => h.label === label), `a message headed otherwise than "${label}": ${JSON.stringify(hits.find((h) => h.label !== label))}`);
+    return hits.length;
   };
+  return {
+    all: heads.length,
+    signals: byBody(/^(🟢 LONG|🔴 SHORT)/, 'signal'),
+    opened: byBody(/^📂 opened paper/, 'paper position opened'),
+    closed: byBody(/^\S+ closed paper/, 'paper position closed'),
+    chats: new Set(heads.map((h) => h.chat)).size,
+    /** Messages headed as the console's own chat (no admin chat configured). */
+    consoleSignals: heads.filter((h) => h.chat === '0' && /^(🟢 LONG|🔴 SHORT)/.test(h.first)).length,
+  };
+}
+
+/** The results table rows (lib/cli/replay-report.ts) and the portfolio line, parsed. */
+function parseResults(out: string) {
+  const at = out.indexOf('results per strategy and market');
+  assert.ok(at >= 0, `results table missing:\n${out.slice(-2000)}`);
+  const lines = out.slice(at).split('\n');
+  const rows = lines
+    .slice(2)
+    .filter((l) => /^  \S/.test(l))
+    .map((l) => l.trim().split(/\s{2,}/))
+    .map(([strategy, market, trades, winRate, net, pct, dd, open]) => ({ strategy, market, trades: Number(trades), winRate, net: Number(net), pct, dd: Number(dd), open: Number(open) }));
+  const pf = /^paper portfolio: ([\d.]+) → ([\d.]+) (\S+) \(([-+]?[\d.]+)%.*max drawdown ([\d.]+) .*, (\d+) trades, win rate (\S+), (\d+) open at the end\.$/m.exec(out);
+  assert.ok(pf, `portfolio line missing:\n${out.slice(at)}`);
+  return {
+    rows,
+    portfolio: { start: Number(pf[1]), end: Number(pf[2]), quote: pf[3]!, pct: Number(pf[4]), maxDrawdown: Number(pf[5]), trades: Number(pf[6]), winRate: pf[7]!, open: Number(pf[8]) },
+  };
+}
+
+/** Progress lines (no TTY: one every 10 %), JSON log lines (they go to the log file unless --verbose). */
+function assertQuietConsole(out: string) {
+  const progress = out.split('\n').filter((l) => /^replay \d+%: \d+\/\d+ candle closes, \d+ signals, \d+ paper positions opened$/.test(l));
+  assert.ok(progress.length >= 1 && progress.length <= 10, `progress lines: ${progress.length}`);
+  assert.match(progress.at(-1)!, /^replay 100%: (\d+)\/\1 /);
+  assert.doesNotMatch(out, /^\{"level":/m, 'a JSON log line on the console');
+  assert.match(out, /^log lines \(JSON, level \w+; LOG_LEVEL to change\): \.local\/candlebot\.log/m);
 }
 
 describe('npm start -- --replay (offline demo)', () => {
@@ -74,8 +111,24 @@ describe('npm start -- --replay (offline demo)', () => {
     const summary = parseSummary(out);
     const seen = printed(out);
     assert.ok(summary.signalled > 0, 'the sample signals');
-    assert.equal(out.match(/📨 to chat 0:\n(🟢 LONG|🔴 SHORT)/g)?.length ?? 0, summary.signalled, 'every recorded signal printed once (no Telegram token, no admin chat)');
+    assert.equal(seen.consoleSignals, summary.signalled, 'every recorded signal printed once (no Telegram token, no admin chat)');
+    assert.equal(seen.signals, summary.signalled);
     assert.ok(seen.opened > 0, 'paper positions opened from the signals are announced');
+    assert.match(out, /no TELEGRAM_BOT_TOKEN: messages are printed here instead of sent \(the console stands in for a Telegram chat\)/);
+    assertQuietConsole(out);
+    // The results: one row per strategy that traded the market, and the portfolio adds them up.
+    const results = parseResults(out);
+    assert.ok(results.rows.length > 0);
+    assert.ok(results.rows.every((r) => r.market === 'ETH/BTC 5m'));
+    assert.equal(results.portfolio.quote, 'BTC');
+    assert.equal(results.rows.reduce((n, r) => n + r.trades, 0), summary.closed);
+    assert.equal(results.portfolio.trades, summary.closed);
+    assert.equal(results.portfolio.open, summary.stillOpen);
+    assert.equal(results.rows.reduce((n, r) => n + r.open, 0), summary.stillOpen);
+    if (summary.stillOpen === 0) {
+      const net = results.rows.reduce((n, r) => n + r.net, 0);
+      assert.ok(Math.abs(results.portfolio.end - results.portfolio.start - net) < 1e-3, `portfolio ${results.portfolio.start} → ${results.portfolio.end} vs net ${net}`);
+    }
     assert.equal(summary.failed, 0);
     assert.doesNotMatch(out, /\n\s+at /, 'no stack trace');
   });
@@ -114,6 +167,7 @@ describe('npm start -- --replay (offline demo)', () => {
     assert.equal(summary.closed, summary.closedByMonitor + summary.closedByScan);
     assert.equal(summary.opened, summary.closed + summary.stillOpen);
     assert.ok(summary.closedByScan > 0 && summary.closedByMonitor > 0, 'both paths close positions in the sample');
+    assertQuietConsole(out);
 
     // --trades-json: the same report as the in-process replay of the same files and config.
     const file = JSON.parse(readFileSync(tradesPath, 'utf8')) as ReplayTradesReport;
@@ -136,6 +190,24 @@ describe('npm start -- --replay (offline demo)', () => {
     const parity = compareWithBacktest(file.strategies[strategy]!, JSON.parse(bt.stdout) as { trades: [] });
     assert.deepEqual(parity.differences, []);
     assert.ok(parity.matched > 5, `the sample trades (${parity.matched})`);
+
+    // The results table holds the backtest's statistics of the same trades, per market.
+    const results = parseResults(out);
+    const bySymbol = new Map<string, { pnl: number }[]>();
+    for (const t of file.strategies[strategy]!.trades) bySymbol.set(t.symbol, [...(bySymbol.get(t.symbol) ?? []), t]);
+    assert.equal(results.rows.length, bySymbol.size);
+    for (const row of results.rows) {
+      assert.equal(row.strategy, strategy);
+      const trades = bySymbol.get(row.market!.split(' ')[0]!)!;
+      assert.equal(row.trades, trades.length, row.market);
+      const net = trades.reduce((n, t) => n + t.pnl, 0);
+      assert.ok(Math.abs(row.net - net) <= Math.abs(net) * 1e-5 + 1e-9, `${row.market}: net ${row.net} vs ${net}`);
+      const wins = trades.filter((t) => t.pnl > 0).length;
+      assert.equal(row.winRate, `${Number(((100 * wins) / trades.length).toFixed(2))}%`);
+    }
+    const all = file.strategies[strategy]!.summary;
+    assert.equal(results.portfolio.trades, all.trades);
+    assert.ok(Math.abs(results.portfolio.maxDrawdown - all.maxDrawdown) <= all.maxDrawdown * 1e-5 + 1e-9, `drawdown ${results.portfolio.maxDrawdown} vs ${all.maxDrawdown}`);
   });
 
   it('live mode --once runs the scan handler on the local stack against the configured exchange', async () => {
@@ -161,7 +233,7 @@ describe('npm start -- --replay (offline demo)', () => {
       const result = JSON.parse(line[1]!) as { scanned: number; failed: number; signalled: number };
       assert.equal(result.scanned, 3);
       assert.equal(result.failed, 0);
-      assert.equal(out.match(/📨 to chat 0:\n(🟢 LONG|🔴 SHORT)/g)?.length ?? 0, result.signalled);
+      assert.equal(printed(out).consoleSignals, result.signalled);
       assert.equal(sim.hits.exchangeInfo, 1);
     } finally {
       await sim.close();
