@@ -7,7 +7,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -99,6 +99,19 @@ describe('live npm start: startup checks and what will run when', () => {
     assert.doesNotMatch(out, /^\{"level":/m, 'a JSON log line on the console');
     assert.ok(!out.includes(DEFAULT_FAKE_TOKEN), 'the token was printed');
     assert.doesNotMatch(out, /\n\s+at \S+ \(/, 'a stack trace');
+  });
+
+  it('--verbose prints the JSON log lines on the console instead of the log file', async () => {
+    const data = join(dir, 'short');
+    mkdirSync(data);
+    const rows = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/replay/ETH_BTC-5m.json'), 'utf8')) as unknown[];
+    writeFileSync(join(data, 'ETH_BTC-5m.json'), JSON.stringify(rows.slice(0, 80)));
+    const { code, out } = await start(['--replay', data, '--verbose'], { LOG_LEVEL: 'INFO' }, undefined, 120_000);
+    assert.equal(code, 0, out);
+    assert.match(out, /^log lines \(JSON, level INFO; LOG_LEVEL to change\): the console \(--verbose\)$/m);
+    const signals = Number(/^replay done: \d+ candle closes scanned, (\d+) signals recorded/m.exec(out)?.[1]);
+    assert.ok(signals > 0, out);
+    assert.equal(out.match(/^\{"level":"INFO","message":"signal recorded"/gm)?.length, signals, 'each signal logged on the console');
   });
 
   it('a token Telegram refuses (401) stops at once with exit 1, before the local stack starts', async () => {
