@@ -111,7 +111,19 @@ export interface CandleChartLayout {
   readonly markers: TradeMarker[];
 }
 
-export function candleChartLayout(candles: Candles, trades: readonly Trade[], max: number = MAX_CHART_CANDLES): CandleChartLayout {
+/** An indicator line on the price scale, aligned to the candles (NaN = no value). */
+export interface PriceLine {
+  readonly name: string;
+  readonly values: ArrayLike<number>;
+}
+
+/** Line colours of the strategy's indicator lines, in order. */
+export const LINE_COLORS = ['#2563eb', '#f59e0b', '#7c3aed', '#0d9488', '#db2777', '#65a30d'];
+
+/** Marker clustering: trades whose entries fall in the same column of this many px share one drawn marker (with a count). */
+export const CLUSTER_PX = 8;
+
+export function candleChartLayout(candles: Candles, trades: readonly Trade[], max: number = MAX_CHART_CANDLES, lines: readonly PriceLine[] = []): CandleChartLayout {
   const G = CANDLE_CHART;
   const buckets = downsampleOhlc(candles, max);
   const count = buckets.time.length;
@@ -127,7 +139,21 @@ export function candleChartLayout(candles: Candles, trades: readonly Trade[], ma
   for (const t of trades) {
     lo = Math.min(lo, t.entryPrice, t.exitPrice);
     hi = Math.max(hi, t.entryPrice, t.exitPrice);
+    for (const level of [t.stop, t.target]) {
+      if (level !== undefined && Number.isFinite(level)) {
+        lo = Math.min(lo, level);
+        hi = Math.max(hi, level);
+      }
+    }
   }
+  for (const l of lines)
+    for (let i = 0; i < l.values.length; i++) {
+      const v = l.values[i]!;
+      if (Number.isFinite(v)) {
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+    }
   if (!Number.isFinite(lo)) {
     lo = 0;
     hi = 1;
@@ -159,9 +185,28 @@ const outcome = (pnl: number): 'win' | 'loss' | 'flat' => (pnl > 0 ? 'win' : pnl
  * The candlestick chart of one series with its trades. `fmtNum` formats prices and PnL in the
  * tooltips; `label` names the series (escaped here).
  */
-export function candleChartSvg(candles: Candles, trades: readonly Trade[], label: string, fmtNum: (x: number) => string, max: number = MAX_CHART_CANDLES): CandleChartSvg {
+export interface CandleChartOptions {
+  /** The strategy's indicator lines (aligned to `candles`): drawn at each bucket's last candle. */
+  readonly lines?: readonly PriceLine[];
+  /** Class of the <svg> (default "candles"; zoom windows use "candles zoom"). */
+  readonly svgClass?: string;
+  /** Class prefix of each trade group (default "trade"). */
+  readonly tradeClass?: string;
+  /** Number added to each trade's index in data-trade (zoom windows: the first trade's index in the series). */
+  readonly tradeOffset?: number;
+}
+
+export function candleChartSvg(
+  candles: Candles,
+  trades: readonly Trade[],
+  label: string,
+  fmtNum: (x: number) => string,
+  max: number = MAX_CHART_CANDLES,
+  opts: CandleChartOptions = {},
+): CandleChartSvg {
   const G = CANDLE_CHART;
-  const L = candleChartLayout(candles, trades, max);
+  const priceLines = opts.lines ?? [];
+  const L = candleChartLayout(candles, trades, max, priceLines);
   const { buckets: b, slot, width, height } = L;
   const count = b.time.length;
   const plotBottom = G.padTop + G.plotHeight;
@@ -206,31 +251,74 @@ export function candleChartSvg(candles: Candles, trades: readonly Trade[], label
     (c >= o ? up : down).push(d);
   }
 
-  // Trades: link line, entry triangle (▲ long, tip at the entry price; ▼ short), exit ✕.
+  // Indicator lines: the value at each bucket's last candle; a NaN breaks the line.
+  const lineSvg = priceLines
+    .map((l, k) => {
+      let d = '';
+      let pen = false;
+      for (let j = 0; j < count; j++) {
+        const i = Math.min(candles.time.length, (j + 1) * b.size) - 1;
+        const v = l.values[i]!;
+        if (!Number.isFinite(v)) {
+          pen = false;
+          continue;
+        }
+        d += `${pen ? 'L' : 'M'}${r(L.x(j))} ${r(L.y(v))}`;
+        pen = true;
+      }
+      return d ? `<path class="ind" data-line="${esc(l.name)}" stroke="${LINE_COLORS[k % LINE_COLORS.length]}" d="${d}"><title>${esc(l.name)}</title></path>` : '';
+    })
+    .join('');
+
+  // Trades: stop (red) and target (green) segments from entry to exit, link line, entry
+  // triangle (▲ long, tip at the entry price; ▼ short), exit ✕. Entries in the same
+  // CLUSTER_PX column are thinned: only the first draws its triangle, with the count.
+  const columns = new Map<number, number>();
+  for (const m of L.markers) {
+    const c = Math.floor(m.x1 / CLUSTER_PX);
+    columns.set(c, (columns.get(c) ?? 0) + 1);
+  }
+  const drawn = new Set<number>();
+  const cls0 = opts.tradeClass ?? 'trade';
+  const offset = opts.tradeOffset ?? 0;
   const marks = L.markers.map((m) => {
     const t = trades[m.trade]!;
     const cls = outcome(t.pnl);
+    const col = Math.floor(m.x1 / CLUSTER_PX);
+    const n = columns.get(col)!;
+    const first = !drawn.has(col);
+    drawn.add(col);
     const tri = t.side === 'long' ? `M${m.x1} ${m.y1}l-5 9h10z` : `M${m.x1} ${m.y1}l-5 -9h10z`;
+    const levels =
+      (t.stop !== undefined && Number.isFinite(t.stop) ? `<path class="stop" d="M${m.x1} ${r(L.y(t.stop))}H${Math.max(m.x2, m.x1 + 4)}"/>` : '') +
+      (t.target !== undefined && Number.isFinite(t.target) ? `<path class="target" d="M${m.x1} ${r(L.y(t.target))}H${Math.max(m.x2, m.x1 + 4)}"/>` : '');
     const tip =
-      `${t.side} ${fmtNum(t.entryPrice)} → ${fmtNum(t.exitPrice)} (${t.exitReason}), pnl ${fmtNum(t.pnl)}\n` +
-      `${utc(t.entryTime)} → ${utc(t.exitTime)} UTC, ${t.bars} bar(s)`;
+      `${t.side} ${fmtNum(t.entryPrice)} → ${fmtNum(t.exitPrice)} (${t.exitReason}), pnl ${fmtNum(t.pnl)}` +
+      (t.stop !== undefined ? `, stop ${fmtNum(t.stop)}` : '') +
+      (t.target !== undefined ? `, target ${fmtNum(t.target)}` : '') +
+      `\n${utc(t.entryTime)} → ${utc(t.exitTime)} UTC, ${t.bars} bar(s)` +
+      (n > 1 ? `\n${n} trades enter in this column (one marker drawn)` : '');
+    const entry = first
+      ? `<path class="entry ${t.side}" d="${tri}"/>` + (n > 1 ? `<text class="count" x="${r(m.x1 + 6)}" y="${r(t.side === 'long' ? m.y1 + 14 : m.y1 - 8)}">${n}</text>` : '')
+      : '';
     return (
-      `<g class="trade ${cls}" data-trade="${m.trade}" data-x1="${m.x1}" data-x2="${m.x2}"><title>${esc(tip)}</title>` +
+      `<g class="${cls0} ${cls}" data-trade="${m.trade + offset}" data-x1="${m.x1}" data-x2="${m.x2}"><title>${esc(tip)}</title>` +
+      levels +
       `<path class="link" d="M${m.x1} ${m.y1}L${m.x2} ${m.y2}"/>` +
-      `<path class="entry ${t.side}" d="${tri}"/>` +
+      entry +
       `<path class="exit" d="M${r(m.x2 - 4)} ${r(m.y2 - 4)}l8 8m0 -8l-8 8"/></g>`
     );
   });
 
   const chart =
-    `<svg class="candles" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ` +
+    `<svg class="${opts.svgClass ?? 'candles'}" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ` +
     `role="img" aria-label="${esc(`${label} candles`)}" data-candles="${count}" data-bucket="${b.size}">` +
     `<path class="grid" d="${grid}"/>${xTicks.join('')}` +
     `<path class="axis" d="M${G.padLeft} ${plotBottom}H${width - G.padRight}"/>` +
-    `<path class="up" d="${up.join('')}"/><path class="down" d="${down.join('')}"/>` +
+    `<path class="up" d="${up.join('')}"/><path class="down" d="${down.join('')}"/>${lineSvg}` +
     `<g class="trades">${marks.join('')}</g></svg>`;
   const axis =
-    `<svg class="yaxis" width="${G.axisWidth}" height="${height}" viewBox="0 0 ${G.axisWidth} ${height}" aria-hidden="true">` +
+    `<svg class="yaxis${opts.svgClass && opts.svgClass !== 'candles' ? ' zoom' : ''}" width="${G.axisWidth}" height="${height}" viewBox="0 0 ${G.axisWidth} ${height}" aria-hidden="true">` +
     `<path class="axis" d="M${G.axisWidth - 1} ${G.padTop}V${plotBottom}"/>${axisLabels}</svg>`;
   return { axis, chart, layout: L };
 }

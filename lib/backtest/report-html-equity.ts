@@ -100,7 +100,7 @@ export function equityChartSvg(total: readonly EquityPoint[], lines: readonly Eq
       `<rect x="${x1}" y="${y(p.equity)}" width="${r(x2 - x1)}" height="${r(y(t.equity) - y(p.equity))}"/>` +
       `<path d="M${x1} ${y(p.equity)}H${x2}M${x2} ${y(p.equity)}V${y(t.equity)}"/>` +
       `<path class="bracket" d="M${x1} ${top + 4}V${top}H${x2}V${top + 4}"/>` +
-      `<text x="${r(mid)}" y="${top - 4}" text-anchor="middle">max drawdown −${esc(fmtNum(dd.amount))}</text></g>`;
+      `<text x="${r(mid)}" y="${top - 4}" text-anchor="middle">max drawdown ${esc(fmtNum(dd.amount))}</text></g>`;
   }
 
   const thin = lines.map((l) => `<path class="series" stroke="${esc(l.color)}" d="${step1(l.points)}"><title>${esc(l.label)}</title></path>`).join('');

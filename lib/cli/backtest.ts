@@ -122,7 +122,7 @@ export function main(argv: readonly string[]): number {
       maxBars: opts.maxBars,
       data: opts.data,
       generatedAt: Date.now(),
-      series: series.map((s, k) => ({ result: results[k]!, candles: s.candles, path: s.path, gaps: s.gaps.length })),
+      series: series.map((s, k) => ({ result: results[k]!, candles: s.candles, path: s.path, gaps: s.gaps.length, lines: strategy.lines?.(s.candles, parsed.data) ?? [] })),
       combined,
     });
     const target = resolve(htmlPath);

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { runBacktest } from '../../lib/backtest/engine.js';
 import { fmt } from '../../lib/backtest/format.js';
 import { CANDLE_CHART, candleChartLayout, downsampleOhlc, maxDrawdownOf, niceTicks } from '../../lib/backtest/report-html-charts.js';
-import { MAX_CHART_CANDLES, renderBacktestHtml, type HtmlReportInput } from '../../lib/backtest/report-html.js';
+import { MAX_CHART_CANDLES, MAX_ZOOM_WINDOWS, OVERVIEW_CANDLES, renderBacktestHtml, type HtmlReportInput } from '../../lib/backtest/report-html.js';
 import { combineResults, equityCurve, summarize } from '../../lib/backtest/summary.js';
 import type { BacktestResult, Trade } from '../../lib/backtest/types.js';
 import { candlesFromRows, type Candles, type OhlcvRow } from '../../lib/core/candle.js';
@@ -79,8 +79,9 @@ describe('HTML report', () => {
     // long ▲ / short ▼, win/loss classes
     assert.match(html, /<g class="trade win" data-trade="0"/);
     assert.match(html, /<g class="trade loss" data-trade="1"/);
-    assert.equal(count(html, /class="entry long"/g), 2);
-    assert.equal(count(html, /class="entry short"/g), 1);
+    const overview = html.slice(0, html.indexOf('<details class="zoom">'));
+    assert.equal(count(overview, /class="entry long"/g), 2);
+    assert.equal(count(overview, /class="entry short"/g), 1);
   });
 
   it('markers land in the aggregated candle that holds the trade', () => {
@@ -118,12 +119,12 @@ describe('HTML report', () => {
     assert.equal(count(html, /<svg class="equity"/g), 1);
     assert.equal(count(html, /<svg class="candles"/g), 2);
     assert.equal(count(html, /<svg class="yaxis"/g), 2);
-    assert.equal(count(html, /<svg[\s>]/g), 5);
+    assert.equal(count(html, /<svg[\s>]/g) - count(html, /<svg class="(candles|yaxis) zoom"/g), 5);
     assert.equal(count(html, /<section class="card series"/g), 2);
     // title: strategy, params, fee, stake, span
     assert.match(html, /<title>ema-cross backtest: AAA\/BTC 1m, BBB\/BTC 1m<\/title>/);
     assert.match(html, /fast 5 · slow 13 · atr 14 · stopAtr 1\.5 · takeAtr 3/);
-    assert.match(html, /<b>stake<\/b> 100 per trade/);
+    assert.match(html, /<b>stake<\/b> 100 BTC per trade/);
     assert.match(html, /<b>fee<\/b> 0\.001 per side \(0\.1%\)/);
     assert.match(html, /1600 candles, /);
     assert.match(html, /1970-01-01 00:00 → 1970-01-01 14:59 UTC/);
@@ -135,11 +136,17 @@ describe('HTML report', () => {
     const tables = [...html.matchAll(/<table class="trades">.*?<\/table>/g)].map((m) => m[0]);
     assert.equal(tables.length, 2);
     [ra, rb].forEach((r, k) => {
-      const rows = [...tables[k]!.matchAll(/<tr><td>(\d+)<\/td>.*?<td class="(?:pos|neg|)">([^<]*)<\/td><\/tr>/g)];
+      const rows = [...tables[k]!.matchAll(/<tr><td>(\d+)<\/td>.*?<td class="(?:pos|neg|)">([^<]*)<\/td><td>([^<]*)<\/td><td>([^<]*)<\/td><td class="(?:pos|neg|)">([^<]*)<\/td><\/tr>/g)];
       assert.equal(rows.length, r.trades.length);
       rows.forEach((row, j) => {
+        const t = r.trades[j]!;
         assert.equal(row[1], String(j + 1));
-        assert.equal(row[2], fmt(r.trades[j]!.pnl).replace('-', '−'));
+        assert.equal(row[2], fmt(t.pnl).replace('-', '−'));
+        // each trade's stop and target, and its return on the stake in % with sign
+        assert.equal(row[3], fmt(t.stop!).replace('-', '−'));
+        assert.equal(row[4], fmt(t.target!).replace('-', '−'));
+        assert.match(row[5]!, /^[+−]?\d+\.\d\d%$/);
+        assert.equal(Number(row[5]!.replace('−', '-').replace('%', '')), Number(((t.pnl / 100) * 100).toFixed(2)));
       });
     });
     assert.equal(count(html, /<g class="trade /g), ra.trades.length + rb.trades.length);
@@ -156,7 +163,9 @@ describe('HTML report', () => {
     assert.ok(dd !== null);
     assert.ok(Math.abs(dd.amount - r.summary.maxDrawdown) < 1e-9);
     const html = renderBacktestHtml(input([{ result: r, candles: eth }]));
-    assert.ok(html.includes(`max drawdown −${fmt(r.summary.maxDrawdown)}</text>`));
+    // one sign convention (as the CLI and JSON): a positive magnitude labelled "max drawdown"
+    assert.ok(html.includes(`max drawdown ${fmt(r.summary.maxDrawdown)}</text>`));
+    assert.doesNotMatch(html, /max drawdown[^<]*−/);
     assert.equal(count(html, /<g class="dd">/g), 1);
     // no drawdown → no mark
     assert.equal(maxDrawdownOf([{ time: 1, equity: 1 }, { time: 2, equity: 3 }]), null);
@@ -213,10 +222,54 @@ describe('HTML report', () => {
 
     const r = runBacktest({ symbol: 'LONG/BTC', timeframe: '1m', candles: long, strategy: emaCross, params: emaCross.params.parse({}), stake: 100, feeRate: 0.001 });
     const html = renderBacktestHtml(input([{ result: r, candles: long }]));
-    assert.match(html, /<svg class="candles" [^>]*data-candles="1429" data-bucket="7">/);
-    assert.match(html, /drawn as 1429 candles of 7 × 1m each \(OHLC aggregated\)/);
+    // the overview fits the page (OVERVIEW_CANDLES drawn candles at most: no horizontal scrolling)
+    assert.equal(OVERVIEW_CANDLES, 287);
+    assert.match(html, /<svg class="candles" [^>]*data-candles="286" data-bucket="35">/);
+    assert.match(html, /drawn as 286 candles of 35 × 1m each \(OHLC aggregated; zoom below for full resolution\)/);
     // every trade still has its markers and its row
     assert.equal(count(html, /<g class="trade /g), r.trades.length);
+  });
+
+  it('answers "is this any good?": indicator lines, stop/target, return %, buy & hold, plain-decimal prices, zoom, thinned markers', () => {
+    // sub-satoshi-scale prices (≈ 3.68e-5) are where exponent notation used to show up
+    const c = randomWalk(3000, mulberry32(11), 0.0000368);
+    const params = emaCross.params.parse({ fast: 5, slow: 13 });
+    const r = runBacktest({ symbol: 'XLM/BTC', timeframe: '5m', candles: c, strategy: emaCross, params, stake: 0.001, feeRate: 0.001 });
+    assert.ok(r.trades.length > 20, `${r.trades.length} trades`);
+    const lines = emaCross.lines!(c, params);
+    const html = renderBacktestHtml({ strategy: 'ema-cross', params, stake: 0.001, feeRate: 0.001, series: [{ result: r, candles: c, lines }] });
+
+    // every number shown (text nodes, SVG labels and tooltips, attribute-free) is a plain decimal
+    const texts = [...html.replace(/<style>[\s\S]*?<\/style>/, '').matchAll(/>([^<]+)</g)].map((m) => m[1]!);
+    assert.ok(texts.join(' ').includes('XLM/BTC'), 'text is present');
+    for (const t of texts) assert.doesNotMatch(t, /\d(\.\d+)?[eE][-+]?\d/, `exponent notation in "${t}"`);
+    // the strategy's indicator lines (same names as the Telegram charts), in the overview and the zoom windows
+    for (const l of lines) assert.ok(count(html, new RegExp(`<path class="ind" data-line="${l.name.replace(/[()]/g, '\\$&')}"`, 'g')) >= 2, l.name);
+    // each trade's stop and target as segments (the overview draws every trade group)
+    const overview = html.slice(0, html.indexOf('<details class="zoom">'));
+    assert.equal(count(overview, /<path class="stop" d="M[\d.]+ [\d.]+H[\d.]+"\/>/g), r.trades.length);
+    assert.equal(count(overview, /<path class="target" d="M[\d.]+ [\d.]+H[\d.]+"\/>/g), r.trades.length);
+    // return in % and buy & hold of the same period (first open → last close)
+    const hold = c.close[c.close.length - 1]! / c.open[0]! - 1;
+    assert.equal(r.buyAndHold, hold);
+    const pct = (x: number): string => `${x > 0 ? '+' : x < 0 ? '−' : ''}${Math.abs(x * 100).toFixed(2)}%`;
+    assert.ok(html.includes(`vs buy &amp; hold <b class="${hold > 0 ? 'pos' : 'neg'}" data-buy-hold="">${pct(hold)}</b>`));
+    assert.ok(html.includes(`return <b class="${r.summary.netProfit > 0 ? 'pos' : 'neg'}">${pct(r.summary.netProfit / 0.001)}</b>`));
+    assert.match(html, /<th scope="col">buy &amp; hold<\/th>/);
+    // the currency is named; max drawdown is a positive amount
+    assert.match(html, /<b>stake<\/b> 0\.001 BTC per trade/);
+    assert.match(html, /<th scope="col">net profit \(BTC\)<\/th>/);
+    assert.ok(html.includes(`max drawdown <b>${fmt(r.summary.maxDrawdown)} BTC</b>`));
+    // no horizontal scrolling: the overview fits the page; full resolution in <details> zoom windows
+    const width = Number(/<svg class="candles" width="(\d+)"/.exec(html)![1]);
+    assert.ok(width <= 1200, `overview ${width}px wide`);
+    const zooms = count(html, /<details class="zoom">/g);
+    assert.ok(zooms >= 2 && zooms <= MAX_ZOOM_WINDOWS, `${zooms} zoom windows`);
+    for (const m of html.matchAll(/<svg class="candles zoom" [^>]*data-candles="(\d+)"/g)) assert.ok(Number(m[1]) <= OVERVIEW_CANDLES + 300);
+    // markers on dense periods are thinned: fewer entry triangles than trades, with counts
+    const drawn = count(overview, /class="entry (long|short)"/g);
+    assert.ok(drawn < r.trades.length, `${drawn} markers for ${r.trades.length} trades`);
+    assert.match(overview, /<text class="count" [^>]*>\d+<\/text>/);
   });
 
   it('an empty result renders without trades', () => {
