@@ -25,6 +25,15 @@ export function escapeHtml(text: string): string {
 
 /** `value` with exactly `decimals` decimals as plain digits (no exponent, even ≥ 1e21 or < 1e-6). */
 function plainFixed(value: number, decimals: number): string {
+  if (decimals > 20) {
+    // Intl allows at most 20 fraction digits on Node 20: spell out the exponent form by hand.
+    const [mantissa, exp] = Math.abs(value).toExponential(Math.min(100, Math.max(0, decimals + Math.floor(Math.log10(Math.abs(value)))))).split('e') as [string, string];
+    const e = Number(exp);
+    const digits = mantissa.replace('.', '');
+    const plain = e < 0 ? `0.${'0'.repeat(-e - 1)}${digits}` : digits;
+    const fixed = plain.includes('.') ? plain.slice(0, plain.indexOf('.') + 1 + decimals).padEnd(plain.indexOf('.') + 1 + decimals, '0') : plain;
+    return value < 0 && /[1-9]/.test(fixed) ? `-${fixed}` : fixed;
+  }
   const s = value.toLocaleString('en-US', { useGrouping: false, minimumFractionDigits: decimals, maximumFractionDigits: decimals });
   return /^-0(\.0*)?$/.test(s) ? s.slice(1) : s;
 }
