@@ -23,7 +23,7 @@ import { createScanRuntime, type ScanRuntime } from '../runtime/scan-runtime.js'
 import { createMonitorRuntime, type MonitorRuntime } from '../monitor/monitor-runtime.js';
 import { parseStartArgs, START_USAGE } from './args.js';
 import { consoleHeader, CONSOLE_CHAT, createConsoleSink, htmlToConsole, type ConsoleSink } from './console-sink.js';
-import { createStartLogger, DEFAULT_LOG_FILE } from './log-file.js';
+import { createStartLogger } from './log-file.js';
 import { createProgressLine } from './progress.js';
 import { checkExchanges, checkTelegramToken, scheduleLines } from './startup-check.js';
 import { createLocalTelegramSink } from '../notify/local-telegram-sink.js';
@@ -37,13 +37,12 @@ const AFTER_CLOSE_MS = 2_000;
 const SCAN_TIMEOUT_MS = 120_000;
 
 async function main(argv: readonly string[]): Promise<void> {
-  // --verbose is start's own switch (the log lines on the console); everything else is parseStartArgs'.
-  const verbose = argv.includes('--verbose');
-  const args = parseStartArgs(argv.filter((a) => a !== '--verbose'));
+  const args = parseStartArgs(argv);
   if (args.help) {
-    console.log(`${START_USAGE}\n  --verbose: print the JSON log lines on the console (default: into ${DEFAULT_LOG_FILE})`);
+    console.log(START_USAGE);
     return;
   }
+  const verbose = args.verbose;
   const fileConfig = loadConfigFile(args.config);
   const files = args.replay ? readOhlcvFiles(args.replay) : undefined;
   const config = files ? replayConfig(fileConfig, files) : fileConfig;
