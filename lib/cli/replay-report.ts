@@ -6,7 +6,7 @@
  * backtest's (lib/backtest/summary.ts, through lib/replay/trades-report.ts); this file only lays
  * them out.
  */
-import { formatPrice } from '../core/format.js';
+import { formatAmount, formatPercent, formatPrice } from '../core/format.js';
 import type { MarketResult } from '../replay/trades-report.js';
 import type { Summary } from '../backtest/types.js';
 
@@ -23,13 +23,10 @@ export interface PortfolioResult {
   readonly open: number;
 }
 
-const amount = (x: number) => formatPrice(x, 6);
-const signed = (x: number) => (x > 0 ? `+${amount(x)}` : amount(x));
-/** A fraction as a signed percentage with 2 decimals at most (formatPrice trims zeros). */
-const percent = (fraction: number, sign = true) => {
-  const s = formatPrice(Math.round(fraction * 10_000) / 100, 12);
-  return `${sign && fraction > 0 && s !== '0' ? '+' : ''}${s}%`;
-};
+const amount = (x: number) => formatPrice(x);
+const signed = (x: number) => formatAmount(x, '', { sign: true });
+/** A fraction as a percentage with 2 decimals, signed unless `sign` is false (a rate, a share). */
+const percent = (fraction: number, sign = true) => (sign ? formatPercent(fraction) : formatPercent(fraction).replace(/^\+/, ''));
 const winRate = (s: Summary) => (s.winRate === null ? '–' : percent(s.winRate, false));
 
 function table(header: readonly string[], rows: readonly (readonly string[])[], right: ReadonlySet<number>): string[] {

@@ -1,3 +1,4 @@
+import { quoteCurrency } from '../core/format.js';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { timeframeMs, type Timeframe } from '../core/timeframe.js';
@@ -9,7 +10,7 @@ import type { NotificationQueue } from '../ports/queue.js';
 import type { NotificationKind } from '../notify/notification.js';
 import { createReplayExchange } from '../replay/replay-exchange.js';
 import type { OhlcvFile } from '../replay/ohlcv-files.js';
-import { allTrades, marketResults, quoteOf, readReplayLedger, tradesReportOf, type MarketResult, type ReplayLedger, type ReplayTradesReport } from '../replay/trades-report.js';
+import { allTrades, marketResults, readReplayLedger, tradesReportOf, type MarketResult, type ReplayLedger, type ReplayTradesReport } from '../replay/trades-report.js';
 import { summarize } from '../backtest/summary.js';
 import { PermanentError } from '../errors.js';
 import { replayResultsText, type PortfolioResult } from './replay-report.js';
@@ -76,7 +77,7 @@ async function portfolioResult(store: PositionStore, ledger: ReplayLedger, start
   const cash = read ? read.value.available + read.value.reserved : start;
   const symbols = [...[...ledger.strategies.values()].flatMap((s) => [...s.trades.map((t) => t.symbol), ...s.open.map((p) => p.position.symbol)])];
   return {
-    quotes: [...new Set(symbols.map(quoteOf))],
+    quotes: [...new Set(symbols.map((s) => quoteCurrency(s) || s))],
     startingBalance: start,
     endingEquity: cash + unrealised,
     unrealised,

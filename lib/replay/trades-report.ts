@@ -17,6 +17,7 @@ import { jsonTrade, type JsonTrade } from '../backtest/format.js';
 import { summarize, type CandleSpan } from '../backtest/summary.js';
 import type { Summary, Trade } from '../backtest/types.js';
 import type { Side } from '../core/positions/index.js';
+import { quoteCurrency } from '../core/format.js';
 import { PermanentError } from '../errors.js';
 import type { PositionQueries, StoredOpenPosition, TradeRecord } from '../ports/positions.js';
 import type { OhlcvFile } from './ohlcv-files.js';
@@ -125,7 +126,6 @@ export interface MarketResult {
   readonly open: number;
 }
 
-export const quoteOf = (symbol: string): string => symbol.split('/')[1]?.split(':')[0] ?? symbol;
 
 /** Per strategy and market, every market a strategy traded or holds (strategy order, then first trade). */
 export function marketResults(ledger: ReplayLedger): MarketResult[] {
@@ -145,7 +145,7 @@ export function marketResults(ledger: ReplayLedger): MarketResult[] {
         strategy,
         symbol: m.symbol,
         timeframe: m.timeframe,
-        quote: quoteOf(m.symbol),
+        quote: quoteCurrency(m.symbol) || m.symbol,
         summary: summarize(m.trades.map(toTrade), ledger.span),
         staked: m.trades.reduce((n, t) => n + t.stake, 0),
         open: m.open,
