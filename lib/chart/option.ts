@@ -13,23 +13,15 @@
  *   entry marker (else the last sixth of the window) to the last candle.
  * Every number drawn is plain decimal (never `e` notation).
  */
-import { formatPrice } from '../core/format.js';
 import type { ChartSpec } from '../notify/notification.js';
 import { CHART_FONT_FAMILY } from './font.js';
 import { dejaVuTextWidth } from './text-width.js';
+import { levelsAndMarkers } from './levels-option.js';
+import { paneOption } from './pane-option.js';
+import { CHART_THEME, formatIndicator } from './theme.js';
 
-export const CHART_THEME = Object.freeze({
-  background: '#131722',
-  text: '#d1d4dc',
-  muted: '#787b86',
-  grid: '#2a2e39',
-  up: '#26a69a',
-  down: '#ef5350',
-  lines: ['#ff9800', '#ab47bc', '#29b6f6', '#ffeb3b', '#ec407a', '#8d6e63'],
-  levels: { entry: '#2962ff', stop: '#f23645', target: '#00c853', exit: '#9598a1' },
-});
+export { CHART_THEME, formatIndicator } from './theme.js';
 
-const LEVEL_LABELS = { entry: 'Entry', stop: 'Stop', target: 'Target', exit: 'Exit' } as const;
 
 export interface PriceRange {
   readonly min: number;
@@ -87,22 +79,6 @@ export interface ChartSize {
 /** Extra height per indicator pane when the caller gives no height (lib/chart/render.ts). */
 export const PANE_EXTRA_HEIGHT = 150;
 
-/** Index of the last candle opening at or before `t`, or -1 (the candles are oldest first). */
-function candleIndexOf(spec: ChartSpec, t: number): number {
-  let found = -1;
-  for (let i = 0; i < spec.candles.length; i++) {
-    if (spec.candles[i]![0] <= t) found = i;
-    else break;
-  }
-  return found;
-}
-
-/** Plain-decimal label of an indicator value (4 significant digits; never `e` notation). */
-export function formatIndicator(v: number): string {
-  return formatPrice(v, 4);
-}
-
-const SIGNAL_COLOR = '#ffd54f';
 const X_AXIS_NAME = 'Time (UTC)';
 
 /** The ECharts option (plain JSON-like object) for a validated spec. */
@@ -113,8 +89,6 @@ export function buildChartOption(spec: ChartSpec, size: ChartSize): Record<strin
   const textStyle = { fontFamily: CHART_FONT_FAMILY, color: CHART_THEME.text };
   const fontSize = size.width >= 800 ? 13 : 11;
   const panes = spec.panes ?? [];
-  const n = spec.candles.length;
-  const markers = spec.markers;
 
   // Room for the widest label on the right axes (price, and every pane's values).
   const labelFont = `${fontSize - 1}px`;
@@ -153,94 +127,7 @@ export function buildChartOption(spec: ChartSpec, size: ChartSize): Record<strin
     ...(g === lastGrid ? { name: X_AXIS_NAME, nameLocation: 'middle', nameGap: 26, nameTextStyle: { ...textStyle, color: CHART_THEME.muted, fontSize: fontSize - 1 } } : {}),
   }));
 
-  // Markers → candle indices (a marker before the window is not drawn; after it, on the last candle).
-  const markerAt = (kind: 'signal' | 'entry' | 'exit') => {
-    const m = markers?.find((x) => x.kind === kind);
-    if (m === undefined) return undefined;
-    const index = candleIndexOf(spec, m.time);
-    return index < 0 ? undefined : { ...m, index };
-  };
-  const signalMarker = markerAt('signal');
-  const entryMarker = markerAt('entry');
-  const exitMarker = markerAt('exit');
-  const hasMarkers = markers !== undefined && markers.length > 0;
-  // Segments start at the entry candle; at the window's start when the entry is before it.
-  const entryBefore = entryMarker === undefined && markers?.some((m) => m.kind === 'entry') === true;
-  const segmentStart = entryMarker?.index ?? (entryBefore ? 0 : Math.max(0, n - 1 - Math.round(n / 6)));
-  const segmentEnd = exitMarker?.index ?? n - 1;
-
-  const levelData = (Object.keys(LEVEL_LABELS) as (keyof typeof LEVEL_LABELS)[])
-    .filter((k) => spec.levels[k] !== undefined)
-    // With entry / exit markers, those two are drawn as markers instead of lines.
-    .filter((k) => !(k === 'entry' && entryMarker !== undefined) && !(k === 'exit' && exitMarker !== undefined))
-    .map((k) => {
-      const v = spec.levels[k]!;
-      const color = CHART_THEME.levels[k];
-      const lineStyle = { color, width: 1.5, type: k === 'entry' ? 'solid' : 'dashed' };
-      const label = {
-        formatter: `${LEVEL_LABELS[k]} ${fmt(v)}`,
-        // Exit on the right so it does not cover the entry label when the prices are close.
-        position: k === 'exit' ? 'insideEndBottom' : 'insideStartTop',
-        color: '#ffffff',
-        backgroundColor: color,
-        padding: [2, 4],
-        borderRadius: 2,
-        fontSize: fontSize - 1,
-        fontFamily: CHART_FONT_FAMILY,
-      };
-      if (!hasMarkers) return { name: LEVEL_LABELS[k], yAxis: v, lineStyle, label };
-      // A segment, not a line across the chart (the level applies from the entry on). The label
-      // goes left of a short segment (it would otherwise run over the price axis).
-      const short = segmentEnd - segmentStart < n / 4;
-      return [
-        { name: LEVEL_LABELS[k], coord: [segmentStart, v], lineStyle, label: short ? { ...label, position: 'start', distance: 4 } : label },
-        { coord: [segmentEnd, v] },
-      ];
-    });
-
-  const markerLabel = (text: string, color: string, position: string, textColor = '#ffffff') => ({
-    show: true,
-    formatter: text,
-    position,
-    distance: 6,
-    color: textColor,
-    backgroundColor: color,
-    padding: [2, 4],
-    borderRadius: 2,
-    fontSize: fontSize - 1,
-    fontFamily: CHART_FONT_FAMILY,
-  });
-  const markPointData: Record<string, unknown>[] = [];
-  if (signalMarker !== undefined) {
-    const long = signalMarker.side !== 'short';
-    markPointData.push({
-      name: 'signal',
-      coord: [signalMarker.index, signalMarker.price],
-      symbol: 'triangle',
-      symbolSize: 12,
-      symbolRotate: long ? 0 : 180,
-      symbolOffset: [0, long ? 10 : -10],
-      itemStyle: { color: SIGNAL_COLOR },
-      // Left of the arrow on the right half (the signal candle is usually the last one).
-      label: markerLabel(`${signalMarker.side === undefined ? '' : `${signalMarker.side.toUpperCase()} `}signal`, SIGNAL_COLOR, signalMarker.index < n / 2 ? 'right' : 'left', '#131722'),
-    });
-  }
-  for (const [m, kind] of [
-    [entryMarker, 'entry'],
-    [exitMarker, 'exit'],
-  ] as const) {
-    if (m === undefined) continue;
-    const color = CHART_THEME.levels[kind];
-    markPointData.push({
-      name: kind,
-      coord: [m.index, m.price],
-      symbol: 'circle',
-      symbolSize: 10,
-      itemStyle: { color, borderColor: '#ffffff', borderWidth: 1.5 },
-      // Labels point into the chart: to the right of a marker in the left half, else to the left.
-      label: markerLabel(`${LEVEL_LABELS[kind]} ${fmt(m.price)}`, color, m.index < n / 2 ? 'right' : 'left'),
-    });
-  }
+  const { levelData, markPointData, signalIndex } = levelsAndMarkers(spec, fmt, fontSize);
 
   const lineSeries = spec.lines.map((l, i) => ({
     name: l.name,
@@ -328,92 +215,11 @@ export function buildChartOption(spec: ChartSpec, size: ChartSize): Record<strin
 
   panes.forEach((pane, i) => {
     const grid = i + 1;
-    const gridTop = grids[grid]!['top']!;
-    const isRsi = pane.levels !== undefined && pane.levels.length > 0 && pane.levels.every((l) => l > 0 && l < 100) && /^RSI\b/.test(pane.name);
-    yAxis.push({
-      ...yAxisBase,
-      gridIndex: grid,
-      scale: !isRsi,
-      ...(isRsi ? { min: 0, max: 100, interval: 50 } : { splitNumber: 2 }),
-      axisLabel: { ...textStyle, color: CHART_THEME.muted, fontSize: fontSize - 1, formatter: formatIndicator, showMinLabel: isRsi, showMaxLabel: isRsi },
-    });
-    const yAxisIndex = yAxis.length - 1;
-    titles.push({ text: pane.name, left: 40, top: gridTop - gap + 6, textStyle: { ...textStyle, color: CHART_THEME.muted, fontSize: fontSize - 1, fontWeight: 'normal' } });
-    const colorOf = (j: number): string => CHART_THEME.lines[j % CHART_THEME.lines.length]!;
-    const names: string[] = [];
-    pane.series.forEach((x, j) => {
-      const levelLines =
-        j === 0 && pane.levels !== undefined && pane.levels.length > 0
-          ? {
-              symbol: 'none',
-              silent: true,
-              animation: false,
-              precision: 20,
-              data: pane.levels.map((level) => ({
-                yAxis: level,
-                lineStyle: { color: CHART_THEME.muted, width: 1, type: 'dashed' },
-                label: { formatter: formatIndicator(level), position: 'insideStartTop', color: CHART_THEME.text, fontSize: fontSize - 2, fontFamily: CHART_FONT_FAMILY },
-              })),
-            }
-          : undefined;
-      if (x.kind === 'histogram') {
-        series.push({
-          name: x.name,
-          type: 'bar',
-          xAxisIndex: grid,
-          yAxisIndex,
-          silent: true,
-          barMaxWidth: 8,
-          data: x.values.map((v) => ({ value: v, itemStyle: { color: (v ?? 0) >= 0 ? CHART_THEME.up : CHART_THEME.down, opacity: 0.7 } })),
-          itemStyle: { color: CHART_THEME.muted },
-          markLine: levelLines,
-          z: 1,
-        });
-      } else {
-        series.push({
-          name: x.name,
-          type: 'line',
-          xAxisIndex: grid,
-          yAxisIndex,
-          data: x.values,
-          showSymbol: false,
-          symbol: 'none',
-          connectNulls: false,
-          silent: true,
-          lineStyle: { width: 1.5, color: colorOf(j) },
-          itemStyle: { color: colorOf(j) },
-          markLine: levelLines,
-          z: 3,
-        });
-      }
-      names.push(x.name);
-    });
-    if (signalMarker !== undefined) {
-      // The signal candle through the pane: where the indicator crossed.
-      series.push({
-        name: `${pane.name} signal`,
-        type: 'line',
-        xAxisIndex: grid,
-        yAxisIndex,
-        data: [],
-        silent: true,
-        markLine: {
-          symbol: 'none',
-          silent: true,
-          animation: false,
-          data: [{ xAxis: signalMarker.index, lineStyle: { color: SIGNAL_COLOR, width: 1, type: 'dotted' }, label: { show: false } }],
-        },
-      });
-    }
-    legends.push({
-      data: names,
-      right: axisWidth,
-      top: gridTop - gap + 4,
-      itemWidth: 18,
-      itemHeight: 3,
-      icon: 'rect',
-      textStyle: { ...textStyle, fontSize: fontSize - 1 },
-    });
+    const part = paneOption(pane, { grid, gridTop: grids[grid]!['top']!, gap, yAxisIndex: yAxis.length, axisWidth, fontSize, textStyle, yAxisBase, signalIndex });
+    yAxis.push(part.yAxis);
+    titles.push(part.title);
+    series.push(...part.series);
+    legends.push(part.legend);
   });
 
   return {
