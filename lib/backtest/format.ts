@@ -1,5 +1,5 @@
 /** Printing backtest results: the `--json` document and the readable tables. */
-import { formatPercent, formatPrice, quoteCurrency } from '../core/format.js';
+import { commonQuote, formatPercent, formatPrice } from '../core/format.js';
 import { meanBuyAndHold, strategyReturn } from './summary.js';
 import type { BacktestResult, CombinedResult, Summary, Trade } from './types.js';
 
@@ -39,12 +39,6 @@ export function fmt(x: number | null): string {
 
 /** A fraction as a signed percentage (`+12.34%`); `–` for null. */
 export const pctSigned = (x: number | null): string => (x === null ? '–' : formatPercent(x));
-
-/** The one quote currency of all the symbols ("BTC"), or "" when they differ (or have none). */
-export function commonQuote(symbols: readonly string[]): string {
-  const quotes = new Set(symbols.map(quoteCurrency));
-  return quotes.size === 1 ? [...quotes][0]! : '';
-}
 
 const pct = (x: number | null): string => (x === null ? '–' : `${(x * 100).toFixed(1)}%`);
 const day = (t: number | null): string => (t === null ? '–' : new Date(t).toISOString().slice(0, 16).replace('T', ' '));

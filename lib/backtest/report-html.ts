@@ -11,8 +11,8 @@
  * Every string that comes from data, flags or file names is HTML-escaped.
  */
 import type { Candles } from '../core/candle.js';
-import { formatAmount, formatPercent } from '../core/format.js';
-import { commonQuote, fmt } from './format.js';
+import { commonQuote, formatAmount, formatPercent } from '../core/format.js';
+import { fmt } from './format.js';
 import { CANDLE_CHART, candleChartSvg, candleIndexAt, equityChartSvg, esc, LINE_COLORS, MAX_CHART_CANDLES, utc, type EquityLine, type PriceLine } from './report-html-charts.js';
 import { combineResults, meanBuyAndHold, strategyReturn } from './summary.js';
 import type { BacktestResult, CombinedResult, Summary, Trade } from './types.js';

@@ -4,7 +4,7 @@
  * prices use the market's decimals when known (formatPrice otherwise); the text always fits
  * one Telegram message (≤ 4096 characters: positions past the budget are counted, not cut).
  */
-import { escapeHtml, formatPrice, formatUtc, TELEGRAM_TEXT_LIMIT } from './format.js';
+import { commonQuote, escapeHtml, formatPrice, formatUtc, quoteCurrency, TELEGRAM_TEXT_LIMIT } from './format.js';
 import type { PositionMessage } from './message.js';
 
 /** At most this many positions are listed (the rest are counted). */
@@ -53,16 +53,20 @@ export function formatSigned(value: number, significant = 6): string {
   return value > 0 ? `+${text}` : `−${text}`;
 }
 
+/** " BTC" after an amount when the currency is known, else nothing. */
+const unit = (currency: string): string => (currency ? ` ${escapeHtml(currency)}` : '');
+
 function positionLines(p: DashboardPosition): string[] {
+  const cur = unit(quoteCurrency(p.symbol));
   const icon = p.side === 'long' ? '🟢' : '🔴';
   const price = (v: number) => `<code>${formatMarketPrice(v, p.priceDecimals)}</code>`;
   const head = `${icon} <b>${escapeHtml(p.symbol)}</b> ${p.side.toUpperCase()} · ${escapeHtml(p.exchange)} · ${escapeHtml(p.timeframe)} · <code>${escapeHtml(p.strategy)}</code>`;
   let detail = `   entry ${price(p.entryPrice)}`;
   if (p.mark) {
     const pct = p.stake > 0 ? ` (${formatSigned((p.mark.unrealisedPnl / p.stake) * 100, 3)} %)` : '';
-    detail += ` → ${price(p.mark.price)} · PnL <code>${formatSigned(p.mark.unrealisedPnl)}</code>${pct}`;
+    detail += ` → ${price(p.mark.price)} · PnL <code>${formatSigned(p.mark.unrealisedPnl)}${cur}</code>${pct}`;
   } else detail += ' · not marked yet';
-  return [head, detail, `   stop ${price(p.stop)} · target ${price(p.target)} · stake <code>${formatPrice(p.stake, 6)}</code>`];
+  return [head, detail, `   stop ${price(p.stop)} · target ${price(p.target)} · stake <code>${formatPrice(p.stake, 6)}${cur}</code>`];
 }
 
 export function renderDashboardText(data: DashboardData): string {
@@ -72,15 +76,17 @@ export function renderDashboardText(data: DashboardData): string {
     header.push(`⏸ ${what} paused by the admin`);
   }
   const unrealised = data.positions.reduce((sum, p) => sum + (p.mark?.unrealisedPnl ?? 0), 0);
+  // The total names the quote currency when every open position has the same one.
+  const cur = unit(commonQuote(data.positions.map((p) => p.symbol)));
   if (data.portfolio) {
     const pf = data.portfolio;
     const realised = pf.realisedGross - pf.fees;
     const equity = pf.available + pf.reserved + unrealised;
     header.push(
       `equity <code>${formatPrice(equity, 8)}</code> (start <code>${formatPrice(pf.start, 8)}</code>) · available <code>${formatPrice(pf.available, 8)}</code>`,
-      `realised PnL <code>${formatSigned(realised)}</code> over ${pf.closedCount} trade${pf.closedCount === 1 ? '' : 's'} · unrealised <code>${formatSigned(unrealised)}</code>`,
+      `realised PnL <code>${formatSigned(realised)}</code> over ${pf.closedCount} trade${pf.closedCount === 1 ? '' : 's'} · unrealised <code>${formatSigned(unrealised)}${cur}</code>`,
     );
-  } else header.push(`unrealised PnL <code>${formatSigned(unrealised)}</code>`);
+  } else header.push(`unrealised PnL <code>${formatSigned(unrealised)}${cur}</code>`);
 
   const total = data.positions.length;
   header.push('', `<b>Open positions: ${total}${data.truncated ? '+' : ''}</b>`);

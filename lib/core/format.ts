@@ -67,6 +67,12 @@ export function quoteCurrency(symbol: string): string {
   return (colon < 0 ? rest : rest.slice(0, colon)).trim().toUpperCase();
 }
 
+/** The one quote currency of all the symbols ("BTC"), or "" when they differ (or have none). */
+export function commonQuote(symbols: readonly string[]): string {
+  const quotes = new Set(symbols.map(quoteCurrency));
+  return quotes.size === 1 ? [...quotes][0]! : '';
+}
+
 /**
  * An amount in quote currency: "12.3457 USDT", "0.000123 BTC" (no currency when `currency` is
  * empty). With `sign`, gains get a "+" (losses always have "-").

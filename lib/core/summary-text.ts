@@ -3,7 +3,7 @@
  * exchange/config string is escaped; amounts are formatted, never interpolated raw.
  */
 import { formatSigned } from './dashboard-text.js';
-import { escapeHtml, formatPrice } from './format.js';
+import { commonQuote, escapeHtml, formatPrice, quoteCurrency } from './format.js';
 
 /** Strategies listed one per line at most (the rest are summed up in one line). */
 export const SUMMARY_MAX_STRATEGIES = 20;
@@ -48,8 +48,11 @@ function add(t: Totals, trade: SummaryTrade): void {
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
+/** " BTC" after an amount when the currency is known, else nothing. */
+const unit = (currency: string): string => (currency ? ` ${escapeHtml(currency)}` : '');
+
 function tradeLabel(t: SummaryTrade): string {
-  return `${escapeHtml(t.symbol)} ${t.side.toUpperCase()} (<code>${escapeHtml(t.strategy)}</code>, ${escapeHtml(t.exchange)}) <code>${formatSigned(t.pnl)}</code>`;
+  return `${escapeHtml(t.symbol)} ${t.side.toUpperCase()} (<code>${escapeHtml(t.strategy)}</code>, ${escapeHtml(t.exchange)}) <code>${formatSigned(t.pnl)}${unit(quoteCurrency(t.symbol))}</code>`;
 }
 
 export function renderDailySummaryText(data: DailySummaryData): string {
@@ -63,6 +66,8 @@ export function renderDailySummaryText(data: DailySummaryData): string {
     add(s, trade);
   }
   const more = data.truncated ? '+' : '';
+  // Totals name the quote currency when every trade has the same one.
+  const cur = unit(commonQuote(data.trades.map((t) => t.symbol)));
 
   if (all.count === 0) lines.push(`no paper trade closed${data.truncated ? ' (list incomplete)' : ''}`);
   else {
@@ -70,7 +75,7 @@ export function renderDailySummaryText(data: DailySummaryData): string {
     const rate = decided > 0 ? ` (${((all.wins / decided) * 100).toFixed(0)} % won)` : '';
     lines.push(
       `closed trades: ${all.count}${more} · ${plural(all.wins, 'win')} / ${plural(all.losses, 'loss', 'losses')}${rate}`,
-      `net PnL <code>${formatSigned(all.pnl)}</code> · fees <code>${formatPrice(all.fees, 6)}</code>`,
+      `net PnL <code>${formatSigned(all.pnl)}${cur}</code> · fees <code>${formatPrice(all.fees, 6)}${cur}</code>`,
     );
     const sorted = [...data.trades].sort((a, b) => b.pnl - a.pnl);
     const best = sorted[0]!;
@@ -81,12 +86,12 @@ export function renderDailySummaryText(data: DailySummaryData): string {
     lines.push('', '<b>By strategy</b>');
     const strategies = [...byStrategy.entries()].sort((a, b) => b[1].pnl - a[1].pnl || a[0].localeCompare(b[0]));
     for (const [name, t] of strategies.slice(0, SUMMARY_MAX_STRATEGIES)) {
-      lines.push(`<code>${escapeHtml(name)}</code>: ${plural(t.count, 'trade')}, ${t.wins}/${t.losses} won/lost, PnL <code>${formatSigned(t.pnl)}</code>`);
+      lines.push(`<code>${escapeHtml(name)}</code>: ${plural(t.count, 'trade')}, ${t.wins}/${t.losses} won/lost, PnL <code>${formatSigned(t.pnl)}${cur}</code>`);
     }
     const rest = strategies.slice(SUMMARY_MAX_STRATEGIES);
     if (rest.length > 0) {
       const pnl = rest.reduce((sum, [, t]) => sum + t.pnl, 0);
-      lines.push(`… ${plural(rest.length, 'more strategy', 'more strategies')}, PnL <code>${formatSigned(pnl)}</code>`);
+      lines.push(`… ${plural(rest.length, 'more strategy', 'more strategies')}, PnL <code>${formatSigned(pnl)}${cur}</code>`);
     }
   }
 

@@ -1,6 +1,6 @@
 /** Printing an optimize report as readable tables (`--json` prints the report object itself). */
-import { commonQuote, fmt } from '../backtest/format.js';
-import { formatAmount } from '../core/format.js';
+import { fmt } from '../backtest/format.js';
+import { commonQuote, formatAmount } from '../core/format.js';
 import type { OptimizeReport, OptimizeRun } from './run.js';
 import type { Metrics } from './types.js';
 

@@ -29,10 +29,18 @@ describe('renderDashboardText', () => {
     assert.ok(parseTelegramHtml(text).ok);
     assert.match(text, /^<b>📊 candlebot dashboard<\/b> · 2026-01-10 12:00 UTC/);
     assert.match(text, /equity <code>1001<\/code> \(start <code>1000<\/code>\) · available <code>850<\/code>/);
-    assert.match(text, /realised PnL <code>\+10<\/code> over 1 trade · unrealised <code>\+1<\/code>/);
+    assert.match(text, /realised PnL <code>\+10<\/code> over 1 trade · unrealised <code>\+1 USDT<\/code>/);
     assert.match(text, /Open positions: 2/);
-    assert.match(text, /🟢 <b>BTC\/USDT<\/b> LONG · binance · 1h · <code>ema-cross<\/code>\n   entry <code>43000.5<\/code> → <code>43430.5<\/code> · PnL <code>\+1<\/code> \(\+1 %\)/);
+    assert.match(text, /🟢 <b>BTC\/USDT<\/b> LONG · binance · 1h · <code>ema-cross<\/code>\n   entry <code>43000.5<\/code> → <code>43430.5<\/code> · PnL <code>\+1 USDT<\/code> \(\+1 %\)/);
     assert.match(text, /🔴 <b>ETH\/USDT<\/b> SHORT[\s\S]*entry <code>2500<\/code> · not marked yet/);
+    assert.match(text, /stake <code>50 USDT<\/code>/);
+  });
+
+  it('the unrealised total names a currency only when every position shares it', () => {
+    const mixed = renderDashboardText({ now: NOW, positions: [pos({ mark: { price: 43_430.5, unrealisedPnl: 1, at: NOW } }), pos({ symbol: 'ETH/BTC', stake: 0.01, mark: { price: 0.05, unrealisedPnl: 0.0001, at: NOW } })], truncated: false });
+    assert.match(mixed, /^unrealised PnL <code>\+1\.0001<\/code>$/m);
+    assert.match(mixed, /PnL <code>\+0\.0001 BTC<\/code>/);
+    assert.match(mixed, /stake <code>0\.01 BTC<\/code>/);
   });
 
   it('escapes every exchange/config string', () => {
@@ -43,7 +51,7 @@ describe('renderDashboardText', () => {
 
   it('uses the market decimals when known', () => {
     const text = renderDashboardText({ now: NOW, positions: [pos({ priceDecimals: 2, entryPrice: 43_000.5, stop: 42_000, mark: { price: 43_100.126, unrealisedPnl: -0.5, at: NOW } })], truncated: false });
-    assert.match(text, /entry <code>43000.50<\/code> → <code>43100.13<\/code> · PnL <code>−0.5<\/code>/);
+    assert.match(text, /entry <code>43000.50<\/code> → <code>43100.13<\/code> · PnL <code>−0.5 USDT<\/code>/);
     assert.match(text, /stop <code>42000.00<\/code>/);
   });
 

@@ -16,11 +16,18 @@ describe('renderDailySummaryText', () => {
     assert.ok(parseTelegramHtml(text).ok);
     assert.match(text, /^<b>🗓 Daily summary 2026-01-09<\/b> \(UTC\)/);
     assert.match(text, /closed trades: 4 · 2 wins \/ 1 loss \(67 % won\)/);
-    assert.match(text, /net PnL <code>\+7<\/code> · fees <code>0.4<\/code>/);
-    assert.match(text, /best BTC\/USDT LONG \(<code>ema-cross<\/code>, binance\) <code>\+8<\/code>/);
-    assert.match(text, /worst ETH\/USDT SHORT \(<code>rsi-reversion<\/code>, binance\) <code>−3<\/code>/);
-    assert.match(text, /<code>ema-cross<\/code>: 3 trades, 2\/0 won\/lost, PnL <code>\+10<\/code>\n<code>rsi-reversion<\/code>: 1 trade, 0\/1 won\/lost, PnL <code>−3<\/code>/);
+    assert.match(text, /net PnL <code>\+7 USDT<\/code> · fees <code>0.4 USDT<\/code>/);
+    assert.match(text, /best BTC\/USDT LONG \(<code>ema-cross<\/code>, binance\) <code>\+8 USDT<\/code>/);
+    assert.match(text, /worst ETH\/USDT SHORT \(<code>rsi-reversion<\/code>, binance\) <code>−3 USDT<\/code>/);
+    assert.match(text, /<code>ema-cross<\/code>: 3 trades, 2\/0 won\/lost, PnL <code>\+10 USDT<\/code>\n<code>rsi-reversion<\/code>: 1 trade, 0\/1 won\/lost, PnL <code>−3 USDT<\/code>/);
     assert.match(text, /portfolio: cash \+ stakes <code>1007<\/code> \(start <code>1000<\/code>\) · 1 open position$/);
+  });
+
+  it('totals name the quote currency only when every trade shares it; each trade names its own', () => {
+    const text = renderDailySummaryText({ date: '2026-01-09', trades: [t({ pnl: 2 }), t({ symbol: 'ETH/BTC', pnl: -0.001, fees: 0.0001 })], truncated: false });
+    assert.match(text, /net PnL <code>\+1\.999<\/code> · fees <code>[\d.]+<\/code>/);
+    assert.match(text, /ETH\/BTC .*<code>−0\.001 BTC<\/code>/);
+    assert.match(text, /BTC\/USDT .*<code>\+2 USDT<\/code>/);
   });
 
   it('a day without trades, and an incomplete list', () => {

@@ -111,7 +111,7 @@ describe('daily summary (local stack)', () => {
     const text = sent[0]!.text;
     assert.match(text, /Daily summary 2026-01-09/);
     assert.match(text, /closed trades: 2 · 1 win \/ 1 loss \(50 % won\)/);
-    assert.match(text, /net PnL <code>\+2.8<\/code> · fees <code>0.3<\/code>/);
+    assert.match(text, /net PnL <code>\+2.8 USDT<\/code> · fees <code>0.3 USDT<\/code>/);
     assert.match(text, /1 open position/);
   });
 
