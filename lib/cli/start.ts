@@ -9,6 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { assertJava17 } from '../../infra/java.js';
 import { JavaMissingError, startLocalStack } from '../../infra/local-stack.js';
 import { makeMonitorHandler } from '../../functions/monitor.js';
 import { makeScanHandler } from '../../functions/scan.js';
@@ -37,11 +38,15 @@ const AFTER_CLOSE_MS = 2_000;
 const SCAN_TIMEOUT_MS = 120_000;
 
 async function main(argv: readonly string[]): Promise<void> {
-  const args = parseStartArgs(argv);
+  const notices: string[] = [];
+  const args = parseStartArgs(argv, (line) => notices.push(line));
   if (args.help) {
     console.log(START_USAGE);
     return;
   }
+  // Without Java nothing can run: say so first, in one line, before anything else is printed or started.
+  assertJava17();
+  for (const line of notices) console.error(line);
   const verbose = args.verbose;
   const fileConfig = loadConfigFile(args.config);
   const files = args.replay ? readOhlcvFiles(args.replay) : undefined;
