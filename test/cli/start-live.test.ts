@@ -6,7 +6,6 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,35 +13,8 @@ import { stringify } from 'yaml';
 import { freePort } from '../../infra/dynamodb-local.js';
 import { startBinanceSim, type BinanceSim } from '../support/exchange-sim/binance-sim.js';
 import { DEFAULT_FAKE_TOKEN, startFakeTelegram, type FakeTelegram } from '../support/fake-telegram/index.js';
-import { ROOT } from '../support/run-cli.js';
+import { ROOT, runStart } from '../support/run-cli.js';
 import { FAST_STRATEGIES } from '../support/scan-fixture.js';
-
-/** `npm start -- args` with `env`; with `readyLine`, Ctrl-C (SIGINT) once it is printed. */
-function start(args: readonly string[], env: NodeJS.ProcessEnv, readyLine?: RegExp, timeoutMs = 150_000): Promise<{ code: number | null; out: string; ready: boolean; ms: number }> {
-  return new Promise((resolve, reject) => {
-    const t0 = Date.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'lib/cli/start.ts', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let ready = false;
-    const onData = (c: Buffer) => {
-      out += c.toString();
-      if (readyLine && !ready && readyLine.test(out)) {
-        ready = true;
-        child.kill('SIGINT');
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`npm start -- ${args.join(' ')} did not finish in ${timeoutMs} ms:\n${out}`));
-    }, timeoutMs);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out, ready, ms: Date.now() - t0 });
-    });
-  });
-}
 
 describe('live npm start: startup checks and what will run when', () => {
   const dir = mkdtempSync(join(tmpdir(), 'candlebot-live-'));
@@ -73,7 +45,7 @@ describe('live npm start: startup checks and what will run when', () => {
       }),
     );
     const env = { TELEGRAM_BOT_TOKEN: DEFAULT_FAKE_TOKEN, TELEGRAM_API_ROOT: telegram.apiRoot };
-    const { out, ready } = await start(['--config', config], env, /scanning .* Ctrl-C to stop\./);
+    const { out, ready } = await runStart(['--config', config], 150_000, { env, readyLine: /scanning .* Ctrl-C to stop\./ });
     assert.ok(ready, out);
     const at = (re: RegExp) => {
       const m = re.exec(out);
@@ -106,7 +78,7 @@ describe('live npm start: startup checks and what will run when', () => {
     mkdirSync(data);
     const rows = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/replay/ETH_BTC-5m.json'), 'utf8')) as unknown[];
     writeFileSync(join(data, 'ETH_BTC-5m.json'), JSON.stringify(rows.slice(0, 80)));
-    const { code, out } = await start(['--replay', data, '--verbose'], { LOG_LEVEL: 'INFO' }, undefined, 120_000);
+    const { code, out } = await runStart(['--replay', data, '--verbose'], 120_000, { env: { LOG_LEVEL: 'INFO' } });
     assert.equal(code, 0, out);
     assert.match(out, /^log lines \(JSON, level INFO; LOG_LEVEL to change\): the console \(--verbose\)$/m);
     const signals = Number(/^replay done: \d+ candle closes scanned, (\d+) signals recorded/m.exec(out)?.[1]);
@@ -117,7 +89,7 @@ describe('live npm start: startup checks and what will run when', () => {
   it('a token Telegram refuses (401) stops at once with exit 1, before the local stack starts', async () => {
     const wrong = '987654321:AAWrongTokenForCandlebotTests_abcdefghij';
     const before = telegram.calls.length;
-    const { code, out } = await start([], { TELEGRAM_BOT_TOKEN: wrong, TELEGRAM_API_ROOT: telegram.apiRoot }, undefined, 60_000);
+    const { code, out } = await runStart([], 60_000, { env: { TELEGRAM_BOT_TOKEN: wrong, TELEGRAM_API_ROOT: telegram.apiRoot } });
     assert.equal(code, 1, out);
     assert.match(out, /Telegram refused TELEGRAM_BOT_TOKEN \(getMe at http:\/\/127\.0\.0\.1:\d+: 401 Unauthorized\).*Nothing was started\./);
     assert.doesNotMatch(out, /local AWS stack|DynamoDB Local/, 'the local stack was started');

@@ -21,21 +21,34 @@ export function runCli(entry: string, args: readonly string[], timeoutMs = 60_00
 
 /**
  * Runs `npm start -- …` (lib/cli/start.ts, the same entry) as a user would, stdout and stderr
- * interleaved in `out`; rejects with the output so far when it has not exited in `timeoutMs`.
+ * interleaved in `out`; with `readyLine`, Ctrl-C (SIGINT) once it is printed (`ready`). Rejects
+ * with the output so far when it has not exited in `timeoutMs`.
  */
-export function runStart(args: readonly string[], timeoutMs = 120_000): Promise<{ code: number | null; out: string }> {
+export function runStart(
+  args: readonly string[],
+  timeoutMs = 120_000,
+  options: { readonly env?: NodeJS.ProcessEnv; readonly readyLine?: RegExp } = {},
+): Promise<{ code: number | null; out: string; ready: boolean }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'lib/cli/start.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'lib/cli/start.ts', ...args], { cwd: ROOT, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    child.stdout.on('data', (c) => (out += c));
-    child.stderr.on('data', (c) => (out += c));
+    let ready = false;
+    const onData = (c: Buffer) => {
+      out += c.toString();
+      if (options.readyLine && !ready && options.readyLine.test(out)) {
+        ready = true;
+        child.kill('SIGINT');
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     const timer = setTimeout(() => {
       child.kill('SIGINT');
       reject(new Error(`npm start -- ${args.join(' ')} did not finish in ${timeoutMs} ms:\n${out}`));
     }, timeoutMs);
     child.on('exit', (code) => {
       clearTimeout(timer);
-      resolve({ code, out });
+      resolve({ code, out, ready });
     });
   });
 }
