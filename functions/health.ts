@@ -11,7 +11,7 @@ import { readHealth, type HealthDeps } from '../lib/health/read-health.js';
 import { VERSION } from '../lib/health/version.js';
 import { createHealthDepsFromEnv } from '../lib/health/wiring.js';
 import { systemClock } from '../lib/ports/clock.js';
-import { powertoolsLog } from '../lib/runtime/powertools-log.js';
+import { powertoolsLog } from '../lib/aws/powertools-log.js';
 import { createAwsClients } from '../lib/runtime/wiring.js';
 
 /** The HTTP API (payload 2.0) request: only the method matters. */

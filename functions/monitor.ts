@@ -10,7 +10,7 @@ import { loadConfigFile } from '../lib/config/load.js';
 import { PermanentError } from '../lib/errors.js';
 import { createMonitorRuntime, type MonitorRuntime } from '../lib/monitor/monitor-runtime.js';
 import { runMonitor, type MonitorReport } from '../lib/monitor/run-monitor.js';
-import { powertoolsLog } from '../lib/runtime/powertools-log.js';
+import { powertoolsLog } from '../lib/aws/powertools-log.js';
 import { createDashboardRefresher, refreshAfterMonitor, type DashboardRefresher } from '../lib/dashboard/runtime.js';
 
 /** The EventBridge scheduled event (serverless.yml: every minute), or `{}` for a manual run. */

@@ -10,7 +10,7 @@ import { loadConfigFile } from '../lib/config/load.js';
 import { PermanentError } from '../lib/errors.js';
 import { createNotifyRuntime, type NotifyRuntime } from '../lib/notify/notify-runtime.js';
 import { runBatch, type BatchReport } from '../lib/notify/run-batch.js';
-import { powertoolsLog } from '../lib/runtime/powertools-log.js';
+import { powertoolsLog } from '../lib/aws/powertools-log.js';
 
 /**
  * The SQS event (serverless.yml: NotifyQueue, batch ≤ 10, ReportBatchItemFailures). Only the

@@ -9,7 +9,7 @@ import { parseEnv, scanEnvSchema } from '../lib/config/env.js';
 import { loadConfigFile } from '../lib/config/load.js';
 import { timeframeSchema } from '../lib/core/timeframe.js';
 import { PermanentError } from '../lib/errors.js';
-import { powertoolsLog } from '../lib/runtime/powertools-log.js';
+import { powertoolsLog } from '../lib/aws/powertools-log.js';
 import { createScanRuntime, type ScanRuntime } from '../lib/runtime/scan-runtime.js';
 import { runScan, type ScanReport } from '../lib/scan/run-scan.js';
 

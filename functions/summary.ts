@@ -9,7 +9,7 @@ import { parseEnv } from '../lib/config/env.js';
 import { loadConfigFile } from '../lib/config/load.js';
 import { PermanentError } from '../lib/errors.js';
 import { systemClock } from '../lib/ports/clock.js';
-import { powertoolsLog } from '../lib/runtime/powertools-log.js';
+import { powertoolsLog } from '../lib/aws/powertools-log.js';
 import { createAwsClients } from '../lib/runtime/wiring.js';
 import { summaryEnvSchema } from '../lib/summary/env.js';
 import { runDailySummary, utcDay, type SummaryDeps, type SummaryReport } from '../lib/summary/run-summary.js';

@@ -5,7 +5,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { createBotRuntime, type BotRuntime } from '../lib/bot/bot-runtime.js';
 import { parseEnv, webhookEnvSchema, type WebhookEnv } from '../lib/config/env.js';
 import { loadConfigFile } from '../lib/config/load.js';
-import { powertoolsLog } from '../lib/runtime/powertools-log.js';
+import { powertoolsLog } from '../lib/aws/powertools-log.js';
 import { handleWebhookRequest } from '../lib/webhook/handle-request.js';
 import { DEFAULT_MAX_BODY_BYTES } from '../lib/webhook/read-body.js';
 

@@ -1,6 +1,6 @@
 /**
  * Loads recorded OHLCV files for a backtest: `BASE_QUOTE-<tf>.json` (one file or every *.json
- * of a directory, lib/replay/ohlcv-files.ts), each validated like exchange rows
+ * of a directory, lib/backtest/ohlcv-files.ts), each validated like exchange rows
  * (validateCandles). Gaps are returned for the caller to report; rows are used as given.
  */
 import { existsSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { candlesFromRows, type Candles } from '../core/candle.js';
 import type { Timeframe } from '../core/timeframe.js';
 import { validateCandles, type Gap } from '../core/validate-candles.js';
 import { PermanentError } from '../errors.js';
-import { readOhlcvFiles } from '../replay/ohlcv-files.js';
+import { readOhlcvFiles } from './ohlcv-files.js';
 
 export interface Series {
   readonly path: string;

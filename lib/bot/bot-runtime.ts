@@ -10,16 +10,16 @@ import type { BotConfig } from '../config/schema.js';
 import { systemClock, type Clock } from '../ports/clock.js';
 import type { Log } from '../ports/log.js';
 import { createAwsClients } from '../runtime/wiring.js';
-import { createCommandRateLimit } from './command-rate-limit.js';
+import { createCommandRateLimit } from '../store/users/command-rate-limit.js';
 import { createTelegrafTelegram } from '../telegram/telegraf-telegram.js';
 import { waitOnRateLimit } from '../telegram/wait-on-rate-limit.js';
-import { createDynamoUserStore } from '../users/dynamo-user-store.js';
+import { createDynamoUserStore } from '../store/users/user-store.js';
 import type { BotCommand } from './command.js';
 import { allCommands } from './commands/index.js';
 import { createBot, type Bot } from './create-bot.js';
 import { createDispatcher } from './dispatch.js';
 import { createPageCodec, deriveCallbackKey } from './pagination.js';
-import { createDynamoSlowdownNotice } from './slowdown-notice.js';
+import { createDynamoSlowdownNotice } from '../store/users/slowdown-notice.js';
 import type { BotWiringInput } from './wiring-input.js';
 
 /**

@@ -9,15 +9,15 @@
  * PutItem when the exchange's markets are reloaded).
  */
 import { strategyNames, type BotConfig, type ExchangeConfig } from '../config/schema.js';
-import type { ChartSpec } from '../notify/notification.js';
+import type { ChartSpec } from '../core/notification.js';
 import type { ExchangePort } from '../ports/exchange.js';
 import type { Log } from '../ports/log.js';
 import type { PositionQueries } from '../ports/positions.js';
 import { ccxtExchangeFactory } from '../runtime/wiring.js';
-import { createDynamoClosedTrades, type ClosedTradesReader } from '../store/dynamo-closed-trades.js';
-import { createDynamoMarketsCache } from '../store/dynamo-markets-cache.js';
-import { createDynamoPositionStore } from '../store/dynamo-position-store.js';
-import { createDynamoRecentSignals, type RecentSignalsReader } from '../store/dynamo-recent-signals.js';
+import { createDynamoClosedTrades, type ClosedTradesReader } from '../store/positions/closed-trades.js';
+import { createDynamoMarketsCache } from '../store/state/markets-cache.js';
+import { createDynamoPositionStore } from '../store/positions/position-store.js';
+import { createDynamoRecentSignals, type RecentSignalsReader } from '../store/signals/recent-signals.js';
 import type { BotCommand } from './command.js';
 import { chartCommand } from './commands/data-chart.js';
 import { pnlCommand } from './commands/data-pnl.js';

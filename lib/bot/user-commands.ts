@@ -8,8 +8,8 @@
 import type { BotConfig } from '../config/schema.js';
 import type { Clock } from '../ports/clock.js';
 import type { UserStore } from '../ports/users.js';
-import { createDynamoMarketsCache } from '../store/dynamo-markets-cache.js';
-import { createDynamoUserStore } from '../users/dynamo-user-store.js';
+import { createDynamoMarketsCache } from '../store/state/markets-cache.js';
+import { createDynamoUserStore } from '../store/users/user-store.js';
 import { subscribableSymbols } from '../users/symbols.js';
 import type { BotCommand } from './command.js';
 import { listCommand } from './commands/list.js';

@@ -3,7 +3,7 @@
  * (a spec without markers, from older messages) or, with markers, the signal arrow, entry and
  * exit points and the remaining levels as segments from the entry on.
  */
-import type { ChartSpec } from '../notify/notification.js';
+import type { ChartSpec } from '../core/notification.js';
 import { CHART_FONT_FAMILY } from './font.js';
 import { CHART_THEME, SIGNAL_COLOR } from './theme.js';
 

@@ -13,7 +13,7 @@
  *   entry marker (else the last sixth of the window) to the last candle.
  * Every number drawn is plain decimal (never `e` notation).
  */
-import type { ChartSpec } from '../notify/notification.js';
+import type { ChartSpec } from '../core/notification.js';
 import { CHART_FONT_FAMILY } from './font.js';
 import { dejaVuTextWidth } from './text-width.js';
 import { levelsAndMarkers } from './levels-option.js';

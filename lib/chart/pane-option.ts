@@ -3,7 +3,7 @@
  * 0–100), title, legend, series (lines or a histogram coloured by sign), its reference levels
  * (e.g. RSI 30/70) as dashed lines, and the signal candle as a dotted vertical line.
  */
-import type { ChartSpec } from '../notify/notification.js';
+import type { ChartSpec } from '../core/notification.js';
 import { CHART_FONT_FAMILY } from './font.js';
 import { CHART_THEME, formatIndicator, SIGNAL_COLOR } from './theme.js';
 

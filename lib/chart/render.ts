@@ -15,7 +15,7 @@ import { GridComponent, LegendComponent, MarkLineComponent, MarkPointComponent, 
 import * as echarts from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
 import { PermanentError } from '../errors.js';
-import { chartSpecSchema, type ChartSpec } from '../notify/notification.js';
+import { chartSpecSchema, type ChartSpec } from '../core/notification.js';
 import { CHART_FONT_FAMILY, resolveFontPath } from './font.js';
 import { buildChartOption, CHART_THEME, PANE_EXTRA_HEIGHT, type ChartSize } from './option.js';
 import { dejaVuTextWidth } from './text-width.js';

@@ -20,7 +20,7 @@ import { formatPrice } from '../core/format.js';
 import { toSignal } from '../core/signal.js';
 import { getStrategy } from '../core/strategies/index.js';
 import type { SignalIntent } from '../core/strategies/types.js';
-import { parseUtcTime } from '../download/cli-args.js';
+import { parseUtcTime } from './download-args.js';
 import { PermanentError } from '../errors.js';
 import { cliErrorExit, loadSeriesWithNotices, parseParamPairs } from './backtest-options.js';
 import { badArgs, checkNumber, parseFlags, type FlagOptions } from './flags.js';

@@ -1,5 +1,5 @@
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { notificationSchema, type Notification, type NotificationKind } from '../notify/notification.js';
+import { notificationSchema, type Notification, type NotificationKind } from '../core/notification.js';
 import { describeError } from '../errors.js';
 
 export interface ConsoleSink {

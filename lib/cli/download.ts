@@ -4,7 +4,7 @@
  * existing files. Progress, notices, retries and gaps on stderr; one result line per pair.
  * Exit 0: every pair done; 1: some failed; 2: bad arguments; 130: interrupted (Ctrl-C).
  */
-import { DOWNLOAD_USAGE, parseDownloadArgs } from '../download/cli-args.js';
+import { DOWNLOAD_USAGE, parseDownloadArgs } from './download-args.js';
 import { progressReporter } from '../download/progress.js';
 import { EXIT_BAD_ARGS, EXIT_SOME_FAILED, exitCode, gapsLine, resultLine, summaryLine } from '../download/report.js';
 import { downloadCandles } from '../download/run-download.js';

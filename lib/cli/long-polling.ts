@@ -20,7 +20,7 @@ import type { BotConfig } from '../config/schema.js';
 import { ConfigError, describeError, isTransient } from '../errors.js';
 import type { Log } from '../ports/log.js';
 import { TelegramApiError } from '../ports/telegram.js';
-import { powertoolsLog } from '../runtime/powertools-log.js';
+import { powertoolsLog } from '../aws/powertools-log.js';
 
 export const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
 

@@ -7,9 +7,9 @@ import type { Clock } from '../ports/clock.js';
 import type { Log } from '../ports/log.js';
 import type { OpenOutcome, PositionOpener, PositionStore } from '../ports/positions.js';
 import type { NotificationQueue } from '../ports/queue.js';
-import type { NotificationKind } from '../notify/notification.js';
+import type { NotificationKind } from '../core/notification.js';
 import { createReplayExchange } from '../replay/replay-exchange.js';
-import type { OhlcvFile } from '../replay/ohlcv-files.js';
+import type { OhlcvFile } from '../backtest/ohlcv-files.js';
 import { allTrades, marketResults, readReplayLedger, tradesReportOf, type MarketResult, type ReplayLedger, type ReplayTradesReport } from '../replay/trades-report.js';
 import { summarize } from '../backtest/summary.js';
 import { PermanentError } from '../errors.js';
@@ -20,7 +20,7 @@ import type { MonitorRuntime } from '../monitor/monitor-runtime.js';
 import { runMonitor } from '../monitor/run-monitor.js';
 import { runScan } from '../scan/run-scan.js';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { powertoolsLog } from '../runtime/powertools-log.js';
+import { powertoolsLog } from '../aws/powertools-log.js';
 import type { ConsoleSink } from './console-sink.js';
 
 /** Paper positions during a replay; each number says what it counts. */

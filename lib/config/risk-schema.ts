@@ -1,12 +1,12 @@
 /**
  * `risk.*` of the config: paper trading's balance, stake and exits, bounded by what the ledger
- * (lib/portfolio/money.ts) and the store can hold exactly.
+ * (lib/core/money.ts) and the store can hold exactly.
  */
 import { z } from 'zod';
 
 /**
  * Largest `risk.startingBalance`. Ledger amounts are kept to 10 decimal places
- * (lib/portfolio/money.ts) in JavaScript numbers (IEEE doubles), which hold any decimal of up
+ * (lib/core/money.ts) in JavaScript numbers (IEEE doubles), which hold any decimal of up
  * to 15 significant digits exactly: 10 decimals leave 5 integer digits, so amounts below 1e5
  * keep every 1e-10 digit and their sums are exact. Above 2^53 × 1e-10 ≈ 900 720 adjacent
  * doubles are further apart than 1e-10 (the grid is lost), and above 2^53 − 1 ≈ 9.0e15 the
@@ -21,7 +21,7 @@ export const MIN_STAKE = 0.000_001;
 export const MAX_ATR_MULTIPLE = 100;
 
 const STARTING_BALANCE_BOUND =
-  `must be at most ${MAX_STARTING_BALANCE}: ledger amounts are kept to 10 decimal places (lib/portfolio/money.ts) in ` +
+  `must be at most ${MAX_STARTING_BALANCE}: ledger amounts are kept to 10 decimal places (lib/core/money.ts) in ` +
   `JavaScript numbers, which hold 15 significant digits exactly, leaving 5 integer digits (room for equity to grow ~9× ` +
   `before the 1e-10 grid is lost at 2^53 × 1e-10 ≈ 900720; above 2^53 ≈ 9.0e15 the DynamoDB client refuses the number)`;
 const MIN_STAKE_REASON = `(ledger amounts are rounded to 1e-10; a smaller stake would lose more than 0.01 % to that rounding)`;

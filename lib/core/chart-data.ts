@@ -1,6 +1,6 @@
 /**
  * Chart data for notifications: the pure step that turns the candles a producer already holds
- * into a `ChartSpec` (lib/notify/notification.ts), which the notify consumer renders to PNG
+ * into a `ChartSpec` (lib/core/notification.ts), which the notify consumer renders to PNG
  * (lib/chart/render.ts). Deterministic: the same inputs give the same spec.
  *
  * - The window is the last `count` candles (clamped to 2..300, the schema's bounds) ending at the
@@ -21,7 +21,7 @@
  * callers send the message without a chart in that case.
  */
 import { PermanentError } from '../errors.js';
-import { chartSpecSchema, type ChartSpec } from '../notify/notification.js';
+import { chartSpecSchema, type ChartSpec } from './notification.js';
 import type { Candles } from './candle.js';
 import type { Signal } from './signal.js';
 import { TIMEFRAMES, timeframeMs, type Timeframe } from './timeframe.js';

@@ -6,7 +6,7 @@
  * the data: two monitor runs in the same minute enqueue the same ids, delivered once.
  */
 import { renderDashboardText } from '../core/dashboard-text.js';
-import { notificationSchema, type Notification } from '../notify/notification.js';
+import { notificationSchema, type Notification } from '../core/notification.js';
 import type { Clock } from '../ports/clock.js';
 import type { NotificationQueue } from '../ports/queue.js';
 import type { UserStore } from '../ports/users.js';

@@ -6,9 +6,9 @@ import type { Clock } from '../ports/clock.js';
 import type { Log } from '../ports/log.js';
 import { createSqsNotificationQueue } from '../queue/sqs-notification-queue.js';
 import { createAwsClients } from '../runtime/wiring.js';
-import { createDynamoControlStore } from '../store/dynamo-control-store.js';
-import { createDynamoPositionStore } from '../store/dynamo-position-store.js';
-import { createDynamoUserStore } from '../users/dynamo-user-store.js';
+import { createDynamoControlStore } from '../store/state/control-store.js';
+import { createDynamoPositionStore } from '../store/positions/position-store.js';
+import { createDynamoUserStore } from '../store/users/user-store.js';
 import { refreshDashboards, type DashboardRefreshReport } from './refresh.js';
 
 /** What the dashboard refresh reads in the monitor's environment; without USERS_TABLE it is off. */

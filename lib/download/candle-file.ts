@@ -1,7 +1,7 @@
 /**
  * The downloaded candle files: one JSON file per pair and timeframe, ccxt rows
  * `[timeMs, open, high, low, close, volume]`, named `BASE_QUOTE-<tf>.json` — the files
- * `npm start -- --replay` reads (lib/replay/ohlcv-files.ts is the reader and the naming rule;
+ * `npm start -- --replay` reads (lib/backtest/ohlcv-files.ts is the reader and the naming rule;
  * every name built here is checked against its parser).
  *
  * Writes are atomic: a temp file in the same directory, then a rename over the target, so a
@@ -14,7 +14,7 @@ import type { OhlcvRow } from '../core/candle.js';
 import type { Timeframe } from '../core/timeframe.js';
 import { validateCandles } from '../core/validate-candles.js';
 import { PermanentError } from '../errors.js';
-import { ohlcvFileName, readOhlcvFiles } from '../replay/ohlcv-files.js';
+import { ohlcvFileName, readOhlcvFiles } from '../backtest/ohlcv-files.js';
 
 export { ohlcvFileName };
 

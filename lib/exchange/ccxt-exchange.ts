@@ -12,7 +12,7 @@ import type { ConstructorArgs, Dict, Exchange } from 'ccxt';
 import { CandlebotError, PermanentError, TransientError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { ExchangePort, MarketsCache, MarketsSnapshot, PreparedMarkets } from '../ports/exchange.js';
-import { defaultCorruptRowReporter, reasonOf, type CorruptRowReporter } from '../store/corrupt-rows.js';
+import { defaultCorruptRowReporter, reasonOf, type CorruptRowReporter } from '../aws/corrupt-rows.js';
 import { pointApiAt } from './api-base.js';
 import { classifyExchangeError } from './classify.js';
 import { loadExchangeClass, type LoadExchangeOptions } from './load.js';

@@ -15,7 +15,7 @@ import { lastClosedOpenTime, timeframeMs, type Timeframe } from '../core/timefra
 import { splitClosed, validateCandles } from '../core/validate-candles.js';
 import type { BotConfig } from '../config/schema.js';
 import { describeError, TransientError } from '../errors.js';
-import type { ChartSpec } from '../notify/notification.js';
+import type { ChartSpec } from '../core/notification.js';
 import type { ExchangePort } from '../ports/exchange.js';
 import type { Log } from '../ports/log.js';
 import type { PositionMeta } from '../ports/positions.js';

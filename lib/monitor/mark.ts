@@ -16,7 +16,7 @@ import { closeAt, type OpenPosition, type PositionRules } from '../core/position
 import { storableProblem } from '../core/store-bounds.js';
 import { lastClosedOpenTime, timeframeMs, type Timeframe } from '../core/timeframe.js';
 import { PermanentError } from '../errors.js';
-import { money } from '../portfolio/money.js';
+import { money } from '../core/money.js';
 import type { PositionMark } from '../ports/positions.js';
 
 /**

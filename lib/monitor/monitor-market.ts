@@ -14,7 +14,7 @@ import type { Candles } from '../core/candle.js';
 import { grossPnl, positionRules, settle, type PositionRules } from '../core/positions/index.js';
 import { timeframeMs, type Timeframe } from '../core/timeframe.js';
 import { describeError, isCandlebotError, isTransient } from '../errors.js';
-import { closeAmounts } from '../portfolio/money.js';
+import { closeAmounts } from '../core/money.js';
 import type { Clock } from '../ports/clock.js';
 import type { ExchangePort } from '../ports/exchange.js';
 import type { Log } from '../ports/log.js';

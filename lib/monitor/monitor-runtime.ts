@@ -5,9 +5,9 @@ import { systemClock, type Clock } from '../ports/clock.js';
 import type { ExchangePort } from '../ports/exchange.js';
 import type { Log } from '../ports/log.js';
 import { createSqsNotificationQueue } from '../queue/sqs-notification-queue.js';
-import { createDynamoMarketsCache } from '../store/dynamo-markets-cache.js';
-import { createDynamoPositionStore } from '../store/dynamo-position-store.js';
-import { recipientResolverFor } from '../users/recipients-for.js';
+import { createDynamoMarketsCache } from '../store/state/markets-cache.js';
+import { createDynamoPositionStore } from '../store/positions/position-store.js';
+import { recipientResolverFor } from '../store/users/recipients-for.js';
 import type { MonitorDeps } from './run-monitor.js';
 
 /** How long an event claimer owns a position event before another run may take it over. */

@@ -18,7 +18,7 @@ import type { Log } from '../ports/log.js';
 import type { PositionStore, RowProblem, StoredOpenPosition } from '../ports/positions.js';
 import type { NotificationQueue } from '../ports/queue.js';
 import type { RecipientResolver } from '../ports/users.js';
-import { runBounded } from '../scan/bounded.js';
+import { runBounded } from '../core/bounded.js';
 import { monitorMarket, positionFailure, type MarketGroup, type MarketOutcome, type PositionFailure } from './monitor-market.js';
 
 export interface MonitorDeps {

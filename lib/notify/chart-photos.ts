@@ -1,8 +1,8 @@
 import { describeError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { Log } from '../ports/log.js';
-import type { ChartFileCache } from './delivery-ports.js';
-import type { ChartSpec } from './notification.js';
+import type { ChartFileCache } from '../ports/delivery.js';
+import type { ChartSpec } from '../core/notification.js';
 
 export type RenderChart = (spec: ChartSpec) => Promise<Uint8Array>;
 

@@ -4,8 +4,8 @@ import type { Log } from '../ports/log.js';
 import type { SendOptions, TelegramPort } from '../ports/telegram.js';
 import type { UserStore } from '../ports/users.js';
 import type { ChartPhotos } from './chart-photos.js';
-import type { DeliveryProgress, DeliveryStore, SendRateLimiter } from './delivery-ports.js';
-import type { Notification } from './notification.js';
+import type { DeliveryProgress, DeliveryStore, SendRateLimiter } from '../ports/delivery.js';
+import type { Notification } from '../core/notification.js';
 import type { BackoffOptions } from './policy.js';
 
 export interface DeliverDeps {

@@ -2,7 +2,7 @@ import { describeError } from '../errors.js';
 import { TelegramApiError } from '../ports/telegram.js';
 import { deliverDashboard } from './dashboard.js';
 import { PhotoUnavailable, SlotUnavailable, type DeliverDeps, type DeliverOutcome, type DeliveryContext } from './deliver-context.js';
-import type { Notification } from './notification.js';
+import type { Notification } from '../core/notification.js';
 import { backoffMs, failureAction } from './policy.js';
 import { inQuietHours } from './quiet-hours.js';
 import { sendParts, textPlan, photoPlan, type PartPlan } from './parts.js';

@@ -4,7 +4,7 @@ import { makeNotifyHandler } from '../../functions/notify.js';
 import { notifyEnvSchema, parseEnv } from '../config/env.js';
 import type { BotConfig } from '../config/schema.js';
 import { createLocalNotifyPoller } from '../queue/local-notify-poller.js';
-import { powertoolsLog } from '../runtime/powertools-log.js';
+import { powertoolsLog } from '../aws/powertools-log.js';
 import { createNotifyRuntime } from './notify-runtime.js';
 
 /** Same surface as the console sink (lib/cli/console-sink.ts), so npm start can use either. */

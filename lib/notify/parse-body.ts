@@ -1,4 +1,4 @@
-import { notificationSchema, type Notification } from './notification.js';
+import { notificationSchema, type Notification } from '../core/notification.js';
 
 export type ParsedBody = { readonly ok: true; readonly notification: Notification } | { readonly ok: false; readonly issue: string };
 

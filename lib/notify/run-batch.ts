@@ -1,8 +1,8 @@
 import { describeError } from '../errors.js';
 import { deliver } from './deliver.js';
 import type { DeliverDeps, DeliverOutcome } from './deliver-context.js';
-import type { MessageVisibility } from './delivery-ports.js';
-import type { Notification } from './notification.js';
+import type { MessageVisibility } from '../ports/delivery.js';
+import type { Notification } from '../core/notification.js';
 import { parseNotificationBody } from './parse-body.js';
 
 /** One SQS record as the notify consumer needs it. */

@@ -1,6 +1,6 @@
 import { ChangeMessageVisibilityCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { translateAwsError } from '../aws/errors.js';
-import type { MessageVisibility } from './delivery-ports.js';
+import type { MessageVisibility } from '../ports/delivery.js';
 
 /** Retry delays of received messages: ChangeMessageVisibility on the notify queue. */
 export function createSqsVisibility(options: { client: SQSClient; queueUrl: string }): MessageVisibility {

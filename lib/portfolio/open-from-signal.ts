@@ -4,7 +4,7 @@
  * the signal candle, stop and target from the signal, stake from the `risk` config, trailing
  * distance `risk.trailAtr` × the signal's ATR, time exit `risk.maxBars` (fixed on the row) —
  * through the pure rules (pendingFromSignal → fillPending, or → rejectPending) and ONE
- * conditional transaction (lib/store/dynamo-position-open.ts).
+ * conditional transaction (lib/store/positions/open.ts).
  *
  * When the market lock is held by an OPPOSITE position, the signal reverses it
  * (./reverse-position.ts: close + open in one transaction). Either way the holder first gets

@@ -1,4 +1,4 @@
-import { notificationId, notificationSchema, type Notification } from '../notify/notification.js';
+import { notificationId, notificationSchema, type Notification } from '../core/notification.js';
 import type { PositionEvent } from '../ports/positions.js';
 
 /** Id of the record behind a position notification: `<position id>#opened|closed`. */

@@ -11,7 +11,7 @@ import { roundPrice } from '../core/chart-data.js';
 import type { ClosedPosition } from '../core/positions/index.js';
 import type { Signal } from '../core/signal.js';
 import { describeError } from '../errors.js';
-import { chartSpecSchema, type ChartSpec } from '../notify/notification.js';
+import { chartSpecSchema, type ChartSpec } from '../core/notification.js';
 import type { Log } from '../ports/log.js';
 import type { PositionMeta } from '../ports/positions.js';
 

@@ -5,7 +5,7 @@
  * exits the open position of the same (strategy, exchange, symbol, timeframe) at the next open
  * — the signal's entry reference, i.e. the forming candle's open — with reason `signal`, and
  * opens the reverse position at that same reference price. Both happen in ONE conditional
- * transaction (lib/store/dynamo-position-reverse.ts), so repeated or overlapping deliveries of
+ * transaction (lib/store/positions/reverse.ts), so repeated or overlapping deliveries of
  * the signal reverse once, and a monitor closing the old position at the same time either wins
  * (the reversal then finds the row moved, returns `retry`, and the signal opens normally on the
  * freed market) or loses (its close finds the version moved).
@@ -49,8 +49,8 @@ import type { Clock } from '../ports/clock.js';
 import type { Log } from '../ports/log.js';
 import type { RecipientResolver } from '../ports/users.js';
 import type { EventDraft, OpenOutcome, PortfolioState, PositionCosts, PositionLedger, PositionMeta, PositionQueries, StoredOpenPosition } from '../ports/positions.js';
-import type { ChartSpec } from '../notify/notification.js';
-import { closeAmounts } from './money.js';
+import type { ChartSpec } from '../core/notification.js';
+import { closeAmounts } from '../core/money.js';
 import { reversalCloseChart } from './reversal-chart.js';
 import { stepSignalBar } from './signal-bar-step.js';
 import { stakeFor } from './stake.js';

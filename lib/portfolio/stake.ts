@@ -5,7 +5,7 @@
  * it never exceeds what the fraction allows.
  */
 import type { BotConfig } from '../config/schema.js';
-import { MONEY_DECIMALS } from './money.js';
+import { MONEY_DECIMALS } from '../core/money.js';
 import type { PortfolioState } from '../ports/positions.js';
 
 const SCALE = 10 ** MONEY_DECIMALS;

@@ -1,12 +1,13 @@
 /**
  * Paper-trading ports: the portfolio ledger, positions, trades, statistics and the
- * position-event outbox. The DynamoDB adapter is lib/store/dynamo-position-store.ts; every
+ * position-event outbox. The DynamoDB adapter is lib/store/positions/position-store.ts; every
  * write that moves money is one conditional TransactWriteItems.
  */
 import type { ClosedPosition, OpenPosition, RejectedPosition, Side } from '../core/positions/index.js';
 import type { Signal } from '../core/signal.js';
 import type { Timeframe } from '../core/timeframe.js';
-import type { ChartSpec } from '../notify/notification.js';
+import type { ChartSpec } from '../core/notification.js';
+import type { TradeStats } from '../core/stats.js';
 
 /** Where a position trades and which strategy opened it (the pure position has the symbol). */
 export interface PositionMeta {
@@ -146,18 +147,7 @@ export interface TradeRecord {
   readonly symbolSeq: number;
 }
 
-/** Aggregate statistics (see lib/portfolio/stats.ts for the definitions). */
-export interface TradeStats {
-  readonly count: number;
-  readonly wins: number;
-  readonly losses: number;
-  readonly netPnl: number;
-  readonly grossProfit: number;
-  readonly grossLoss: number;
-  readonly fees: number;
-  readonly peak: number;
-  readonly maxDrawdown: number;
-}
+export type { TradeStats } from '../core/stats.js';
 
 export type StatsScope = { readonly kind: 'strategy'; readonly strategy: string } | { readonly kind: 'symbol'; readonly exchange: string; readonly symbol: string };
 
@@ -204,7 +194,7 @@ export interface PositionLedger {
   /** Records a refused open as a rejected position; `exists` when the id was already decided. */
   refuse(position: RejectedPosition, meta: PositionMeta, costs: PositionCosts, now: number): Promise<'recorded' | 'exists'>;
   close(command: CloseCommand): Promise<CloseTxResult>;
-  /** Closes the open position and opens the reverse one in ONE transaction (lib/store/dynamo-position-reverse.ts). */
+  /** Closes the open position and opens the reverse one in ONE transaction (lib/store/positions/reverse.ts). */
   reverse(command: ReverseCommand): Promise<ReverseTxResult>;
   /** Saves a still-open position after more candles (and its mark); false when the version moved meanwhile. */
   saveProgress(stored: StoredOpenPosition, next: OpenPosition, lastChecked: number, mark: PositionMark, now: number): Promise<boolean>;

@@ -1,4 +1,4 @@
-import type { Notification } from '../notify/notification.js';
+import type { Notification } from '../core/notification.js';
 
 /** The notification queue (SQS in production and locally). */
 export interface NotificationQueue {

@@ -1,4 +1,4 @@
-import type { NotificationKind } from '../notify/notification.js';
+import type { NotificationKind } from '../core/notification.js';
 
 /** Per-chat preferences, set with /settings. */
 export interface ChatSettings {

@@ -1,7 +1,7 @@
 import { PermanentError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { ExchangePort } from '../ports/exchange.js';
-import type { OhlcvFile } from './ohlcv-files.js';
+import type { OhlcvFile } from '../backtest/ohlcv-files.js';
 
 /**
  * An exchange that serves recorded candles as they would have looked at `clock.now()`:

@@ -20,7 +20,7 @@ import type { Side } from '../core/positions/index.js';
 import { quoteCurrency } from '../core/format.js';
 import { PermanentError } from '../errors.js';
 import type { PositionQueries, StoredOpenPosition, TradeRecord } from '../ports/positions.js';
-import type { OhlcvFile } from './ohlcv-files.js';
+import type { OhlcvFile } from '../backtest/ohlcv-files.js';
 
 export interface ReplayOpenPosition {
   readonly symbol: string;

@@ -8,14 +8,14 @@ import type { ExchangePort, MarketsCache } from '../ports/exchange.js';
 import type { Log } from '../ports/log.js';
 import { createSqsNotificationQueue } from '../queue/sqs-notification-queue.js';
 import type { ScanDeps } from '../scan/run-scan.js';
-import { createDynamoBreakerStore } from '../store/dynamo-breaker-store.js';
-import { createDynamoHeartbeatStore } from '../store/dynamo-heartbeat-store.js';
-import { createDynamoMarketsCache } from '../store/dynamo-markets-cache.js';
-import { createDynamoSignalStore } from '../store/dynamo-signal-store.js';
-import { createDynamoPositionStore } from '../store/dynamo-position-store.js';
+import { createDynamoBreakerStore } from '../store/state/breaker-store.js';
+import { createDynamoHeartbeatStore } from '../store/state/heartbeat-store.js';
+import { createDynamoMarketsCache } from '../store/state/markets-cache.js';
+import { createDynamoSignalStore } from '../store/signals/signal-store.js';
+import { createDynamoPositionStore } from '../store/positions/position-store.js';
 import { createPositionOpener } from '../portfolio/open-from-signal.js';
-import { createDynamoControlStore } from '../store/dynamo-control-store.js';
-import { recipientResolverFor } from '../users/recipients-for.js';
+import { createDynamoControlStore } from '../store/state/control-store.js';
+import { recipientResolverFor } from '../store/users/recipients-for.js';
 
 /** How long the signal writer owns the outbox row before a later run may re-drive it. */
 export const OUTBOX_LEASE_MS = 60_000;

@@ -11,7 +11,7 @@ import type { SignalStore } from '../ports/signals.js';
 import type { BreakerDecision, BreakerStore, HeartbeatStore } from '../ports/state.js';
 import type { RecipientResolver } from '../ports/users.js';
 import { publishSignal, redrivePending, type RedriveReport } from '../signals/outbox.js';
-import { runBounded } from './bounded.js';
+import { runBounded } from '../core/bounded.js';
 import { evaluateSymbol } from './evaluate-symbol.js';
 import { signalChart } from './signal-chart.js';
 

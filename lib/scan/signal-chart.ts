@@ -5,7 +5,7 @@ import { getStrategy } from '../core/strategies/index.js';
 import type { BotConfig, StrategyConfig } from '../config/schema.js';
 import { describeError } from '../errors.js';
 import type { Log } from '../ports/log.js';
-import type { ChartSpec } from '../notify/notification.js';
+import type { ChartSpec } from '../core/notification.js';
 
 /**
  * The chart attached to a signal's notifications (telegram.delivery.charts), from the candles

@@ -1,7 +1,7 @@
 import { renderSignalText } from '../core/message.js';
 import type { Signal } from '../core/signal.js';
 import { timeframeMs, type Timeframe } from '../core/timeframe.js';
-import { notificationId, notificationSchema, type ChartSpec, type Notification } from '../notify/notification.js';
+import { notificationId, notificationSchema, type ChartSpec, type Notification } from '../core/notification.js';
 
 /** One notification per recipient chat; ids derived from the signal id and the chat. `chart`: attached to each (optional). */
 export function signalNotifications(signal: Signal, recipients: readonly number[], createdAt: number, chart?: ChartSpec): Notification[] {

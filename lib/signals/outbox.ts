@@ -1,5 +1,5 @@
 import type { Signal } from '../core/signal.js';
-import type { ChartSpec } from '../notify/notification.js';
+import type { ChartSpec } from '../core/notification.js';
 import { describeError, isTransient } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { OpenOutcome, PositionOpener } from '../ports/positions.js';

@@ -6,12 +6,12 @@
  * twice (EventBridge is at-least-once) enqueues the same ids, delivered once.
  */
 import { renderDailySummaryText, type SummaryTrade } from '../core/summary-text.js';
-import { notificationId, notificationSchema } from '../notify/notification.js';
+import { notificationId, notificationSchema } from '../core/notification.js';
 import type { Clock } from '../ports/clock.js';
 import type { Log } from '../ports/log.js';
 import type { PositionLedger } from '../ports/positions.js';
 import type { NotificationQueue } from '../ports/queue.js';
-import type { ClosedTradesReader } from '../store/dynamo-closed-trades.js';
+import type { ClosedTradesReader } from '../store/positions/closed-trades.js';
 
 const DAY = 86_400_000;
 export const DEFAULT_SUMMARY_MAX_TRADES = 5000;

@@ -4,9 +4,9 @@ import { strategyNames, type BotConfig } from '../config/schema.js';
 import type { Clock } from '../ports/clock.js';
 import type { Log } from '../ports/log.js';
 import { createSqsNotificationQueue } from '../queue/sqs-notification-queue.js';
-import { createDynamoClosedTrades } from '../store/dynamo-closed-trades.js';
-import { createDynamoPositionStore } from '../store/dynamo-position-store.js';
-import { chatsAccepting, fanKeys, readSubscribers } from './audience.js';
+import { createDynamoClosedTrades } from '../store/positions/closed-trades.js';
+import { createDynamoPositionStore } from '../store/positions/position-store.js';
+import { chatsAccepting, fanKeys, readSubscribers } from '../store/users/audience.js';
 import type { SummaryDeps } from './run-summary.js';
 
 export interface SummaryWiring {

@@ -15,7 +15,7 @@ import { silentLog } from '../../lib/ports/log.js';
 import { createScanRuntime } from '../../lib/runtime/scan-runtime.js';
 import { publishSignal } from '../../lib/signals/outbox.js';
 import { signalNotifications } from '../../lib/signals/notifications.js';
-import { createDynamoMarketsCache } from '../../lib/store/dynamo-markets-cache.js';
+import { createDynamoMarketsCache } from '../../lib/store/state/markets-cache.js';
 import { startBinanceSim } from '../support/exchange-sim/binance-sim.js';
 import { sampleSignal } from '../support/signals.js';
 import { startBenchStack } from './bench-stack.js';

@@ -17,7 +17,7 @@ import { notifyEnvSchema, parseEnv } from '../../lib/config/env.js';
 import { parseConfig } from '../../lib/config/load.js';
 import { createAwsClients } from '../../lib/runtime/wiring.js';
 import { createNotifyRuntime } from '../../lib/notify/notify-runtime.js';
-import { notificationSchema, type NotificationInput } from '../../lib/notify/notification.js';
+import { notificationSchema, type NotificationInput } from '../../lib/core/notification.js';
 import { asciiJson } from '../../lib/queue/sqs-notification-queue.js';
 import { createLocalNotifyPoller, type SqsHandler } from '../../lib/queue/local-notify-poller.js';
 import { DEFAULT_FAKE_TOKEN, startFakeTelegram } from '../support/fake-telegram/index.js';

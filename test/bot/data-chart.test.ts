@@ -6,7 +6,7 @@ import { createMarketDataDeps, marketDataCommands, type MarketDataDeps } from '.
 import { parseConfig } from '../../lib/config/load.js';
 import { formatPrice } from '../../lib/core/format.js';
 import { lastClosedOpenTime } from '../../lib/core/timeframe.js';
-import type { ChartSpec } from '../../lib/notify/notification.js';
+import type { ChartSpec } from '../../lib/core/notification.js';
 import { testClock } from '../support/clock.js';
 import { startBinanceSim, type BinanceSim } from '../support/exchange-sim/binance-sim.js';
 import { testResources, type TestResources } from '../support/local-aws.js';

@@ -7,7 +7,7 @@ import { summarize } from '../../lib/backtest/summary.js';
 import { parseConfig } from '../../lib/config/load.js';
 import { closeAt, openFromSignal, positionRules, settle } from '../../lib/core/positions/index.js';
 import type { PositionStore, TradeRecord } from '../../lib/ports/positions.js';
-import { createDynamoClosedTrades } from '../../lib/store/dynamo-closed-trades.js';
+import { createDynamoClosedTrades } from '../../lib/store/positions/closed-trades.js';
 import { pnlLines } from '../../lib/bot/commands/data-render.js';
 import { testClock } from '../support/clock.js';
 import { testResources, type TestResources } from '../support/local-aws.js';

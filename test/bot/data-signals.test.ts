@@ -7,7 +7,7 @@ import { createMarketDataDeps, marketDataCommands } from '../../lib/bot/market-d
 import { parseConfig } from '../../lib/config/load.js';
 import { formatPrice } from '../../lib/core/format.js';
 import { toSignal, type Signal } from '../../lib/core/signal.js';
-import { createDynamoSignalStore } from '../../lib/store/dynamo-signal-store.js';
+import { createDynamoSignalStore } from '../../lib/store/signals/signal-store.js';
 import type { SignalStore } from '../../lib/ports/signals.js';
 import { testClock } from '../support/clock.js';
 import { testResources, type TestResources } from '../support/local-aws.js';

@@ -5,7 +5,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { toSignal } from '../../lib/core/signal.js';
-import { createDynamoSignalStore } from '../../lib/store/dynamo-signal-store.js';
+import { createDynamoSignalStore } from '../../lib/store/signals/signal-store.js';
 import { outcome, startHarness, type Harness } from '../webhook/harness.js';
 
 type Keyboard = { inline_keyboard: { text: string; callback_data: string }[][] } | undefined;

@@ -10,7 +10,7 @@ import { parse } from 'yaml';
 import { createPageCodec, deriveCallbackKey } from '../../lib/bot/pagination.js';
 import { startLongPolling } from '../../lib/cli/long-polling.js';
 import { parseConfig } from '../../lib/config/load.js';
-import { createDynamoUserStore } from '../../lib/users/dynamo-user-store.js';
+import { createDynamoUserStore } from '../../lib/store/users/user-store.js';
 import { startFakeTelegram, type FakeTelegram } from '../support/fake-telegram/index.js';
 import { testResources, type TestResources } from '../support/local-aws.js';
 import { configYaml } from '../webhook/harness.js';

@@ -6,8 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { createDynamoControlStore } from '../../lib/store/dynamo-control-store.js';
-import { createDynamoHeartbeatStore } from '../../lib/store/dynamo-heartbeat-store.js';
+import { createDynamoControlStore } from '../../lib/store/state/control-store.js';
+import { createDynamoHeartbeatStore } from '../../lib/store/state/heartbeat-store.js';
 import { parseTelegramHtml } from '../support/fake-telegram/index.js';
 import { ADMIN_CHAT, startHarness, type Harness } from '../webhook/harness.js';
 

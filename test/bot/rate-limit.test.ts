@@ -2,8 +2,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { createCommandRateLimit } from '../../lib/bot/command-rate-limit.js';
-import { createDynamoSlowdownNotice } from '../../lib/bot/slowdown-notice.js';
+import { createCommandRateLimit } from '../../lib/store/users/command-rate-limit.js';
+import { createDynamoSlowdownNotice } from '../../lib/store/users/slowdown-notice.js';
 import { testResources, type TestResources } from '../support/local-aws.js';
 
 describe('command rate limit', () => {

@@ -4,7 +4,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createDynamoControlStore } from '../../lib/store/dynamo-control-store.js';
+import { createDynamoControlStore } from '../../lib/store/state/control-store.js';
 import { ADMIN_CHAT, outcome, startHarness, type Harness } from '../webhook/harness.js';
 
 describe('user commands through the webhook', () => {

@@ -5,7 +5,7 @@ import { bollinger, ema } from '../../lib/core/indicators/index.js';
 import { toSignal } from '../../lib/core/signal.js';
 import { getStrategy, STRATEGY_NAMES } from '../../lib/core/strategies/index.js';
 import { PermanentError } from '../../lib/errors.js';
-import { chartSpecSchema } from '../../lib/notify/notification.js';
+import { chartSpecSchema } from '../../lib/core/notification.js';
 import { sliceCandles } from '../../lib/optimize/folds.js';
 import { lastSignal, loadCandles } from './fixture.js';
 

@@ -4,7 +4,7 @@ import { candlesFromRows, type Candles, type OhlcvRow } from '../../lib/core/can
 import { chartForClose, chartForSignal } from '../../lib/core/chart-data.js';
 import { toSignal, type Signal } from '../../lib/core/signal.js';
 import { getStrategy } from '../../lib/core/strategies/index.js';
-import type { ChartSpec } from '../../lib/notify/notification.js';
+import type { ChartSpec } from '../../lib/core/notification.js';
 
 export function loadCandles(file: string, count: number): Candles {
   const rows = JSON.parse(readFileSync(new URL(`../fixtures/ohlcv/${file}`, import.meta.url), 'utf8')) as OhlcvRow[];

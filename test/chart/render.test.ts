@@ -9,7 +9,7 @@ import { buildChartOption, formatTimeUtc, priceDecimalsFor, priceRange } from '.
 import { renderChartPng, renderChartSvg } from '../../lib/chart/render.js';
 import { dejaVuTextWidth } from '../../lib/chart/text-width.js';
 import { PermanentError } from '../../lib/errors.js';
-import type { ChartSpec } from '../../lib/notify/notification.js';
+import type { ChartSpec } from '../../lib/core/notification.js';
 import { closeSpec, signalSpec } from './fixture.js';
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];

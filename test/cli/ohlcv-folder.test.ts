@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readOhlcvFiles } from '../../lib/replay/ohlcv-files.js';
+import { readOhlcvFiles } from '../../lib/backtest/ohlcv-files.js';
 import { runCli } from '../support/run-cli.js';
 
 describe('OHLCV data folders with other files', () => {

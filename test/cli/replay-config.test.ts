@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { replayConfig } from '../../lib/cli/replay.js';
 import { parseConfig } from '../../lib/config/load.js';
-import type { OhlcvFile } from '../../lib/replay/ohlcv-files.js';
+import type { OhlcvFile } from '../../lib/backtest/ohlcv-files.js';
 
 const series = (timeframe: string): OhlcvFile => ({ symbol: 'ETH/BTC', timeframe, rows: [] }) as unknown as OhlcvFile;
 

@@ -9,7 +9,7 @@ import { monitorEnvSchema, parseEnv } from '../../lib/config/env.js';
 import { parseConfig } from '../../lib/config/load.js';
 import { createMonitorRuntime } from '../../lib/monitor/monitor-runtime.js';
 import { silentLog } from '../../lib/ports/log.js';
-import { readOhlcvFiles } from '../../lib/replay/ohlcv-files.js';
+import { readOhlcvFiles } from '../../lib/backtest/ohlcv-files.js';
 import { compareWithBacktest } from '../../lib/replay/parity.js';
 import type { ReplayTradesReport } from '../../lib/replay/trades-report.js';
 import { startBinanceSim } from '../support/exchange-sim/binance-sim.js';

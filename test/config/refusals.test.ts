@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { loadConfigFile, parseConfig } from '../../lib/config/load.js';
 import { ConfigError } from '../../lib/errors.js';
 import { signalId } from '../../lib/core/signal.js';
-import { money } from '../../lib/portfolio/money.js';
+import { money } from '../../lib/core/money.js';
 
 const minimal = () => ({
   exchanges: [{ id: 'binance', symbols: ['BTC/USDT'], timeframes: ['1h'] }] as { id: string; symbols: string[]; timeframes: string[] }[],

@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DEFAULT_CONTROL } from '../../lib/ports/control.js';
-import { createDynamoControlStore } from '../../lib/store/dynamo-control-store.js';
+import { createDynamoControlStore } from '../../lib/store/state/control-store.js';
 import { testResources, type TestResources } from '../support/local-aws.js';
 
 const T0 = Date.UTC(2026, 0, 1);

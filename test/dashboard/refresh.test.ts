@@ -9,8 +9,8 @@ import { dashboardNotificationId, refreshDashboards, type DashboardRefreshDeps }
 import { TransientError } from '../../lib/errors.js';
 import type { PositionStore } from '../../lib/ports/positions.js';
 import { createSqsNotificationQueue } from '../../lib/queue/sqs-notification-queue.js';
-import { createDynamoControlStore } from '../../lib/store/dynamo-control-store.js';
-import { createDynamoUserStore } from '../../lib/users/dynamo-user-store.js';
+import { createDynamoControlStore } from '../../lib/store/state/control-store.js';
+import { createDynamoUserStore } from '../../lib/store/users/user-store.js';
 import type { UserStore } from '../../lib/ports/users.js';
 import { testClock } from '../support/clock.js';
 import { testResources, type TestResources } from '../support/local-aws.js';

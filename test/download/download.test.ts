@@ -10,7 +10,7 @@ import type { Clock } from '../../lib/ports/clock.js';
 import { ccxtCandleHistory, type CandleHistory } from '../../lib/download/history-source.js';
 import type { DownloadObserver, PairKey, PairResult } from '../../lib/download/observer.js';
 import { downloadCandles, type DownloadDeps, type DownloadRequest } from '../../lib/download/run-download.js';
-import { readOhlcvFiles } from '../../lib/replay/ohlcv-files.js';
+import { readOhlcvFiles } from '../../lib/backtest/ohlcv-files.js';
 import { startBinanceSim, type BinanceSim } from '../support/exchange-sim/binance-sim.js';
 import { testClock } from '../support/clock.js';
 import { tempDir } from '../support/temp-dir.js';

@@ -9,7 +9,7 @@ import type { PairResult } from '../../lib/download/observer.js';
 import { progressReporter } from '../../lib/download/progress.js';
 import { exitCode, gapsLine, resultLine, summaryLine } from '../../lib/download/report.js';
 import { PermanentError } from '../../lib/errors.js';
-import { parseOhlcvFileName } from '../../lib/replay/ohlcv-files.js';
+import { parseOhlcvFileName } from '../../lib/backtest/ohlcv-files.js';
 import { tempDir } from '../support/temp-dir.js';
 
 const H = 3_600_000;

@@ -4,13 +4,13 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { makeScanHandler } from '../../functions/scan.js';
-import { localContext } from '../../lib/cli/fake-context.js';
+import { localContext } from '../../lib/aws/lambda-context.js';
 import { startBinanceSim, type BinanceSim } from '../support/exchange-sim/binance-sim.js';
 import { testResources, type TestResources } from '../support/local-aws.js';
 import { drainQueue } from '../support/queue.js';
 import { FAST_STRATEGIES } from '../support/scan-fixture.js';
 import { captureStdout } from '../support/capture-stdout.js';
-import { createDynamoUserStore } from '../../lib/users/dynamo-user-store.js';
+import { createDynamoUserStore } from '../../lib/store/users/user-store.js';
 import { tempDir } from '../support/temp-dir.js';
 
 const SYMBOLS = ['BTC/USDT', 'ETH/USDT', 'SOL/USDT', 'BNB/USDT'];

@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { notificationSchema } from '../../lib/notify/notification.js';
+import { notificationSchema } from '../../lib/core/notification.js';
 import { asciiJson } from '../../lib/queue/sqs-notification-queue.js';
 import { ROOT } from '../support/run-cli.js';
 import { note, notifySetup, type NotifySetup } from './support.js';

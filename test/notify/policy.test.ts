@@ -5,7 +5,7 @@ import { backoffMs, failureAction } from '../../lib/notify/policy.js';
 import { inQuietHours } from '../../lib/notify/quiet-hours.js';
 import { parseNotificationBody } from '../../lib/notify/parse-body.js';
 import { runBatch, type BatchDeps, type NotifyRecord } from '../../lib/notify/run-batch.js';
-import type { ClaimResult, DeliveryProgress, DeliveryStore } from '../../lib/notify/delivery-ports.js';
+import type { ClaimResult, DeliveryProgress, DeliveryStore } from '../../lib/ports/delivery.js';
 import { silentLog } from '../../lib/ports/log.js';
 import { TelegramApiError, type TelegramPort } from '../../lib/ports/telegram.js';
 import type { UserStore } from '../../lib/ports/users.js';

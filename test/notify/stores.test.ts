@@ -1,9 +1,9 @@
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import assert from 'node:assert/strict';
-import { createDynamoDeliveryStore } from '../../lib/store/dynamo-deliveries.js';
-import { createDynamoSendRateLimiter } from '../../lib/store/dynamo-send-rate.js';
-import { createDynamoChartFileCache } from '../../lib/store/dynamo-chart-files.js';
+import { createDynamoDeliveryStore } from '../../lib/store/deliveries/deliveries.js';
+import { createDynamoSendRateLimiter } from '../../lib/store/state/send-rate.js';
+import { createDynamoChartFileCache } from '../../lib/store/state/chart-files.js';
 import { testResources, type TestResources } from '../support/local-aws.js';
 
 // Now-based: DynamoDB Local applies TTL, and rows expire 21 days after their time.

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { parseConfig } from '../../lib/config/load.js';
 import type { BotConfig } from '../../lib/config/schema.js';
 import { runMonitor, type MonitorDeps, type MonitorReport } from '../../lib/monitor/run-monitor.js';
-import type { Notification } from '../../lib/notify/notification.js';
+import type { Notification } from '../../lib/core/notification.js';
 import type { ExchangePort } from '../../lib/ports/exchange.js';
 import { silentLog, type Log } from '../../lib/ports/log.js';
 import { createSqsNotificationQueue } from '../../lib/queue/sqs-notification-queue.js';

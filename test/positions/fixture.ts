@@ -8,8 +8,8 @@ import { createPositionOpener } from '../../lib/portfolio/open-from-signal.js';
 import type { Clock } from '../../lib/ports/clock.js';
 import { silentLog, type Log } from '../../lib/ports/log.js';
 import type { PositionOpener, PositionStore } from '../../lib/ports/positions.js';
-import { createDynamoPositionStore } from '../../lib/store/dynamo-position-store.js';
-import type { RetryPolicy } from '../../lib/store/dynamo-position-transact.js';
+import { createDynamoPositionStore } from '../../lib/store/positions/position-store.js';
+import type { RetryPolicy } from '../../lib/store/dynamo/transact.js';
 import { createStaticRecipientResolver } from '../../lib/users/static-recipients.js';
 import type { TestResources } from '../support/local-aws.js';
 

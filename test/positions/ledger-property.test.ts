@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { closeAt, newLedger, openFromSignal, positionRules, release, reserve, settle, type Ledger } from '../../lib/core/positions/index.js';
-import { money } from '../../lib/portfolio/money.js';
+import { money } from '../../lib/core/money.js';
 import type { StoredOpenPosition } from '../../lib/ports/positions.js';
 import { testResources, type TestResources } from '../support/local-aws.js';
 import { HOUR, portfolioItem, positionSignal, storeFor, T0 } from './fixture.js';

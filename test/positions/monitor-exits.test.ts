@@ -8,7 +8,7 @@ import type { OhlcvRow } from '../../lib/core/candle.js';
 import { closeAt, openFromSignal, positionRules, stepOpenPosition, type ClosingPosition, type OpenPosition } from '../../lib/core/positions/index.js';
 import type { Signal } from '../../lib/core/signal.js';
 import { runMonitor, type MonitorDeps, type MonitorReport } from '../../lib/monitor/run-monitor.js';
-import { money } from '../../lib/portfolio/money.js';
+import { money } from '../../lib/core/money.js';
 import { silentLog } from '../../lib/ports/log.js';
 import { createSqsNotificationQueue } from '../../lib/queue/sqs-notification-queue.js';
 import { testClock } from '../support/clock.js';

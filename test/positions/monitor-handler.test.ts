@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { makeMonitorHandler } from '../../functions/monitor.js';
-import { localContext } from '../../lib/cli/fake-context.js';
+import { localContext } from '../../lib/aws/lambda-context.js';
 import { parseConfig } from '../../lib/config/load.js';
 import { lastClosedOpenTime } from '../../lib/core/timeframe.js';
 import { testClock } from '../support/clock.js';

@@ -15,7 +15,7 @@ import { silentLog } from '../../lib/ports/log.js';
 import type { PositionStore } from '../../lib/ports/positions.js';
 import { createSqsNotificationQueue } from '../../lib/queue/sqs-notification-queue.js';
 import { redrivePending } from '../../lib/signals/outbox.js';
-import { createDynamoSignalStore } from '../../lib/store/dynamo-signal-store.js';
+import { createDynamoSignalStore } from '../../lib/store/signals/signal-store.js';
 import { testClock } from '../support/clock.js';
 import { testResources, type TestResources } from '../support/local-aws.js';
 import { botConfig, getItem, HOUR, openerFor, partition, portfolioItem, positionSignal, recordingLog, storeFor, T0, fixedChats } from './fixture.js';

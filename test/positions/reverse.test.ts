@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { closeAt, openFromSignal, positionRules } from '../../lib/core/positions/index.js';
 import { deliverPositionEvents } from '../../lib/portfolio/deliver-events.js';
-import { money } from '../../lib/portfolio/money.js';
+import { money } from '../../lib/core/money.js';
 import { silentLog } from '../../lib/ports/log.js';
 import { createSqsNotificationQueue } from '../../lib/queue/sqs-notification-queue.js';
 import { testClock } from '../support/clock.js';

@@ -7,7 +7,7 @@ import type { PositionOpener } from '../../lib/ports/positions.js';
 import { createSqsNotificationQueue } from '../../lib/queue/sqs-notification-queue.js';
 import { runScan } from '../../lib/scan/run-scan.js';
 import { publishSignal, redrivePending, type OutboxDeps } from '../../lib/signals/outbox.js';
-import { createDynamoSignalStore } from '../../lib/store/dynamo-signal-store.js';
+import { createDynamoSignalStore } from '../../lib/store/signals/signal-store.js';
 import { testClock } from '../support/clock.js';
 import { startBinanceSim, type BinanceSim } from '../support/exchange-sim/binance-sim.js';
 import { testResources, type TestResources } from '../support/local-aws.js';

@@ -20,7 +20,7 @@ import type { BotConfig } from '../../lib/config/schema.js';
 import { STRATEGY_NAMES } from '../../lib/core/strategies/index.js';
 import { createMonitorRuntime } from '../../lib/monitor/monitor-runtime.js';
 import { silentLog } from '../../lib/ports/log.js';
-import { readOhlcvFiles } from '../../lib/replay/ohlcv-files.js';
+import { readOhlcvFiles } from '../../lib/backtest/ohlcv-files.js';
 import { compareWithBacktest } from '../../lib/replay/parity.js';
 import { testResources, type TestResources } from '../support/local-aws.js';
 import { backtestJson, FIXTURES, parityConfigInput } from '../support/parity-fixture.js';

@@ -9,7 +9,7 @@ import { candlesFromRows, type OhlcvRow } from '../../lib/core/candle.js';
 import { getStrategy } from '../../lib/core/strategies/index.js';
 import { signalId } from '../../lib/core/signal.js';
 import { silentLog } from '../../lib/ports/log.js';
-import { readOhlcvFiles } from '../../lib/replay/ohlcv-files.js';
+import { readOhlcvFiles } from '../../lib/backtest/ohlcv-files.js';
 import { testResources, type TestResources } from '../support/local-aws.js';
 import { drainQueue } from '../support/queue.js';
 import { runtimeFor } from '../support/scan-fixture.js';

@@ -6,7 +6,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { localDocumentClient } from '../../infra/local-clients.js';
 import type { Log } from '../../lib/ports/log.js';
 import { runScan } from '../../lib/scan/run-scan.js';
-import { createDynamoBreakerStore } from '../../lib/store/dynamo-breaker-store.js';
+import { createDynamoBreakerStore } from '../../lib/store/state/breaker-store.js';
 import { testClock } from '../support/clock.js';
 import { startBinanceSim, type BinanceSim } from '../support/exchange-sim/binance-sim.js';
 import { testResources, type TestResources } from '../support/local-aws.js';

@@ -4,7 +4,7 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { localSqs } from '../../infra/local-clients.js';
 import { createSqsNotificationQueue } from '../../lib/queue/sqs-notification-queue.js';
 import { publishSignal, redrivePending, type OutboxDeps } from '../../lib/signals/outbox.js';
-import { createDynamoSignalStore } from '../../lib/store/dynamo-signal-store.js';
+import { createDynamoSignalStore } from '../../lib/store/signals/signal-store.js';
 import { testClock } from '../support/clock.js';
 import { testResources, type TestResources } from '../support/local-aws.js';
 import { drainQueue } from '../support/queue.js';

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { toSignal } from '../../lib/core/signal.js';
 import { isCandlebotError } from '../../lib/errors.js';
-import { parseRow, rowToSignal, toRow } from '../../lib/store/signal-row.js';
+import { parseRow, rowToSignal, toRow } from '../../lib/store/signals/signal-row.js';
 
 const T = Date.UTC(2026, 0, 5, 10);
 const key = { strategy: 'ema-cross', exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1h' };

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createDynamoBreakerStore } from '../../lib/store/dynamo-breaker-store.js';
+import { createDynamoBreakerStore } from '../../lib/store/state/breaker-store.js';
 import { testResources, type TestResources } from '../support/local-aws.js';
 
 const T0 = Date.UTC(2026, 0, 1);

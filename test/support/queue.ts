@@ -1,5 +1,5 @@
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { notificationSchema, type Notification } from '../../lib/notify/notification.js';
+import { notificationSchema, type Notification } from '../../lib/core/notification.js';
 
 /** Drains every message from a queue (until it answers empty twice), parsing each with the producer's schema. */
 export async function drainQueue(sqs: SQSClient, queueUrl: string): Promise<Notification[]> {

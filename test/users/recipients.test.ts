@@ -2,8 +2,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { RecipientQuery } from '../../lib/ports/users.js';
-import { createDynamoRecipientResolver } from '../../lib/users/dynamo-recipients.js';
-import { createDynamoUserStore } from '../../lib/users/dynamo-user-store.js';
+import { createDynamoRecipientResolver } from '../../lib/store/users/recipients.js';
+import { createDynamoUserStore } from '../../lib/store/users/user-store.js';
 import { createStaticRecipientResolver } from '../../lib/users/static-recipients.js';
 import { testResources, type TestResources } from '../support/local-aws.js';
 

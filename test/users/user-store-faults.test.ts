@@ -5,8 +5,8 @@ import { TransactionCanceledException, TransactionConflictException } from '@aws
 import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { localDocumentClient } from '../../infra/local-clients.js';
-import { createDynamoRecipientResolver } from '../../lib/users/dynamo-recipients.js';
-import { createDynamoUserStore } from '../../lib/users/dynamo-user-store.js';
+import { createDynamoRecipientResolver } from '../../lib/store/users/recipients.js';
+import { createDynamoUserStore } from '../../lib/store/users/user-store.js';
 import { testResources, type TestResources } from '../support/local-aws.js';
 
 const T0 = Date.UTC(2026, 0, 1);

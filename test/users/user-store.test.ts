@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DEFAULT_CHAT_SETTINGS, type Subscription } from '../../lib/ports/users.js';
-import { createDynamoUserStore } from '../../lib/users/dynamo-user-store.js';
+import { createDynamoUserStore } from '../../lib/store/users/user-store.js';
 import { testResources, type TestResources } from '../support/local-aws.js';
 
 const T0 = Date.UTC(2026, 0, 1);

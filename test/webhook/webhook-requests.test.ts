@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { makeWebhookHandler } from '../../functions/webhook.js';
-import { localContext } from '../../lib/cli/fake-context.js';
+import { localContext } from '../../lib/aws/lambda-context.js';
 import { outcome, SECRET, startHarness, type Harness } from './harness.js';
 
 describe('POST /telegram/webhook requests', () => {

@@ -8,7 +8,7 @@ import { candlesFromRows, type OhlcvRow } from '../../core/candle.js';
 import { CHART_MAX_CANDLES, roundPrice } from '../../core/chart-data.js';
 import type { Strategy } from '../../core/strategies/types.js';
 import { PermanentError } from '../../errors.js';
-import { chartSpecSchema, type ChartSpec } from '../../notify/notification.js';
+import { chartSpecSchema, type ChartSpec } from '../../core/notification.js';
 
 const MAX_LINES = 6;
 

@@ -14,7 +14,7 @@ import { getStrategy } from '../../core/strategies/index.js';
 import { timeframeMs, type Timeframe } from '../../core/timeframe.js';
 import { splitClosed, validateCandles } from '../../core/validate-candles.js';
 import { describeError } from '../../errors.js';
-import type { ChartSpec } from '../../notify/notification.js';
+import type { ChartSpec } from '../../core/notification.js';
 import type { ExchangePort } from '../../ports/exchange.js';
 import type { Log } from '../../ports/log.js';
 import { normaliseSymbol, quotesOf, validateSymbol } from '../../users/symbols.js';

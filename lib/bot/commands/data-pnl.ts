@@ -1,13 +1,13 @@
 /**
  * /pnl [7d|30d|all] — statistics of the paper trades closed in the window (default 7d): the
- * backtester's definitions (lib/backtest/summary.ts `summarize`, same as lib/portfolio/stats.ts),
+ * backtester's definitions (lib/backtest/summary.ts `summarize`, same as lib/core/stats.ts),
  * over the trades in the order they closed, overall and per strategy.
  */
 import { summarize } from '../../backtest/summary.js';
 import { echo } from '../echo.js';
 import type { Log } from '../../ports/log.js';
 import type { TradeRecord } from '../../ports/positions.js';
-import type { ClosedTradesReader } from '../../store/dynamo-closed-trades.js';
+import type { ClosedTradesReader } from '../../store/positions/closed-trades.js';
 import { CommandInputError, type BotCommand } from '../command.js';
 import { periodLabel, pnlLines, PNL_PERIODS, type PnlPeriod } from './data-render.js';
 

@@ -12,7 +12,7 @@ import { describeError } from '../../errors.js';
 import { markPrice } from '../../monitor/mark.js';
 import type { ExchangePort } from '../../ports/exchange.js';
 import type { Log } from '../../ports/log.js';
-import { runBounded } from '../../scan/bounded.js';
+import { runBounded } from '../../core/bounded.js';
 
 export interface Market {
   readonly exchange: string;

@@ -1,0 +1,169 @@
+/**
+ * UserStore on DynamoDB (UsersTable, layout in ./user-rows.ts). Every profile write is either
+ * one atomic update expression (register, deactivate, subscription counts) or conditional on
+ * the version read (settings) or on the stored dashboard id (setDashboard): concurrent
+ * commands of one chat never lose each other's changes.
+ */
+import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { awsErrorName, translateAwsError } from '../../aws/errors.js';
+import { PermanentError, TransientError } from '../../errors.js';
+import { DEFAULT_CHAT_SETTINGS, type ChatProfile, type ChatSettings, type UserStore } from '../../ports/users.js';
+import { backoffMs, DEFAULT_RETRY, type RetryPolicy } from '../dynamo/transact.js';
+import { listSubscriptions, subscribe, unsubscribe, type SubscriptionDeps } from './subscriptions.js';
+import { chatPk, checkSettings, DASHBOARD_KEY, DASHBOARDS_INDEX, parseProfile, PROFILE_SK, toProfile } from './user-rows.js';
+
+export interface DynamoUserStoreOptions {
+  readonly client: DynamoDBDocumentClient;
+  readonly table: string;
+  /** config.telegram.maxSubscriptionsPerChat (default 100). */
+  readonly maxSubscriptions?: number;
+  /** Retries of conflicting writes (settings versions, subscription transactions). */
+  readonly retry?: Partial<RetryPolicy>;
+}
+
+/** Enough for dozens of concurrent writers of one profile; each retry waits a jittered, growing delay. */
+const USER_RETRY: RetryPolicy = { ...DEFAULT_RETRY, attempts: 40, baseMs: 10, capMs: 250 };
+
+const isConditionFailure = (error: unknown) => awsErrorName(error) === 'ConditionalCheckFailedException';
+
+export function createDynamoUserStore(options: DynamoUserStoreOptions): UserStore {
+  const { client, table } = options;
+  const retry: RetryPolicy = { ...USER_RETRY, ...options.retry };
+  const subs: SubscriptionDeps = { client, table, maxSubscriptions: options.maxSubscriptions ?? 100, retry };
+  const key = (chatId: number) => ({ pk: chatPk(chatId), sk: PROFILE_SK });
+
+  async function read(chatId: number): Promise<ReturnType<typeof parseProfile> | undefined> {
+    let item;
+    try {
+      item = (await client.send(new GetCommand({ TableName: table, Key: key(chatId), ConsistentRead: true }))).Item;
+    } catch (error) {
+      throw translateAwsError(error, `read profile ${chatId}`);
+    }
+    return item ? parseProfile(item) : undefined;
+  }
+
+  /** An update; false when its condition failed. */
+  async function update(input: ConstructorParameters<typeof UpdateCommand>[0], label: string): Promise<Record<string, unknown> | false> {
+    try {
+      return (await client.send(new UpdateCommand(input))).Attributes ?? {};
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw translateAwsError(error, label);
+    }
+  }
+
+  return {
+    async register(chatId, now) {
+      const out = await update(
+        {
+          TableName: table,
+          Key: key(chatId),
+          UpdateExpression:
+            'SET chatId = :chat, active = :true, createdAt = if_not_exists(createdAt, :now), updatedAt = :now, settings = if_not_exists(settings, :settings), subCount = if_not_exists(subCount, :zero), version = if_not_exists(version, :zero) + :one REMOVE inactiveReason',
+          ExpressionAttributeValues: { ':chat': chatId, ':true': true, ':now': now, ':settings': DEFAULT_CHAT_SETTINGS, ':zero': 0, ':one': 1 },
+          ReturnValues: 'ALL_NEW',
+        },
+        `register ${chatId}`,
+      );
+      return toProfile(parseProfile(out || {}));
+    },
+
+    async deactivate(chatId, reason, now) {
+      // Absent or already inactive: nothing to do (idempotent; the first reason is kept).
+      await update(
+        {
+          TableName: table,
+          Key: key(chatId),
+          UpdateExpression: 'SET active = :false, inactiveReason = :reason, updatedAt = :now ADD version :one',
+          ConditionExpression: 'attribute_exists(pk) AND active = :true',
+          ExpressionAttributeValues: { ':false': false, ':true': true, ':reason': reason.slice(0, 200), ':now': now, ':one': 1 },
+        },
+        `deactivate ${chatId}`,
+      );
+    },
+
+    async get(chatId) {
+      const row = await read(chatId);
+      return row && toProfile(row);
+    },
+
+    async updateSettings(chatId, change, now): Promise<ChatProfile> {
+      for (let attempt = 1; ; attempt++) {
+        const row = await read(chatId);
+        if (!row) throw new PermanentError(`chat ${chatId} is not registered (send /start first)`, { code: 'NOT_REGISTERED' });
+        const settings: ChatSettings = checkSettings(change(row.settings));
+        const out = await update(
+          {
+            TableName: table,
+            Key: key(chatId),
+            UpdateExpression: 'SET settings = :s, updatedAt = :now, version = :next',
+            ConditionExpression: 'version = :seen',
+            ExpressionAttributeValues: { ':s': settings, ':now': now, ':next': row.version + 1, ':seen': row.version },
+            ReturnValues: 'ALL_NEW',
+          },
+          `update settings ${chatId}`,
+        );
+        if (out) return toProfile(parseProfile(out));
+        if (attempt >= retry.attempts) {
+          throw new TransientError(`update settings ${chatId}: the profile kept changing for ${attempt} attempts`, { code: 'PROFILE_CONTENDED' });
+        }
+        await retry.sleep(backoffMs(retry, attempt));
+      }
+    },
+
+    subscribe: (sub, now) => subscribe(subs, sub, now),
+    unsubscribe: (sub) => unsubscribe(subs, sub),
+    list: (chatId) => listSubscriptions(subs, chatId),
+
+    async setDashboard(chatId, messageId, expected, now) {
+      const values: Record<string, unknown> = { ':now': now, ':one': 1 };
+      let condition = 'attribute_exists(pk) AND ';
+      if (expected === undefined) condition += 'attribute_not_exists(dashboardMessageId)';
+      else {
+        condition += 'dashboardMessageId = :expected';
+        values[':expected'] = expected;
+      }
+      let expression: string;
+      if (messageId === undefined) expression = 'SET updatedAt = :now ADD version :one REMOVE dashboardMessageId, dashKey';
+      else {
+        expression = 'SET dashboardMessageId = :id, dashKey = :dash, updatedAt = :now ADD version :one';
+        values[':id'] = messageId;
+        values[':dash'] = DASHBOARD_KEY;
+      }
+      const out = await update(
+        { TableName: table, Key: key(chatId), UpdateExpression: expression, ConditionExpression: condition, ExpressionAttributeValues: values },
+        `set dashboard ${chatId}`,
+      );
+      return out !== false;
+    },
+
+    async dashboards(limit) {
+      const out: { chatId: number; messageId: number }[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        let page;
+        try {
+          page = await client.send(
+            new QueryCommand({
+              TableName: table,
+              IndexName: DASHBOARDS_INDEX,
+              KeyConditionExpression: 'dashKey = :dash',
+              FilterExpression: 'active = :true',
+              ExpressionAttributeValues: { ':dash': DASHBOARD_KEY, ':true': true },
+              Limit: Math.max(1, Math.min(limit, 1000)),
+              ExclusiveStartKey: start,
+            }),
+          );
+        } catch (error) {
+          throw translateAwsError(error, 'list dashboards');
+        }
+        for (const item of page.Items ?? []) {
+          if (out.length >= limit) break;
+          if (typeof item.chatId === 'number' && typeof item.dashboardMessageId === 'number') out.push({ chatId: item.chatId, messageId: item.dashboardMessageId });
+        }
+        start = page.LastEvaluatedKey;
+      } while (start && out.length < limit);
+      return out;
+    },
+  };
+}
