@@ -7,7 +7,7 @@ import type { Log } from '../ports/log.js';
 import { createSqsNotificationQueue } from '../queue/sqs-notification-queue.js';
 import { createDynamoMarketsCache } from '../store/state/markets-cache.js';
 import { createDynamoPositionStore } from '../store/positions/position-store.js';
-import { recipientResolverFor } from '../store/users/recipients-for.js';
+import { recipientResolverFor } from '../runtime/recipients-for.js';
 import type { MonitorDeps } from './run-monitor.js';
 
 /** How long an event claimer owns a position event before another run may take it over. */

@@ -6,18 +6,9 @@
  * start-up from ~3.5 s to the ~0.7 s of loading the code.
  */
 import type { Candles } from '../core/candle.js';
-import type { EvaluatorInit, OptimizeSeries } from './types.js';
+import type { EvaluatorInit, PackedInit } from './types.js';
 
 const COLUMNS = ['time', 'open', 'high', 'low', 'close', 'volume'] as const;
-
-export interface PackedSeries extends Omit<OptimizeSeries, 'candles'> {
-  /** The candle columns in COLUMNS order. */
-  readonly columns: readonly Float64Array[];
-}
-
-export interface PackedInit extends Omit<EvaluatorInit, 'series'> {
-  readonly series: readonly PackedSeries[];
-}
 
 export function packInit(init: EvaluatorInit): PackedInit {
   return {

@@ -2,7 +2,6 @@
 import type { Summary } from '../backtest/types.js';
 import type { Candles } from '../core/candle.js';
 import type { Timeframe } from '../core/timeframe.js';
-import type { PackedInit } from './transfer.js';
 
 export const OBJECTIVES = ['profitFactor', 'netProfit', 'sharpe'] as const;
 export type Objective = (typeof OBJECTIVES)[number];
@@ -55,6 +54,16 @@ export interface WorkerErrorInfo {
   readonly code?: string;
   readonly kind?: string;
   readonly stack?: string;
+}
+
+/** The series as sent to a worker (transfer.ts packs and unpacks them). */
+export interface PackedSeries extends Omit<OptimizeSeries, 'candles'> {
+  /** The candle columns in transfer.ts COLUMNS order (time, open, high, low, close, volume). */
+  readonly columns: readonly Float64Array[];
+}
+
+export interface PackedInit extends Omit<EvaluatorInit, 'series'> {
+  readonly series: readonly PackedSeries[];
 }
 
 /**

@@ -15,7 +15,7 @@ import { createDynamoSignalStore } from '../store/signals/signal-store.js';
 import { createDynamoPositionStore } from '../store/positions/position-store.js';
 import { createPositionOpener } from '../portfolio/open-from-signal.js';
 import { createDynamoControlStore } from '../store/state/control-store.js';
-import { recipientResolverFor } from '../store/users/recipients-for.js';
+import { recipientResolverFor } from './recipients-for.js';
 
 /** How long the signal writer owns the outbox row before a later run may re-drive it. */
 export const OUTBOX_LEASE_MS = 60_000;

@@ -1,8 +1,8 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Log } from '../../ports/log.js';
-import type { RecipientResolver } from '../../ports/users.js';
-import { createDynamoRecipientResolver } from './recipients.js';
-import { createStaticRecipientResolver } from '../../users/static-recipients.js';
+import type { Log } from '../ports/log.js';
+import type { RecipientResolver } from '../ports/users.js';
+import { createDynamoRecipientResolver } from '../store/users/recipients.js';
+import { createStaticRecipientResolver } from '../users/static-recipients.js';
 
 /**
  * The recipients of one scan/monitor invocation (call once per invocation: the Dynamo
