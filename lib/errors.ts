@@ -9,11 +9,14 @@
  * Vendor errors (ccxt, AWS SDK, Telegram) are translated at the adapter boundary into
  * these classes, always keeping the original error as `cause`.
  */
+import type { ErrorCode, PermanentCode, TransientCode } from './core/error-codes.js';
+
+export type { ErrorCode, PermanentCode, TransientCode } from './core/error-codes.js';
 export type ErrorKind = 'transient' | 'permanent';
 
-export interface CandlebotErrorOptions {
-  /** Short machine-readable code, e.g. `RATE_LIMITED`, `BAD_SYMBOL`, `INVALID_CANDLE`. */
-  readonly code: string;
+export interface CandlebotErrorOptions<C extends ErrorCode = ErrorCode> {
+  /** A code of the catalogue (lib/core/error-codes.ts), e.g. `RATE_LIMITED`, `BAD_SYMBOL`. */
+  readonly code: C;
   readonly cause?: unknown;
   /** Optional delay hint (ms) before a retry is worth trying. */
   readonly retryAfterMs?: number;
@@ -21,7 +24,7 @@ export interface CandlebotErrorOptions {
 
 export abstract class CandlebotError extends Error {
   abstract readonly kind: ErrorKind;
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly retryAfterMs: number | undefined;
 
   constructor(message: string, options: CandlebotErrorOptions) {
@@ -34,11 +37,19 @@ export abstract class CandlebotError extends Error {
 export class TransientError extends CandlebotError {
   override readonly name = 'TransientError';
   readonly kind = 'transient' as const;
+  declare readonly code: TransientCode;
+  constructor(message: string, options: CandlebotErrorOptions<TransientCode>) {
+    super(message, options);
+  }
 }
 
 export class PermanentError extends CandlebotError {
   override readonly name = 'PermanentError';
   readonly kind = 'permanent' as const;
+  declare readonly code: PermanentCode;
+  constructor(message: string, options: CandlebotErrorOptions<PermanentCode>) {
+    super(message, options);
+  }
 }
 
 /** A configuration or environment value is invalid. Always permanent. */

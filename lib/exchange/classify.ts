@@ -14,13 +14,10 @@
  * `withResponseMeta`) is the server's fault, e.g. Binance 503 `-1008` "server busy": transient.
  */
 import errorHierarchy from '../../node_modules/ccxt/js/src/base/errorHierarchy.js';
-import { CandlebotError, PermanentError, TransientError } from '../errors.js';
+import { CandlebotError, PermanentError, TransientError, type PermanentCode, type TransientCode } from '../errors.js';
 import { responseMetaOf } from './response-meta.js';
 
-interface Rule {
-  readonly kind: 'transient' | 'permanent';
-  readonly code: string;
-}
+type Rule = { readonly kind: 'transient'; readonly code: TransientCode } | { readonly kind: 'permanent'; readonly code: PermanentCode };
 
 /** Keyed by ccxt error class name; the most specific ancestor with a rule wins. */
 const RULES: Readonly<Record<string, Rule>> = {
@@ -41,7 +38,7 @@ const RULES: Readonly<Record<string, Rule>> = {
 
 const SERVER_FAILED: Rule = { kind: 'transient', code: 'EXCHANGE_FAILED' };
 /** Permanent codes that become SERVER_FAILED when the response status was 5xx. */
-const SERVER_SIDE_WHEN_5XX = new Set(['EXCHANGE_ERROR', 'BAD_RESPONSE']);
+const SERVER_SIDE_WHEN_5XX = new Set<string>(['EXCHANGE_ERROR', 'BAD_RESPONSE']);
 
 /** Transport error codes (node/undici) that mean "the network failed", not "the request was bad". */
 const NETWORK_CODES = new Set([
@@ -80,8 +77,8 @@ function shorten(message: string): string {
 }
 
 function make(rule: Rule, message: string, cause: unknown, retryAfterMs?: number): CandlebotError {
-  const options = { code: rule.code, cause, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
-  return rule.kind === 'transient' ? new TransientError(message, options) : new PermanentError(message, options);
+  const options = { cause, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
+  return rule.kind === 'transient' ? new TransientError(message, { ...options, code: rule.code }) : new PermanentError(message, { ...options, code: rule.code });
 }
 
 function transportCode(error: Error): string | undefined {

@@ -14,6 +14,7 @@ import type { Candles } from '../core/candle.js';
 import { IndicatorCache, type IndicatorCacheStats } from '../core/indicators/cache.js';
 import { getStrategy } from '../core/strategies/index.js';
 import type { Strategy } from '../core/strategies/types.js';
+import { permanentCodeOr } from '../core/error-codes.js';
 import { PermanentError, describeError } from '../errors.js';
 import { foldCandles } from './folds.js';
 import { metricsOf } from './objective.js';
@@ -86,7 +87,7 @@ export function describeSet(job: SetJob): string {
  */
 export function setFailed(job: SetJob, info: WorkerErrorInfo): Error {
   const message = `parameter set ${describeSet(job)} failed: ${info.message}`;
-  if (info.kind === 'permanent') return new PermanentError(message, { code: info.code ?? 'SET_FAILED', cause: info });
+  if (info.kind === 'permanent') return new PermanentError(message, { code: permanentCodeOr(info.code, 'SET_FAILED'), cause: info });
   return new Error(`${message}\n${info.stack ?? ''}`, { cause: info });
 }
 

@@ -8,7 +8,7 @@
  * timings are returned beside it, never inside it.
  */
 import { getStrategy } from '../core/strategies/index.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, type PermanentCode } from '../errors.js';
 import { evaluateInProcess } from './evaluate.js';
 import { foldBounds, MAX_WALK_FORWARD } from './folds.js';
 import { expandGrid, gridSize, validateSets, type GridAxis, type InvalidReason } from './grid.js';
@@ -80,7 +80,7 @@ export interface OptimizeRun {
   };
 }
 
-function bad(message: string, code = 'BAD_ARGS'): never {
+function bad(message: string, code: PermanentCode = 'BAD_ARGS'): never {
   throw new ConfigError(message, { code });
 }
 

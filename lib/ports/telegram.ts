@@ -1,4 +1,4 @@
-import { CandlebotError, type ErrorKind } from '../errors.js';
+import { CandlebotError, type ErrorCode, type ErrorKind } from '../errors.js';
 
 /**
  * The Telegram Bot API as candlebot uses it. One adapter (lib/telegram, telegraf) translates
@@ -53,6 +53,16 @@ export type TelegramFailure = 'rate-limited' | 'unavailable' | 'blocked' | 'chat
 
 const TRANSIENT: ReadonlySet<TelegramFailure> = new Set(['rate-limited', 'unavailable']);
 
+const CODES: Readonly<Record<TelegramFailure, ErrorCode>> = {
+  'rate-limited': 'TELEGRAM_RATE_LIMITED',
+  unavailable: 'TELEGRAM_UNAVAILABLE',
+  blocked: 'TELEGRAM_BLOCKED',
+  'chat-not-found': 'TELEGRAM_CHAT_NOT_FOUND',
+  'message-gone': 'TELEGRAM_MESSAGE_GONE',
+  'bad-request': 'TELEGRAM_BAD_REQUEST',
+  unauthorized: 'TELEGRAM_UNAUTHORIZED',
+};
+
 export class TelegramApiError extends CandlebotError {
   override readonly name = 'TelegramApiError';
   readonly kind: ErrorKind;
@@ -61,7 +71,7 @@ export class TelegramApiError extends CandlebotError {
   readonly status: number | undefined;
 
   constructor(message: string, options: { failure: TelegramFailure; status?: number; retryAfterMs?: number; cause?: unknown }) {
-    super(message, { code: `TELEGRAM_${options.failure.toUpperCase().replace(/-/g, '_')}`, cause: options.cause, retryAfterMs: options.retryAfterMs });
+    super(message, { code: CODES[options.failure], cause: options.cause, retryAfterMs: options.retryAfterMs });
     this.failure = options.failure;
     this.status = options.status;
     this.kind = TRANSIENT.has(options.failure) ? 'transient' : 'permanent';

@@ -100,7 +100,7 @@ describe('classifyExchangeError: ccxt classes', () => {
 
 describe('classifyExchangeError: non-ccxt errors', () => {
   it('a CandlebotError passes through unchanged', () => {
-    const error = new ConfigError('bad', { code: 'X' });
+    const error = new ConfigError('bad', { code: 'BAD_CONFIG' });
     assert.equal(classifyExchangeError(error), error);
   });
 

@@ -11,7 +11,7 @@
  * Invariant (checked by property tests, to 1e-9): cash + reserved = start + realisedGross − fees.
  * Every function returns a new frozen ledger; inputs are never mutated.
  */
-import { PermanentError } from '../../errors.js';
+import { PermanentError, type PermanentCode } from '../../errors.js';
 import { grossPnl } from './rules.js';
 import type { ClosedPosition, ClosingPosition, PositionStatus } from './types.js';
 
@@ -29,7 +29,7 @@ export interface Ledger {
   readonly stakes: Readonly<Record<string, number>>;
 }
 
-function fail(message: string, code: string): never {
+function fail(message: string, code: PermanentCode): never {
   throw new PermanentError(message, { code });
 }
 

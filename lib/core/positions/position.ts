@@ -31,7 +31,7 @@
  * (validateCandles). Hot path: `advanceOpenPosition` walks many candles allocating only the final
  * position; `stepOpenPosition` (one candle, the live monitor) allocates one small object.
  */
-import { PermanentError } from '../../errors.js';
+import { PermanentError, type PermanentCode } from '../../errors.js';
 import type { SignalIntent } from '../strategies/types.js';
 import { entryFill, exitFill, tradeFees, grossPnl } from './rules.js';
 import { transition } from './state.js';
@@ -48,7 +48,7 @@ import type {
   RejectedPosition,
 } from './types.js';
 
-function bad(message: string, code = 'BAD_POSITION'): never {
+function bad(message: string, code: PermanentCode = 'BAD_POSITION'): never {
   throw new PermanentError(message, { code });
 }
 

@@ -1,0 +1,141 @@
+/**
+ * Every error code candlebot raises, with its class and what it means for a trader. The error
+ * classes (lib/errors.ts) accept only these codes; the README's error table is checked
+ * against this catalogue (test/core/error-codes.test.ts).
+ *
+ * transient → the same call may succeed later: retried with a bound, or left for the next run.
+ * permanent → retrying cannot help: recorded with its reason, that unit of work stops.
+ */
+
+export interface ErrorCodeInfo {
+  readonly kind: 'transient' | 'permanent';
+  /** One sentence for the README table: what happened and what to do. */
+  readonly meaning: string;
+}
+
+const t = (meaning: string) => ({ kind: 'transient', meaning }) as const;
+const p = (meaning: string) => ({ kind: 'permanent', meaning }) as const;
+
+export const ERROR_CODES = {
+  // Exchange (ccxt errors translated at the adapter)
+  RATE_LIMITED: t('The exchange rate-limited the bot (429/418); it waits and retries.'),
+  TIMEOUT: t('A request got no answer in time; retried, or tried again next run.'),
+  NETWORK: t('The network failed (connection refused or reset, DNS); retried.'),
+  EXCHANGE_UNAVAILABLE: t('The exchange is down or in maintenance; retried next run.'),
+  EXCHANGE_FAILED: t('The exchange answered 5xx with an error of its own; retried.'),
+  EMPTY_MARKETS: t('The exchange listed no markets at all (malformed answer); retried next run.'),
+  BAD_RESPONSE: p('The exchange answered something unreadable.'),
+  BAD_SYMBOL: p('The exchange does not list this symbol: fix `symbols` in the config.'),
+  AUTH: p('The exchange refused the API key (or the account is restricted).'),
+  NOT_SUPPORTED: p('The exchange does not support what was asked (e.g. this timeframe).'),
+  BAD_REQUEST: p('The exchange refused the request as malformed.'),
+  EXCHANGE_ERROR: p('Any other error the exchange reported.'),
+  UNKNOWN_EXCHANGE: p('The config names an exchange ccxt does not know.'),
+  EXCHANGE_NOT_BUNDLED: p('The exchange is not bundled into the Lambda package: add it to lib/exchange/load.ts.'),
+  EXCHANGE_NOT_CONFIGURED: p('Open positions are on an exchange the config no longer lists.'),
+  NOT_PREPARED: p('Internal: candles fetched before the exchange was prepared.'),
+  INVALID_OPTIONS: p('Internal: an adapter was built with invalid options.'),
+  INVALID_API_BASE: p('`apiBase` in the config is not a usable http(s) URL.'),
+  // Market data and strategies
+  INVALID_CANDLE: p('A candle is malformed (non-finite, negative, out of order, from the future): that symbol is skipped.'),
+  STALE_CANDLES: t('The newest closed candle is not the one that just closed; the next run tries again.'),
+  INSUFFICIENT_HISTORY: p('Fewer closed candles than the strategy needs to warm up.'),
+  INVALID_TIMEFRAME: p('A timeframe candlebot does not support.'),
+  INVALID_TIME: p('Internal: a time that is not a finite number of milliseconds.'),
+  INDICATOR_INPUT: p('An indicator got invalid parameters.'),
+  UNKNOWN_STRATEGY: p('The config names a strategy that does not exist.'),
+  BAD_SIGNAL: p('Internal: a signal does not match the candle it came from.'),
+  BAD_SIGNALS: p('A strategy returned signals out of order.'),
+  // Positions and the paper ledger
+  BAD_POSITION: p('A signal cannot become a position (unsupported timeframe, bad levels).'),
+  BAD_POSITION_RULES: p('The position rules (stop, target, time limit) are invalid.'),
+  ILLEGAL_TRANSITION: p('Internal: a position was moved to a state it cannot reach.'),
+  LEDGER_INCONSISTENT: p('The paper ledger disagrees with itself (a lock without its position); see the logs.'),
+  PORTFOLIO_MISSING: t('The portfolio row was just created and cannot be read back yet; retried.'),
+  POSITION_CONTENDED: t('The market kept changing under an open or close; left for the next delivery.'),
+  STATS_CONTENDED: t('The statistics row kept changing during a close; retried.'),
+  NO_ATR: p("A trailing stop needs the signal's ATR, which is missing: the signal is refused, no position."),
+  BAD_RANGE: p('Internal: a candle range outside the series.'),
+  BAD_LEDGER: p('The starting balance is not a finite number ≥ 0.'),
+  DUPLICATE_POSITION: p('Internal: a position already holds a stake reservation.'),
+  INSUFFICIENT_BALANCE: p('Not enough free balance to reserve the stake.'),
+  UNKNOWN_POSITION: p('Internal: a position settles without a reservation.'),
+  STAKE_MISMATCH: p('Internal: a position closes with a stake other than the one reserved.'),
+  UNSTORABLE_NUMBER: p('A number the store cannot hold exactly (NaN, Infinity, too large); nothing was written.'),
+  // Stored rows
+  CORRUPT_ROW: p('A stored row fails validation; it is reported and skipped.'),
+  CORRUPT_PORTFOLIO: p('The portfolio row fails validation.'),
+  CORRUPT_CONTROL: p('The pause/resume row is invalid; /pause or /resume rewrites it.'),
+  BAD_CONTROL: p('Internal: an invalid pause/resume value.'),
+  CORRUPT_PROFILE: p("A chat's profile row is invalid."),
+  CORRUPT_SUBSCRIPTION: p('A subscription row is invalid.'),
+  BAD_SETTINGS: p('Chat settings that are not valid.'),
+  BAD_SUBSCRIPTION: p('A subscription that is not valid.'),
+  // DynamoDB and SQS
+  AWS_TRANSIENT: t('AWS throttled or failed on its side (5xx, throttling); retried.'),
+  AWS_PERMANENT: p('AWS refused the call (access denied, validation): a deployment or code problem.'),
+  TRANSACTION_CONFLICT: t('A DynamoDB transaction kept conflicting or being throttled after its retries.'),
+  TRANSACTION_CANCELLED: p('A DynamoDB transaction was cancelled for a reason that is not a retryable conflict.'),
+  QUEUE_PARTIAL: t('SQS did not accept every notification after its retries; the outbox sends them later.'),
+  QUEUE_REJECTED: p('SQS rejected a notification as malformed.'),
+  NOTIFICATION_TOO_LARGE: p('A notification is over the SQS size limit.'),
+  BAD_QUEUE_ATTRIBUTES: p('SQS returned queue attributes that are not numbers.'),
+  DELIVERY_LOST_LEASE: p('Another delivery took over this message; this one stops.'),
+  DELIVERY_STORE: p('The delivery record vanished while sending.'),
+  // Telegram and users
+  TELEGRAM_RATE_LIMITED: t('Telegram said "too many requests"; the message waits retry_after and is sent again.'),
+  TELEGRAM_UNAVAILABLE: t('Telegram failed on its side or did not answer; retried with backoff.'),
+  TELEGRAM_BLOCKED: p('The user blocked the bot (403); the chat is deactivated.'),
+  TELEGRAM_CHAT_NOT_FOUND: p('The chat does not exist; the chat is deactivated.'),
+  TELEGRAM_MESSAGE_GONE: p('The message to edit or pin is gone.'),
+  TELEGRAM_BAD_REQUEST: p('Telegram refused the message (400), e.g. malformed HTML.'),
+  TELEGRAM_UNAUTHORIZED: p('Telegram refused TELEGRAM_BOT_TOKEN: check the token (kept for retry, with an alarm).'),
+  BAD_TOKEN: p('Telegram refused TELEGRAM_BOT_TOKEN (401/404) when starting locally.'),
+  WEBHOOK_ACTIVE: p('A webhook is set, so local long polling cannot run: delete it first.'),
+  HANDLER_TIMEOUT: t('A Telegram command took too long to answer; Telegram sends the update again.'),
+  NOT_REGISTERED: p('The chat has not sent /start yet.'),
+  SUBSCRIPTION_LIMIT: p('The chat already has the maximum number of subscriptions.'),
+  PROFILE_CONTENDED: t("A chat's settings kept changing under an update; retried."),
+  RATE_LIMIT_CONTENDED: t('The command rate-limit row kept changing; retried.'),
+  // Charts
+  CHART_DATA_INVALID: p('Chart data failed validation; the message is sent without a chart.'),
+  CHART_RENDER_FAILED: p('A chart could not be rendered; the message is sent without it.'),
+  CHART_FONT_MISSING: p('No chart font: set CANDLEBOT_FONT_PATH to the shipped DejaVuSans.ttf.'),
+  CHART_FETCH_TIMEOUT: t('Candles for a chart did not arrive in the time left; sent without the chart.'),
+  NO_CHART: p('Chart command: the signal has too few candles to chart.'),
+  NO_SIGNAL: p('Chart command: no signal of that strategy in the data.'),
+  // Configuration, environment, command line
+  INVALID_CONFIG: p('The config file fails validation; the message lists each field.'),
+  CONFIG_UNREADABLE: p('The config file cannot be read.'),
+  CONFIG_NOT_YAML: p('The config file is not valid YAML.'),
+  CONFIG_NOT_DEPLOYABLE: p('The config is valid locally but cannot be deployed (e.g. a local-only setting).'),
+  BAD_CONFIG: p('A setting out of range (e.g. the command rate limit).'),
+  INVALID_ENV: p('An environment variable is missing or invalid.'),
+  INVALID_EVENT: p('A Lambda received an event of the wrong shape.'),
+  BAD_ARGS: p('Command-line arguments that are not valid; the message shows the usage.'),
+  NO_VALID_SET: p('Optimiser: no parameter set of the grid is valid for the strategy.'),
+  BAD_GRID: p('Optimiser: the parameter grid is not valid.'),
+  // Backtest, download, optimise, replay
+  BAD_BACKTEST_INPUT: p('Backtest inputs out of range (stake, fee).'),
+  BAD_OHLCV_FILE: p('An OHLCV file is missing or malformed.'),
+  WRITE_FAILED: p('A file could not be written.'),
+  PAGE_LIMIT: p('Download: the exchange kept returning candles past the expected end.'),
+  SET_FAILED: p('Optimiser: one parameter set failed to evaluate.'),
+  REPLAY_REPORT: p('Replay: the results could not be read back.'),
+  // Anything else
+  CHECK_TIMEOUT: t('Local start: an exchange did not answer the start-up check in time.'),
+  UNEXPECTED: p('An error of no known class: a bug; the logs have the stack.'),
+} as const satisfies Record<string, ErrorCodeInfo>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+export type TransientCode = { [K in ErrorCode]: (typeof ERROR_CODES)[K]['kind'] extends 'transient' ? K : never }[ErrorCode];
+export type PermanentCode = Exclude<ErrorCode, TransientCode>;
+
+export function isErrorCode(code: string): code is ErrorCode {
+  return Object.hasOwn(ERROR_CODES, code);
+}
+
+/** `code` when it is a permanent code of the catalogue (e.g. read back from a worker), else `fallback`. */
+export function permanentCodeOr(code: unknown, fallback: PermanentCode): PermanentCode {
+  return typeof code === 'string' && isErrorCode(code) && ERROR_CODES[code].kind === 'permanent' ? (code as PermanentCode) : fallback;
+}
