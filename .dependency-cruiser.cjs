@@ -2,6 +2,7 @@
  * Layer rules of lib/ (docs/architecture.md "Layers"), checked by test/infra/layers.test.ts in `npm test`.
  *
  *   core      lib/core, lib/errors.ts — pure: imports only itself (and zod); no SDK, network, clock
+ *   (lib/retry.ts, the one retry helper, may be used by every layer above core)
  *   ports     lib/ports — interfaces the use cases need; imports only core
  *   adapters  lib/aws, lib/store, lib/exchange, lib/telegram, lib/queue, lib/chart — talk to the outside;
  *             never import a use case, the runtime or a CLI
@@ -50,7 +51,7 @@ module.exports = {
       severity: 'error',
       comment: 'An adapter (store, exchange, telegram, queue, aws, chart) imports core, ports, config and other adapters only.',
       from: { path: ADAPTERS },
-      to: { path: '^lib/', pathNot: [ADAPTERS, '^lib/(core|ports|config)/', '^lib/errors[.]ts$'] },
+      to: { path: '^lib/', pathNot: [ADAPTERS, '^lib/(core|ports|config)/', '^lib/(errors|retry)[.]ts$'] },
     },
     {
       name: 'use-cases-never-import-runtime-or-cli',

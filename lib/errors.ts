@@ -65,6 +65,11 @@ export function isTransient(error: unknown): boolean {
   return error instanceof CandlebotError && error.kind === 'transient';
 }
 
+/** `error` itself when it is classified, else a permanent `UNEXPECTED` error keeping it as cause. */
+export function asCandlebotError(error: unknown): CandlebotError {
+  return error instanceof CandlebotError ? error : new PermanentError(describeError(error), { code: 'UNEXPECTED', cause: error });
+}
+
 /** A short one-line description of any thrown value, for logs and failure records. */
 export function describeError(error: unknown): string {
   if (error instanceof CandlebotError) return `${error.code}: ${error.message}`;

@@ -17,7 +17,7 @@ import type { OhlcvRow } from '../core/candle.js';
 import { timeframeMs, type Timeframe } from '../core/timeframe.js';
 import { splitClosed, validateCandles } from '../core/validate-candles.js';
 import { formatUtc } from '../core/format.js';
-import { CandlebotError, describeError, PermanentError } from '../errors.js';
+import { asCandlebotError, CandlebotError, describeError, PermanentError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import { readCandleFile, writeCandleFile } from './candle-file.js';
 import type { CandleHistory } from './history-source.js';
@@ -45,11 +45,6 @@ export interface PairContext {
   readonly flushIntervalMs: number;
   readonly observer: DownloadObserver;
   readonly signal?: AbortSignal;
-}
-
-function asClassified(error: unknown): CandlebotError {
-  if (error instanceof CandlebotError) return error;
-  return new PermanentError(describeError(error), { code: 'UNEXPECTED', cause: error });
 }
 
 export async function downloadPair(request: PairRequest, context: PairContext): Promise<PairResult> {
@@ -91,7 +86,7 @@ export async function downloadPair(request: PairRequest, context: PairContext): 
   try {
     rows = readCandleFile(path, timeframe) ?? [];
   } catch (error) {
-    return finish('failed', asClassified(error));
+    return finish('failed', asCandlebotError(error));
   }
   existing = written = rows.length;
 
@@ -153,7 +148,7 @@ export async function downloadPair(request: PairRequest, context: PairContext): 
     flush();
     return finish('done');
   } catch (error) {
-    const failure = signal?.aborted ? undefined : asClassified(error);
+    const failure = signal?.aborted ? undefined : asCandlebotError(error);
     try {
       flush();
     } catch (flushError) {

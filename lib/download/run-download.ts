@@ -5,7 +5,7 @@
  * others; markets are loaded once (retried like pages).
  */
 import type { Timeframe } from '../core/timeframe.js';
-import { CandlebotError, describeError, PermanentError } from '../errors.js';
+import { asCandlebotError, CandlebotError, describeError, PermanentError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import { ohlcvFilePath } from './candle-file.js';
 import { downloadPair } from './download-pair.js';
@@ -58,10 +58,6 @@ function openCcxt(request: DownloadRequest, clock: Clock): Promise<CandleHistory
   });
 }
 
-function asClassified(error: unknown): CandlebotError {
-  return error instanceof CandlebotError ? error : new PermanentError(describeError(error), { code: 'UNEXPECTED', cause: error });
-}
-
 /**
  * Throws only when the exchange itself cannot be set up (e.g. `UNKNOWN_EXCHANGE`); every
  * per-pair failure, including markets that cannot be loaded, is a failed result.
@@ -91,7 +87,7 @@ export async function downloadCandles(request: DownloadRequest, deps: DownloadDe
     unknown = new Set(prepared.unknown);
   } catch (error) {
     if (signal?.aborted) return { results, interrupted: true };
-    const classified = asClassified(error);
+    const classified = asCandlebotError(error);
     for (const symbol of symbols) failed(symbol, classified);
     return { results, interrupted: false };
   }

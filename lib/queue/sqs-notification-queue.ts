@@ -1,6 +1,7 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { translateAwsError } from '../aws/errors.js';
 import { PermanentError, TransientError } from '../errors.js';
+import { retry, type RetryPolicy } from '../retry.js';
 import { notificationSchema, type Notification } from '../core/notification.js';
 import type { NotificationQueue } from '../ports/queue.js';
 
@@ -47,32 +48,29 @@ export function asciiJson(value: unknown): string {
   return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/** Retries of entries SQS failed on its side: full jitter, 200 ms doubling, at most 2 s a wait. */
+const QUEUE_RETRY = { baseMs: 200, capMs: 2_000 } as const;
+
 /**
- * Sends notifications in batches of 10. Entries SQS rejects as its own fault are retried
- * (bounded, with backoff); a sender-fault entry is a permanent error; after the last attempt
- * a transient error is thrown so the outbox row stays pending and is re-driven.
+ * Sends notifications in batches of 10. Entries SQS rejects as its own fault, and transient
+ * errors of the call, are retried (lib/retry.ts: bounded, jittered backoff); a sender-fault
+ * entry is a permanent error; after the last attempt a transient error is thrown so the outbox
+ * row stays pending and is re-driven.
  */
 export function createSqsNotificationQueue(options: SqsQueueOptions): NotificationQueue {
   const { client, queueUrl, attempts = 3 } = options;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const policy: RetryPolicy = { ...QUEUE_RETRY, attempts };
 
   async function sendBatch(batch: readonly { readonly body: string; readonly id: string }[]): Promise<void> {
     let remaining = batch.map((n, i) => ({ Id: String(i), MessageBody: n.body, id: n.id }));
-    for (let attempt = 1; remaining.length > 0; attempt++) {
-      let failed: { Id?: string | undefined; SenderFault?: boolean | undefined; Code?: string | undefined; Message?: string | undefined }[];
+    const sendRemaining = async (attempt: number): Promise<void> => {
+      let out;
       try {
-        const out = await client.send(
-          new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: remaining.map(({ Id, MessageBody }) => ({ Id, MessageBody })) }),
-        );
-        failed = out.Failed ?? [];
+        out = await client.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: remaining.map(({ Id, MessageBody }) => ({ Id, MessageBody })) }));
       } catch (error) {
-        const translated = translateAwsError(error, 'enqueue notifications');
-        if (translated instanceof TransientError && attempt < attempts) {
-          await sleep(100 * 2 ** attempt);
-          continue;
-        }
-        throw translated;
+        throw translateAwsError(error, 'enqueue notifications');
       }
+      const failed = out.Failed ?? [];
       const senderFault = failed.find((f) => f.SenderFault);
       if (senderFault) {
         const entry = remaining.find((r) => r.Id === senderFault.Id);
@@ -81,12 +79,10 @@ export function createSqsNotificationQueue(options: SqsQueueOptions): Notificati
       const failedIds = new Set(failed.map((f) => f.Id));
       remaining = remaining.filter((r) => failedIds.has(r.Id));
       if (remaining.length > 0) {
-        if (attempt >= attempts) {
-          throw new TransientError(`SQS did not accept ${remaining.length} notification(s) after ${attempts} attempts`, { code: 'QUEUE_PARTIAL' });
-        }
-        await sleep(100 * 2 ** attempt);
+        throw new TransientError(`SQS did not accept ${remaining.length} notification(s) after ${attempt} attempts`, { code: 'QUEUE_PARTIAL' });
       }
-    }
+    };
+    await retry(sendRemaining, policy, options.sleep === undefined ? {} : { sleep: options.sleep });
   }
 
   return {
