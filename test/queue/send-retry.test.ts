@@ -4,7 +4,7 @@ import { SendMessageBatchCommand, SQSClient, SQSServiceException } from '@aws-sd
 import { mockClient } from 'aws-sdk-client-mock';
 import { isTransient, PermanentError, TransientError } from '../../lib/errors.js';
 import { createSqsNotificationQueue } from '../../lib/queue/sqs-notification-queue.js';
-import { note } from '../notify/support.js';
+import type { Notification } from '../../lib/core/notification.js';
 
 // SQS failing single entries on its side (Failed without SenderFault) and 503s cannot be
 // provoked on the emulator: aws-sdk-client-mock stands in for the service here only.
@@ -23,6 +23,12 @@ function queueWith(responses: ((entries: string[]) => unknown)[]) {
   const queue = createSqsNotificationQueue({ client, queueUrl: 'http://127.0.0.1:9/q', sleep: async (ms) => void sleeps.push(ms) });
   return { queue, sent, sleeps };
 }
+
+let seq = 0;
+const note = (chatId: number): Notification => {
+  seq++;
+  return { v: 1, id: `sig-${seq}#chat#${chatId}`, kind: 'signal', chatId, text: `<b>BUY</b> BTC/USDT #${seq}`, parseMode: 'HTML', sourceId: `sig-${seq}`, createdAt: 1_700_000_000_000 };
+};
 
 const failOn = (id: string) => () => ({ Failed: [{ Id: id, SenderFault: false, Code: 'InternalError', Message: 'try again' }] });
 
