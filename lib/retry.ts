@@ -49,6 +49,8 @@ export interface RetryEnv {
   readonly signal?: AbortSignal;
   /** Whether an error is worth another attempt (default: its class is transient). */
   readonly retryable?: (error: unknown) => boolean;
+  /** The server's minimum wait carried by an error (default: a CandlebotError's `retryAfterMs`). */
+  readonly hint?: (error: unknown) => number | undefined;
 }
 
 /** The backoff ceiling after failed attempt `attempt` (1-based), before jitter. */
@@ -70,14 +72,14 @@ function hintOf(error: unknown): number | undefined {
 }
 
 export async function retry<T>(call: (attempt: number) => Promise<T>, policy: RetryPolicy, env: RetryEnv = {}): Promise<T> {
-  const { sleep = realSleep, random = Math.random, retryable = isTransient } = env;
+  const { sleep = realSleep, random = Math.random, retryable = isTransient, hint = hintOf } = env;
   let waited = 0;
   for (let attempt = 1; ; attempt++) {
     try {
       return await call(attempt);
     } catch (error) {
       if (!retryable(error) || attempt >= policy.attempts) throw error;
-      const wait = retryDelay(policy, attempt, hintOf(error), random);
+      const wait = retryDelay(policy, attempt, hint(error), random);
       if (wait === undefined || (policy.maxTotalMs !== undefined && waited + wait > policy.maxTotalMs)) throw error;
       env.onRetry?.({ error, attempt, attempts: policy.attempts, delayMs: wait });
       waited += wait;

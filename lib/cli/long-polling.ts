@@ -18,6 +18,8 @@ import { updateSchema, type BotUpdate } from '../bot/update-schema.js';
 import { parseEnv } from '../config/env.js';
 import type { BotConfig } from '../config/schema.js';
 import { ConfigError, describeError, isTransient } from '../errors.js';
+import { describeIssues } from '../core/zod-issues.js';
+import { backoffCeiling, retry, type RetryPolicy } from '../retry.js';
 import type { Log } from '../ports/log.js';
 import { TelegramApiError } from '../ports/telegram.js';
 import { powertoolsLog } from '../aws/powertools-log.js';
@@ -70,7 +72,11 @@ export async function pollUpdates(options: PollOptions): Promise<PollReport> {
   let failures = 0;
   let processed = 0;
   let skipped = 0;
-  const backoff = () => sleep(Math.min(max, base * 2 ** Math.min(failures++, 16)), signal);
+  // A failed getUpdates backs off base·2ⁿ up to max; an update whose handling fails transiently
+  // is retried (maxAttempts tries, base·2 doubling): one local process, so no jitter.
+  const pollBackoff: RetryPolicy = { attempts: Infinity, baseMs: base, capMs: max, jitter: 'none' };
+  const updateRetry: RetryPolicy = { attempts: maxAttempts, baseMs: base * 2, capMs: max, jitter: 'none' };
+  const backoff = () => sleep(backoffCeiling(pollBackoff, Math.min(failures++, 16) + 1), signal);
 
   while (!signal.aborted) {
     let updates: unknown;
@@ -98,26 +104,30 @@ export async function pollUpdates(options: PollOptions): Promise<PollReport> {
       const id = typeof (raw as { update_id?: unknown })?.update_id === 'number' ? (raw as { update_id: number }).update_id : undefined;
       const parsed = updateSchema.safeParse(raw);
       if (!parsed.success) {
-        log.warn('update dropped: not a valid update', { updateId: id, issues: parsed.error.issues.slice(0, 10).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`) });
+        log.warn('update dropped: not a valid update', { updateId: id, issues: parsed.error.issues.slice(0, 10).map((i) => describeIssues([i])) });
         skipped++;
         if (id !== undefined) offset = id + 1;
         continue;
       }
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await options.handleUpdate(parsed.data);
-          processed++;
-          break;
-        } catch (error) {
-          if (isTransient(error) && attempt < maxAttempts && !signal.aborted) {
-            log.warn('update failed transiently; retrying', { updateId: parsed.data.update_id, attempt, error: safe(error) });
-            await sleep(Math.min(max, base * 2 ** attempt), signal);
-            continue;
-          }
-          log.error('update failed; skipped', { updateId: parsed.data.update_id, attempt, error: safe(error) });
-          skipped++;
-          break;
-        }
+      const updateId = parsed.data.update_id;
+      let attempts = 0;
+      try {
+        await retry(
+          () => {
+            attempts++;
+            return options.handleUpdate(parsed.data);
+          },
+          updateRetry,
+          {
+            sleep: (ms) => sleep(ms, signal),
+            retryable: (error) => isTransient(error) && !signal.aborted,
+            onRetry: ({ attempt, error }) => log.warn('update failed transiently; retrying', { updateId, attempt, error: safe(error) }),
+          },
+        );
+        processed++;
+      } catch (error) {
+        log.error('update failed; skipped', { updateId, attempt: attempts, error: safe(error) });
+        skipped++;
       }
       offset = parsed.data.update_id + 1;
     }

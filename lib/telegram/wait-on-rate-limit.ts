@@ -1,4 +1,5 @@
 import { TelegramApiError, type TelegramPort } from '../ports/telegram.js';
+import { retry, type RetryPolicy } from '../retry.js';
 
 export interface WaitOnRateLimitOptions {
   /** Longest `retry_after` worth waiting for inside the caller (longer: the error propagates). */
@@ -17,17 +18,12 @@ export interface WaitOnRateLimitOptions {
 export function waitOnRateLimit(port: TelegramPort, options: WaitOnRateLimitOptions): TelegramPort {
   const attempts = options.attempts ?? 2;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  async function retrying<T>(call: () => Promise<T>): Promise<T> {
-    for (let waited = 0; ; waited++) {
-      try {
-        return await call();
-      } catch (error) {
-        const wait = error instanceof TelegramApiError && error.failure === 'rate-limited' ? (error.retryAfterMs ?? 1000) : undefined;
-        if (wait === undefined || wait > options.maxWaitMs || waited >= attempts) throw error;
-        await sleep(wait);
-      }
-    }
-  }
+  // No backoff of its own (baseMs 0): it waits exactly the retry_after Telegram asks for (1 s
+  // when absent), and gives up when that is longer than maxWaitMs.
+  const policy: RetryPolicy = { attempts: attempts + 1, baseMs: 0, capMs: options.maxWaitMs, jitter: 'none' };
+  const rateLimited = (error: unknown): error is TelegramApiError => error instanceof TelegramApiError && error.failure === 'rate-limited';
+  const retrying = <T>(call: () => Promise<T>): Promise<T> =>
+    retry(call, policy, { sleep, retryable: rateLimited, hint: (error) => (rateLimited(error) ? (error.retryAfterMs ?? 1000) : undefined) });
   return {
     sendMessage: (...a) => retrying(() => port.sendMessage(...a)),
     sendPhoto: (...a) => retrying(() => port.sendPhoto(...a)),
