@@ -4,27 +4,7 @@
  */
 import { GetItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-
-/** One attribute value as plain JS; numbers always as JS numbers (never BigInt, never an error). */
-function plain(v: AttributeValue): unknown {
-  if (v.S !== undefined) return v.S;
-  if (v.N !== undefined) return Number(v.N);
-  if (v.B !== undefined) return v.B;
-  if (v.BOOL !== undefined) return v.BOOL;
-  if (v.NULL !== undefined) return null;
-  if (v.M !== undefined) return plainItem(v.M);
-  if (v.L !== undefined) return v.L.map(plain);
-  if (v.SS !== undefined) return new Set(v.SS);
-  if (v.NS !== undefined) return new Set(v.NS.map(Number));
-  if (v.BS !== undefined) return new Set(v.BS);
-  return undefined;
-}
-
-function plainItem(item: Record<string, AttributeValue>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(item)) out[k] = plain(v);
-  return out;
-}
+import { plainItem } from './codec.js';
 
 /** The document client's own failure to convert a stored number (not an AWS error). */
 function isUnmarshallError(error: unknown): boolean {
