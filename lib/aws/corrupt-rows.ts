@@ -17,6 +17,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { describeIssues } from '../core/zod-issues.js';
 
 export type CachedRowKind = 'markets' | 'chart-file' | 'send-rate' | 'breaker' | 'heartbeat';
 
@@ -79,6 +80,6 @@ export function defaultCorruptRowReporter(): CorruptRowReporter {
 /** A zod error (or anything thrown) as one line. */
 export function reasonOf(error: unknown): string {
   const issues = (error as { issues?: readonly { path: readonly PropertyKey[]; message: string }[] } | undefined)?.issues;
-  if (Array.isArray(issues)) return issues.map((i) => `${i.path.map(String).join('.') || '(row)'}: ${i.message}`).join('; ');
+  if (Array.isArray(issues)) return describeIssues(issues, { root: '(row)' });
   return error instanceof Error ? error.message : String(error);
 }

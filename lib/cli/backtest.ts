@@ -36,6 +36,7 @@ import {
   STAKE_HELP,
 } from './backtest-options.js';
 import { checkNumber } from './flags.js';
+import { describeIssues } from '../core/zod-issues.js';
 
 export const BACKTEST_USAGE =
   'usage: npm run backtest -- --data <file-or-dir> --strategy <name> [--param key=value ...] ' +
@@ -87,7 +88,7 @@ export function main(argv: readonly string[]): number {
   const strategy = getStrategy(opts.strategy);
   const parsed = strategy.params.safeParse(opts.params);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || 'params'}: ${i.message}`).join('; ');
+    const issues = describeIssues(parsed.error.issues, { root: 'params' });
     badArgs(`bad --param for ${strategy.name}: ${issues}`);
   }
   if (opts.stake !== undefined) checkNumber('stake', opts.stake, { above: 0 });

@@ -24,6 +24,7 @@ import { parseUtcTime } from './download-args.js';
 import { PermanentError } from '../errors.js';
 import { cliErrorExit, loadSeriesWithNotices, parseParamPairs } from './backtest-options.js';
 import { badArgs, checkNumber, parseFlags, type FlagOptions } from './flags.js';
+import { describeIssues } from '../core/zod-issues.js';
 
 export const CHART_USAGE =
   'usage: npm run chart -- --data <BASE_QUOTE-tf.json> --strategy <name> [--at <time>] [--out <file.png>] [--param key=value ...] [--candles 150]\n' +
@@ -70,7 +71,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const strategy = getStrategy(values.strategy);
   const parsed = strategy.params.safeParse(parseParamPairs(values.param ?? []));
   if (!parsed.success) {
-    badArgs(`bad --param for ${strategy.name}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'params'}: ${i.message}`).join('; ')}`);
+    badArgs(`bad --param for ${strategy.name}: ${describeIssues(parsed.error.issues, { root: 'params' })}`);
   }
   const params = parsed.data as object;
 

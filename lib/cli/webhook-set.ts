@@ -20,7 +20,8 @@ import { z } from 'zod';
 import { createBotApi, type BotApi } from '../bot/bot-api.js';
 import { commandMenu, listBotCommands } from '../bot/command-menu.js';
 import { redactSecrets } from '../bot/redact.js';
-import { formatIssues, loadConfigFile } from '../config/load.js';
+import { listIssues } from '../core/zod-issues.js';
+import { loadConfigFile } from '../config/load.js';
 import { chooseConfigFile } from '../config/config-path.js';
 import { telegramTokenSchema, webhookEnvSchema } from '../config/env.js';
 import { ConfigError, describeError } from '../errors.js';
@@ -92,7 +93,7 @@ export async function runWebhookSet(argv: readonly string[], env: NodeJS.Process
       return 0;
     }
     const parsedEnv = envSchema.safeParse(env);
-    if (!parsedEnv.success) throw new ConfigError(`invalid environment:\n${formatIssues(parsedEnv.error.issues)}`, { code: 'INVALID_ENV' });
+    if (!parsedEnv.success) throw new ConfigError(`invalid environment:\n${listIssues(parsedEnv.error.issues)}`, { code: 'INVALID_ENV' });
     const { TELEGRAM_BOT_TOKEN: token, TELEGRAM_WEBHOOK_SECRET: secret, TELEGRAM_API_ROOT: apiRoot } = parsedEnv.data;
     const api = createBotApi({ token, apiRoot, timeoutMs: 15_000 });
 

@@ -8,7 +8,8 @@
 import { resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { BUNDLED_EXCHANGE_LOADERS, isBundledExchange } from '../exchange/load.js';
-import { formatIssues, loadConfigFile, type ConfigIssue } from './load.js';
+import { listIssues } from '../core/zod-issues.js';
+import { loadConfigFile, type ConfigIssue } from './load.js';
 import type { BotConfig } from './schema.js';
 
 /** Throws ConfigError `CONFIG_NOT_DEPLOYABLE` naming every exchange that is not bundled. */
@@ -24,7 +25,7 @@ export function checkDeployable(config: BotConfig, source: string): BotConfig {
         `would only report EXCHANGE_NOT_BUNDLED; add one line for it to BUNDLED_EXCHANGE_LOADERS in lib/exchange/load.ts`,
     });
   });
-  if (issues.length > 0) throw new ConfigError(`${source} cannot be deployed:\n${formatIssues(issues)}`, { code: 'CONFIG_NOT_DEPLOYABLE' });
+  if (issues.length > 0) throw new ConfigError(`${source} cannot be deployed:\n${listIssues(issues)}`, { code: 'CONFIG_NOT_DEPLOYABLE' });
   return config;
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
-import { formatIssues } from './load.js';
+import { listIssues } from '../core/zod-issues.js';
 
 /** The YAML configuration file every function reads (relative to the working directory). */
 export const configPathShape = {
@@ -51,7 +51,7 @@ export type MonitorEnv = Readonly<z.output<typeof monitorEnvSchema>>;
 export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): Readonly<z.output<S>> {
   const result = schema.safeParse(env);
   if (!result.success) {
-    throw new ConfigError(`invalid environment:\n${formatIssues(result.error.issues)}`, { code: 'INVALID_ENV' });
+    throw new ConfigError(`invalid environment:\n${listIssues(result.error.issues)}`, { code: 'INVALID_ENV' });
   }
   return Object.freeze(result.data) as Readonly<z.output<S>>;
 }

@@ -1,25 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type { z } from 'zod';
+import { listIssues, type IssueLike } from '../core/zod-issues.js';
 import { ConfigError } from '../errors.js';
 import { configSchema, type BotConfig } from './schema.js';
 
 /** One problem of a config: where (a zod-style path) and what. */
-export interface ConfigIssue {
-  readonly path: readonly PropertyKey[];
-  readonly message: string;
-}
-
-/** Formats zod issues as `path: message` lines, naming the field and the allowed values. */
-export function formatIssues(issues: readonly (z.core.$ZodIssue | ConfigIssue)[]): string {
-  return issues
-    .map((issue) => {
-      const path = issue.path.length === 0 ? '(root)' : issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
-      return `  - ${path}: ${issue.message}`;
-    })
-    .join('\n');
-}
+export type ConfigIssue = IssueLike;
 
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
@@ -56,11 +43,11 @@ export function forbiddenKeys(value: unknown, path: PropertyKey[] = [], seen = n
 export function parseConfig(raw: unknown, source = 'config'): BotConfig {
   const forbidden = forbiddenKeys(raw);
   if (forbidden.length > 0) {
-    throw new ConfigError(`invalid ${source}:\n${formatIssues(forbidden)}`, { code: 'INVALID_CONFIG' });
+    throw new ConfigError(`invalid ${source}:\n${listIssues(forbidden)}`, { code: 'INVALID_CONFIG' });
   }
   const result = configSchema.safeParse(raw);
   if (!result.success) {
-    throw new ConfigError(`invalid ${source}:\n${formatIssues(result.error.issues)}`, { code: 'INVALID_CONFIG' });
+    throw new ConfigError(`invalid ${source}:\n${listIssues(result.error.issues)}`, { code: 'INVALID_CONFIG' });
   }
   return deepFreeze(result.data) as BotConfig;
 }

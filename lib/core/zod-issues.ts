@@ -1,8 +1,8 @@
 /**
  * The one formatter of zod issues for error messages: `path: message` per issue, joined by
  * `; ` (one line, fit for logs and Telegram replies). `root` names an issue without a path;
- * `max` keeps the first issues and says how many more there were. The config file's
- * multi-line listing (lib/config/load.ts `formatIssues`) uses `issuePath` too.
+ * `max` keeps the first issues and says how many more there were. `listIssues` is the
+ * multi-line form the config file and environment errors use.
  */
 
 export interface IssueLike {
@@ -29,4 +29,14 @@ export function describeIssues(issues: readonly IssueLike[], options: DescribeIs
   const shown = max === undefined ? issues : issues.slice(0, max);
   const text = shown.map((issue) => `${prefix}${issuePath(issue) || root}: ${issue.message}`).join('; ');
   return shown.length < issues.length ? `${text}; … ${issues.length - shown.length} more` : text;
+}
+
+/** One `  - path: message` line per issue, array indexes as `[n]` (config file and environment errors). */
+export function listIssues(issues: readonly IssueLike[]): string {
+  return issues
+    .map((issue) => {
+      const path = issue.path.length === 0 ? '(root)' : issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+      return `  - ${path}: ${issue.message}`;
+    })
+    .join('\n');
 }

@@ -1,4 +1,5 @@
 import { notificationSchema, type Notification } from '../core/notification.js';
+import { describeIssues } from '../core/zod-issues.js';
 
 export type ParsedBody = { readonly ok: true; readonly notification: Notification } | { readonly ok: false; readonly issue: string };
 
@@ -17,10 +18,5 @@ export function parseNotificationBody(body: string): ParsedBody {
   }
   const parsed = notificationSchema.safeParse(json);
   if (parsed.success) return { ok: true, notification: parsed.data };
-  const issues = parsed.error.issues;
-  const first = issues
-    .slice(0, 3)
-    .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
-    .join('; ');
-  return { ok: false, issue: issues.length > 3 ? `${first}; … ${issues.length - 3} more` : first };
+  return { ok: false, issue: describeIssues(parsed.error.issues, { max: 3 }) };
 }

@@ -9,6 +9,7 @@
  */
 import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
+import { describeIssues } from '../core/zod-issues.js';
 
 /** Bound on the number of parameter sets in one grid. */
 export const MAX_GRID_SETS = 100_000;
@@ -117,7 +118,7 @@ export function validateSets<P>(schema: z.ZodType<P>, sets: readonly Record<stri
       valid.push({ index, params: parsed.data });
       return;
     }
-    const reason = parsed.error.issues.map((i) => `${i.path.join('.') || 'params'}: ${i.message}`).join('; ');
+    const reason = describeIssues(parsed.error.issues, { root: 'params' });
     const seen = reasons.get(reason);
     if (seen) seen.count++;
     else reasons.set(reason, { count: 1, example: { index, params: set } });
