@@ -1,15 +1,17 @@
 /**
  * Delivers the position-event outbox (opened / closed notifications written in the same
- * transaction as the position change): list what is pending and unleased (bounded), claim
- * each (one claimer wins), enqueue, clear the marker. Transient queue errors leave the event
+ * transaction as the position change) through the shared relay (lib/outbox/relay.ts): list
+ * what is pending and unleased (bounded), claim each (one claimer wins), enqueue, clear the marker. Transient queue errors leave the event
  * pending under our lease (the next run retries); permanent ones park it as FAILED. A row that
  * fails validation is quarantined and reported; a stored chart that fails validation is left
- * out (text only, logged), never the notification.
+ * out (text only, logged), never the notification. A failure to list the events is logged and
+ * reported as `listFailed: 1` (never as an empty outbox).
  */
-import { describeError, isTransient } from '../errors.js';
+import { describeError } from '../errors.js';
+import { relayOutbox } from '../outbox/relay.js';
 import type { Clock } from '../ports/clock.js';
 import type { Log } from '../ports/log.js';
-import type { PositionEventStore, PositionLedger } from '../ports/positions.js';
+import type { PositionEvent, PositionEventStore, PositionLedger, RowProblem } from '../ports/positions.js';
 import type { NotificationQueue } from '../ports/queue.js';
 import { positionEventId, positionNotifications } from './position-notifications.js';
 
@@ -25,43 +27,45 @@ export interface EventDeliveryReport {
   readonly delivered: number;
   /** Claimed by another invocation first. */
   readonly skipped: number;
+  /** Events whose notifications were not enqueued (left pending for a retry, or parked as FAILED). */
   readonly failed: number;
   readonly quarantined: number;
+  /**
+   * 1 when the pending events could not be listed (nothing was delivered; the next run retries),
+   * else 0 (absent: 0). A failure to publish, not "nothing to deliver".
+   */
+  readonly listFailed?: number;
 }
 
 export async function deliverPositionEvents(deps: EventDeliveryDeps, limit: number): Promise<EventDeliveryReport> {
   const { store, log, clock } = deps;
-  const { events, corrupt } = await store.listPending(clock.now(), limit);
-  let quarantined = 0;
-  for (const problem of corrupt) {
-    if (await store.quarantine(problem, clock.now())) quarantined++;
-    log.error('position event row failed validation; quarantined', { ...problem });
+  const report = await relayOutbox<PositionEvent, RowProblem>(
+    {
+      store,
+      clock,
+      async corrupt(problem) {
+        const quarantined = await store.quarantine(problem, clock.now());
+        log.error('position event row failed validation; quarantined', { ...problem });
+        return quarantined;
+      },
+      async deliver(event) {
+        if (event.chartProblem !== undefined) {
+          log.warn('position event chart failed validation; sent as text only', { eventId: positionEventId(event), reason: event.chartProblem });
+        }
+        await deps.queue.send(positionNotifications(event));
+        return { status: 'delivered', value: undefined };
+      },
+      id: positionEventId,
+      failure({ id, error, parked }) {
+        if (parked) log.error('position notifications refused for good; parked as FAILED', { eventId: id, error: describeError(error) });
+        else log.error('position notifications not enqueued; retried after the lease', { eventId: id, error: describeError(error) });
+      },
+    },
+    limit,
+  );
+  if ('listError' in report) {
+    log.error('position events could not be listed; the next run retries', { error: describeError(report.listError) });
+    return { found: 0, delivered: 0, skipped: 0, failed: 0, quarantined: 0, listFailed: 1 };
   }
-  let delivered = 0;
-  let skipped = 0;
-  let failed = 0;
-  for (const event of events) {
-    const claimed = await store.claim(event, clock.now());
-    if (!claimed) {
-      skipped++;
-      continue;
-    }
-    if (claimed.chartProblem !== undefined) {
-      log.warn('position event chart failed validation; sent as text only', { eventId: positionEventId(claimed), reason: claimed.chartProblem });
-    }
-    try {
-      await deps.queue.send(positionNotifications(claimed));
-      await store.complete(claimed, clock.now());
-      delivered++;
-    } catch (error) {
-      failed++;
-      if (isTransient(error)) {
-        log.error('position notifications not enqueued; retried after the lease', { eventId: positionEventId(event), error: describeError(error) });
-      } else {
-        await store.fail(claimed, describeError(error), clock.now());
-        log.error('position notifications refused for good; parked as FAILED', { eventId: positionEventId(event), error: describeError(error) });
-      }
-    }
-  }
-  return { found: events.length + corrupt.length, delivered, skipped, failed, quarantined };
+  return { found: report.found, delivered: report.delivered, skipped: report.skipped, failed: report.failed.length, quarantined: report.quarantined, listFailed: 0 };
 }

@@ -8,6 +8,7 @@ import type { Signal } from '../core/signal.js';
 import type { Timeframe } from '../core/timeframe.js';
 import type { ChartSpec } from '../core/notification.js';
 import type { TradeStats } from '../core/stats.js';
+import type { OutboxStore } from './outbox.js';
 
 /** Where a position trades and which strategy opened it (the pure position has the symbol). */
 export interface PositionMeta {
@@ -215,14 +216,11 @@ export interface PositionQueries {
   getStats(scope: StatsScope): Promise<RowRead<TradeStats> | undefined>;
 }
 
-/** The position-event outbox (same lease/claim scheme as the signal outbox). */
-export interface PositionEventStore {
-  /** Events not yet enqueued whose lease has passed, oldest first. */
-  listPending(now: number, limit: number): Promise<{ events: PositionEvent[]; corrupt: RowProblem[] }>;
-  claim(event: PositionEvent, now: number): Promise<PositionEvent | undefined>;
-  complete(event: PositionEvent, now: number): Promise<void>;
-  fail(event: PositionEvent, reason: string, now: number): Promise<void>;
-}
+/**
+ * The position-event outbox: the shared OutboxStore (lib/ports/outbox.ts) over the event rows;
+ * a row that fails validation is listed apart as a RowProblem (the relay quarantines it).
+ */
+export interface PositionEventStore extends OutboxStore<PositionEvent, RowProblem> {}
 
 export type PositionStore = PositionLedger & PositionQueries & PositionEventStore;
 

@@ -1,4 +1,5 @@
 import type { Signal } from '../core/signal.js';
+import type { OutboxStore } from './outbox.js';
 
 /** A recorded signal whose notifications have not all been enqueued yet. */
 export interface PendingSignal {
@@ -13,19 +14,12 @@ export type RecordResult = { readonly status: 'recorded'; readonly pending: Pend
 
 /**
  * Signal store with a transactional outbox: a signal row is written once (conditional put)
- * together with its PENDING outbox marker; the marker is cleared only after every
- * notification was enqueued.
+ * together with its PENDING outbox marker; the marker is cleared (`complete`) only after every
+ * notification was enqueued. The outbox operations (list due, claim, complete, park, backlog)
+ * are the shared OutboxStore's; a corrupt row fails the listing (no `corrupt` entries).
  */
-export interface SignalStore {
+export interface SignalStore extends OutboxStore<PendingSignal> {
   /** Writes the signal if no row has its id. The caller then holds the outbox lease. */
   record(signal: Signal, recipients: readonly number[], now: number): Promise<RecordResult>;
-  /** Outbox rows whose lease has passed (a run died or failed before finishing), oldest first. */
-  listStalePending(now: number, limit: number): Promise<PendingSignal[]>;
-  /** Takes over a stale outbox row; false when someone else took (or finished) it first. */
-  claim(pending: PendingSignal, now: number): Promise<PendingSignal | undefined>;
-  /** Clears the outbox marker: every notification of the signal is on the queue. */
-  complete(signalId: string, now: number): Promise<void>;
-  /** Parks the outbox row as FAILED with its reason (a permanent error: re-driving cannot help). */
-  fail(signalId: string, reason: string, now: number): Promise<void>;
   get(signalId: string): Promise<{ signal: Signal; pending: boolean } | undefined>;
 }

@@ -1,6 +1,7 @@
 import type { Signal } from '../core/signal.js';
 import type { ChartSpec } from '../core/notification.js';
 import { describeError, isTransient } from '../errors.js';
+import { relayOutbox, settle, type Delivery } from '../outbox/relay.js';
 import type { Clock } from '../ports/clock.js';
 import type { OpenOutcome, PositionOpener } from '../ports/positions.js';
 import type { NotificationQueue } from '../ports/queue.js';
@@ -8,14 +9,15 @@ import type { PendingSignal, SignalStore } from '../ports/signals.js';
 import { signalNotifications } from './notifications.js';
 
 /**
- * Transactional outbox, "pending marker re-driven by the next run" flavour:
+ * The signal outbox, "pending marker re-driven by the next run" flavour (the shared relay:
+ * lib/outbox/relay.ts; the store: lib/store/dynamo/outbox.ts):
  *
  * 1. `record` writes the signal row with `outbox = PENDING` and a lease, in ONE conditional
  *    put — a signal is never stored without its to-do marker, and a duplicate never writes.
  * 2. The writer (lease holder) enqueues one notification per recipient.
  * 3. `complete` removes the marker.
  *
- * If the function dies between 1 and 3, the row stays PENDING; once its lease has passed,
+ * If the function dies between 1 and 3, the row stays PENDING; once its lease has ended,
  * the next scan finds it through the sparse GSI `outbox-pending`, claims it with a
  * conditional update (one claimer wins) and repeats 2–3. A crash between 2 and 3 can
  * enqueue a notification twice; notification ids are derived from the data so the consumer
@@ -44,31 +46,33 @@ export type PublishResult =
   /** Recorded, but the queue refused it for good: the row is parked as FAILED with the reason. */
   | { readonly status: 'failed'; readonly error: unknown };
 
-/** Enqueues and completes; on failure, parks permanent errors and leaves transient ones pending. */
-async function deliverOrPark(deps: OutboxDeps, pending: PendingSignal, chart?: ChartSpec): Promise<PublishResult> {
+/**
+ * Opens the position (paper trading), then enqueues the notifications. A transient failure to
+ * open throws (nothing sent: the re-drive retries both); a permanent one still sends the
+ * notifications, then asks for the row to be parked with the reason.
+ */
+async function deliverSignal(deps: OutboxDeps, pending: PendingSignal, chart?: ChartSpec): Promise<Delivery<OpenOutcome | undefined>> {
   let position: OpenOutcome | undefined;
   let positionError: unknown;
   if (deps.positions) {
     try {
       position = await deps.positions.open(pending.signal, chart ? { chart } : {});
     } catch (error) {
-      if (isTransient(error)) return { status: 'pending', error };
+      if (isTransient(error)) throw error;
       positionError = error;
     }
   }
-  try {
-    await deps.queue.send(signalNotifications(pending.signal, pending.recipients, pending.createdAt, chart));
-    if (positionError !== undefined) {
-      await deps.signals.fail(pending.signal.id, `open position: ${describeError(positionError)}`, deps.clock.now());
-      return { status: 'failed', error: positionError };
-    }
-    await deps.signals.complete(pending.signal.id, deps.clock.now());
-    return position ? { status: 'recorded', position } : { status: 'recorded' };
-  } catch (error) {
-    if (isTransient(error)) return { status: 'pending', error };
-    await deps.signals.fail(pending.signal.id, describeError(error), deps.clock.now());
-    return { status: 'failed', error };
-  }
+  await deps.queue.send(signalNotifications(pending.signal, pending.recipients, pending.createdAt, chart));
+  if (positionError !== undefined) return { status: 'park', reason: `open position: ${describeError(positionError)}`, error: positionError };
+  return { status: 'delivered', value: position };
+}
+
+/** Delivers under the held lease and completes; on failure, parks permanent errors and leaves transient ones pending. */
+async function deliverOrPark(deps: OutboxDeps, pending: PendingSignal, chart?: ChartSpec): Promise<PublishResult> {
+  const settled = await settle(deps.signals, deps.clock, pending, (p) => deliverSignal(deps, p, chart));
+  if (settled.status === 'pending') return { status: 'pending', error: settled.error };
+  if (settled.status === 'parked') return { status: 'failed', error: settled.error };
+  return settled.value ? { status: 'recorded', position: settled.value } : { status: 'recorded' };
 }
 
 /**
@@ -87,25 +91,17 @@ export interface RedriveReport {
   readonly delivered: number;
   /** Claimed by another invocation first. */
   readonly skipped: number;
+  /** Deliveries that failed: still pending (transient, retried after the lease) or parked as FAILED. */
   readonly failed: readonly { readonly id: string; readonly error: unknown }[];
 }
 
-/** Re-drives outbox rows whose lease has passed. Bounded by `limit` rows per call. */
+/**
+ * Re-drives outbox rows whose lease has ended (the shared relay, lib/outbox/relay.ts). Bounded
+ * by `limit` rows per call. Throws when the pending rows could not be listed (the scan carries
+ * on and counts it as one failed re-drive; the next run retries).
+ */
 export async function redrivePending(deps: OutboxDeps, limit: number): Promise<RedriveReport> {
-  const stale = await deps.signals.listStalePending(deps.clock.now(), limit);
-  let delivered = 0;
-  let skipped = 0;
-  const failed: { id: string; error: unknown }[] = [];
-  for (const pending of stale) {
-    const claimed = await deps.signals.claim(pending, deps.clock.now());
-    if (!claimed) {
-      skipped++;
-      continue;
-    }
-    const result = await deliverOrPark(deps, claimed);
-    if (result.status === 'recorded') delivered++;
-    // pending: stays pending with our lease, re-driven once it passes; failed: parked with its reason.
-    else if (result.status === 'pending' || result.status === 'failed') failed.push({ id: pending.signal.id, error: result.error });
-  }
-  return { found: stale.length, delivered, skipped, failed };
+  const report = await relayOutbox({ store: deps.signals, clock: deps.clock, deliver: (pending) => deliverSignal(deps, pending), id: (pending) => pending.signal.id }, limit);
+  if ('listError' in report) throw report.listError;
+  return { found: report.found, delivered: report.delivered, skipped: report.skipped, failed: report.failed.map(({ id, error }) => ({ id, error })) };
 }

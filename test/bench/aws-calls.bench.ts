@@ -89,13 +89,13 @@ try {
   await row('SendMessageBatch: queue.send (10 notifications)', (i) =>
     deps.queue.send(Array.from({ length: 10 }, (_, k) => signalNotifications(recorded[(i * 10 + k) % recorded.length]!, recipients, now)).flat()),
   );
-  await row('UpdateItem: signals.complete', (i) => deps.signals.complete(recorded[i]!.id, now));
+  await row('UpdateItem: signals.complete', (i) => deps.signals.complete({ signal: recorded[i]!, recipients, createdAt: now, leaseUntil: now }, now));
   b = next();
   await row('publishSignal (Put + SendMessageBatch + Update)', (i) => publishSignal(deps, signalAt(b + i), recipients));
   await row('GetItem+UpdateItem: breaker.acquire', () => deps.breaker.acquire('binance', now));
   await row('UpdateItem: breaker.recordSuccess', () => deps.breaker.recordSuccess('binance', now));
   await row('PutItem: heartbeat.put', () => deps.heartbeat.put({ timeframe: '1h', completedAt: now, candleTime: now, scanned: 100, failed: 0, signalled: 3 }));
-  await row('Query: signals.listStalePending (none)', () => deps.signals.listStalePending(now, 25));
+  await row('Query: signals.listDue (none)', () => deps.signals.listDue(now, 25));
 
   const marketsCache = createDynamoMarketsCache({ client: runtime.ddb, table: env.STATE_TABLE, retainMs: 2 * HOUR });
   const adapter = await createCcxtExchange({ id: 'binance', apiBase: sim.url, marketsCache, marketsTtlMs: HOUR, clock: { now: () => now } });

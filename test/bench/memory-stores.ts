@@ -27,19 +27,23 @@ export function memoryStores(): MemoryStores {
         rows.set(signal.id, { ...pending, pending: true });
         return { status: 'recorded', pending };
       },
-      async listStalePending(now, limit) {
-        return [...rows.values()].filter((r) => r.pending && r.leaseUntil < now).slice(0, limit);
+      async listDue(now, limit) {
+        return { entries: [...rows.values()].filter((r) => r.pending && r.leaseUntil <= now).slice(0, limit), corrupt: [] };
       },
       async claim(pending) {
         return pending;
       },
-      async complete(signalId) {
-        const row = rows.get(signalId);
+      async complete(pending) {
+        const row = rows.get(pending.signal.id);
         if (row) row.pending = false;
       },
-      async fail(signalId) {
-        const row = rows.get(signalId);
+      async park(pending) {
+        const row = rows.get(pending.signal.id);
         if (row) row.pending = false;
+      },
+      async backlog(cutoff, limit) {
+        const overdue = [...rows.values()].filter((r) => r.pending && r.leaseUntil <= cutoff).sort((a, b) => a.leaseUntil - b.leaseUntil);
+        return { overdue: Math.min(overdue.length, limit), truncated: overdue.length > limit, oldestLeaseUntil: overdue[0]?.leaseUntil ?? null };
       },
       async get(signalId) {
         const row = rows.get(signalId);

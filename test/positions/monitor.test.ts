@@ -132,7 +132,7 @@ describe('monitor: 50 concurrent invocations over the same open positions (excha
     assert.deepEqual(ids.sort(), expected.sort());
     const closed = sent.find((n) => n.kind === 'position-closed')!;
     assert.match(closed.text, /closed paper (LONG|SHORT) /);
-    assert.equal((await storeFor(r).listPending(NOW + 10 * 60_000, 100)).events.length, 0, 'nothing left in the event outbox');
+    assert.equal((await storeFor(r).listDue(NOW + 10 * 60_000, 100)).entries.length, 0, 'nothing left in the event outbox');
   });
 
   it('a later run continues from the last checked candle: while no candle closed only the mark moves, then the same exits as the pure rules over all candles', async () => {
