@@ -8,11 +8,16 @@
  * - Exchanges: a circuit breaker that is open or half-open → degraded.
  * - Notification queue: a backlog (visible + in flight) above `backlogThreshold` → degraded.
  * - Dead-letter queue: any message (visible + in flight > 0) → degraded: it needs a human.
+ * - Outboxes (signals, position events): a row still PENDING more than the outbox's threshold
+ *   after its lease ended (its re-drive is not keeping up, or keeps failing) → degraded, saying
+ *   how many (a bounded read: `N+` when it stopped at its limit) and how long the oldest waits.
  * - A probe that failed or timed out → degraded, with its error code (never its message: AWS
  *   messages can name tables).
  * - Overall status = the worst component status.
  */
 import { timeframeMs, type Timeframe } from '../core/timeframe.js';
+import type { OutboxBacklog } from '../ports/outbox.js';
+import type { QueueDepth } from '../ports/queue.js';
 import type { BreakerState, ScanHeartbeat } from '../ports/state.js';
 
 export type HealthStatus = 'ok' | 'degraded' | 'down';
@@ -28,13 +33,6 @@ export function worst(statuses: Iterable<HealthStatus>): HealthStatus {
 /** Outcome of one bounded read: the value, or the error code that stopped it. */
 export type Probe<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly code: string };
 
-export interface QueueDepth {
-  /** ApproximateNumberOfMessages. */
-  readonly visible: number;
-  /** ApproximateNumberOfMessagesNotVisible (received, not yet deleted). */
-  readonly inFlight: number;
-}
-
 export interface HealthInput {
   readonly now: number;
   readonly version: string;
@@ -45,6 +43,18 @@ export interface HealthInput {
   readonly control: Probe<{ readonly scanningPaused: boolean; readonly tradingPaused: boolean }>;
   readonly queue: Probe<QueueDepth>;
   readonly deadLetterQueue: Probe<QueueDepth>;
+  /** The outboxes probed (absent or empty: none). */
+  readonly outboxes?: readonly OutboxInput[];
+}
+
+export type OutboxName = 'signals' | 'position events';
+
+export interface OutboxInput {
+  readonly name: OutboxName;
+  /** How long after its lease ended a PENDING row may wait before the outbox counts as degraded. */
+  readonly thresholdMs: number;
+  /** Rows whose lease ended at or before now − thresholdMs. */
+  readonly backlog: Probe<OutboxBacklog>;
 }
 
 export interface ScanHealth {
@@ -72,6 +82,16 @@ export interface QueueHealth {
   readonly detail?: string;
 }
 
+export interface OutboxHealth {
+  readonly name: OutboxName;
+  readonly status: HealthStatus;
+  /** Rows still PENDING more than the threshold after their lease ended (a bounded count); null when unknown. */
+  readonly overdue: number | null;
+  /** How long after its lease ended the oldest such row waits; null when there is none (or unknown). */
+  readonly oldestAgeSeconds: number | null;
+  readonly detail?: string;
+}
+
 /** The JSON body of GET /health (and what /status renders). */
 export interface HealthReport {
   readonly status: HealthStatus;
@@ -83,6 +103,7 @@ export interface HealthReport {
   readonly control: { readonly status: HealthStatus; readonly scanningPaused: boolean | null; readonly tradingPaused: boolean | null; readonly detail?: string };
   readonly queue: QueueHealth;
   readonly deadLetterQueue: QueueHealth;
+  readonly outboxes: readonly OutboxHealth[];
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -109,6 +130,19 @@ function queueHealth(probe: Probe<QueueDepth>, degradedAbove: number, what: stri
   return depth > degradedAbove
     ? { status: 'degraded', visible, inFlight, detail: `${depth} ${what}` }
     : { status: 'ok', visible, inFlight };
+}
+
+/** Status of one outbox from its backlog of rows waiting past their lease. */
+export function outboxHealth(outbox: OutboxInput, now: number): OutboxHealth {
+  const { name, backlog } = outbox;
+  if (!backlog.ok) return { name, status: 'degraded', overdue: null, oldestAgeSeconds: null, detail: failed(backlog.code) };
+  const { overdue, truncated, oldestLeaseUntil } = backlog.value;
+  const oldestAgeSeconds = oldestLeaseUntil === null ? null : Math.floor(Math.max(0, now - oldestLeaseUntil) / 1000);
+  if (overdue === 0) return { name, status: 'ok', overdue, oldestAgeSeconds };
+  const count = `${overdue}${truncated ? '+' : ''}`;
+  const oldest = oldestAgeSeconds === null ? '' : ` (oldest: ${oldestAgeSeconds} s)`;
+  const detail = `${count} ${name} still pending more than ${Math.round(outbox.thresholdMs / 1000)} s after their lease ended${oldest}`;
+  return { name, status: 'degraded', overdue, oldestAgeSeconds, detail };
 }
 
 export function evaluateHealth(input: HealthInput): HealthReport {
@@ -139,6 +173,16 @@ export function evaluateHealth(input: HealthInput): HealthReport {
   const queue = queueHealth(input.queue, input.backlogThreshold, 'messages waiting (backlog)');
   const deadLetterQueue = queueHealth(input.deadLetterQueue, 0, 'failed notifications in the dead-letter queue');
 
-  const status = worst([...scans.map((s) => s.status), ...exchanges.map((e) => e.status), positions.status, control.status, queue.status, deadLetterQueue.status]);
-  return { status, version: input.version, checkedAt: iso(now), scans, exchanges, positions, control, queue, deadLetterQueue };
+  const outboxes = (input.outboxes ?? []).map((o) => outboxHealth(o, now));
+
+  const status = worst([
+    ...scans.map((s) => s.status),
+    ...exchanges.map((e) => e.status),
+    positions.status,
+    control.status,
+    queue.status,
+    deadLetterQueue.status,
+    ...outboxes.map((o) => o.status),
+  ]);
+  return { status, version: input.version, checkedAt: iso(now), scans, exchanges, positions, control, queue, deadLetterQueue, outboxes };
 }

@@ -1,7 +1,7 @@
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { translateAwsError } from '../aws/errors.js';
 import { PermanentError } from '../errors.js';
-import type { QueueDepth } from './evaluate.js';
+import type { QueueDepth } from '../ports/queue.js';
 
 const count = (value: string | undefined, name: string): number => {
   const n = Number(value);

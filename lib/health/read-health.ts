@@ -9,11 +9,23 @@ import { isCandlebotError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { ControlStore } from '../ports/control.js';
 import type { Log } from '../ports/log.js';
+import type { OutboxBacklog } from '../ports/outbox.js';
+import type { QueueDepth } from '../ports/queue.js';
 import type { BreakerStore, HeartbeatStore } from '../ports/state.js';
-import { evaluateHealth, type HealthReport, type Probe, type QueueDepth } from './evaluate.js';
+import { evaluateHealth, type HealthReport, type OutboxName, type Probe } from './evaluate.js';
 
 export const DEFAULT_PROBE_TIMEOUT_MS = 2500;
 export const DEFAULT_BACKLOG_THRESHOLD = 1000;
+/** Rows an outbox backlog read counts at most (one Query page of index keys). */
+export const OUTBOX_BACKLOG_LIMIT = 100;
+
+/** One outbox's health read: the PENDING rows whose lease ended at or before `cutoff`. */
+export interface OutboxProbe {
+  readonly name: OutboxName;
+  /** How long after its lease ended a row may still wait before the outbox counts as degraded. */
+  readonly thresholdMs: number;
+  backlog(cutoff: number, limit: number, signal: AbortSignal): Promise<OutboxBacklog>;
+}
 
 export interface HealthDeps {
   /** Timeframes scanned (config: every exchange's timeframes). */
@@ -26,6 +38,8 @@ export interface HealthDeps {
   /** Open paper positions (the portfolio row's count). */
   openPositions(signal: AbortSignal): Promise<number>;
   queueDepth(which: 'queue' | 'dead-letter', signal: AbortSignal): Promise<QueueDepth>;
+  /** The transactional outboxes to probe for rows waiting past their lease (absent: none). */
+  readonly outboxes?: readonly OutboxProbe[];
   readonly clock: Clock;
   readonly log: Log;
   readonly version: string;
@@ -63,13 +77,22 @@ export async function readHealth(deps: HealthDeps): Promise<HealthReport> {
   const timeout = deps.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;
   const run = <T>(what: string, read: (signal: AbortSignal) => Promise<T>) => probe(what, read, timeout, deps.log);
 
-  const [scans, exchanges, openPositions, control, queue, deadLetterQueue] = await Promise.all([
+  const started = deps.clock.now();
+
+  const [scans, exchanges, openPositions, control, queue, deadLetterQueue, outboxes] = await Promise.all([
     Promise.all(deps.timeframes.map(async (timeframe) => ({ timeframe, heartbeat: await run(`heartbeat ${timeframe}`, () => deps.heartbeats.get(timeframe)) }))),
     Promise.all(deps.exchanges.map(async (id) => ({ id, breaker: await run(`breaker ${id}`, () => deps.breakers.read(id)) }))),
     run('open positions', (signal) => deps.openPositions(signal)),
     run('control', () => deps.control.get()),
     run('queue depth', (signal) => deps.queueDepth('queue', signal)),
     run('dead-letter queue depth', (signal) => deps.queueDepth('dead-letter', signal)),
+    Promise.all(
+      (deps.outboxes ?? []).map(async ({ name, thresholdMs, backlog }) => ({
+        name,
+        thresholdMs,
+        backlog: await run(`${name} outbox backlog`, (signal) => backlog(started - thresholdMs, OUTBOX_BACKLOG_LIMIT, signal)),
+      })),
+    ),
   ]);
 
   return evaluateHealth({
@@ -82,5 +105,6 @@ export async function readHealth(deps: HealthDeps): Promise<HealthReport> {
     control,
     queue,
     deadLetterQueue,
+    outboxes,
   });
 }

@@ -1,7 +1,8 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { scannedTimeframes, type BotConfig } from '../config/schema.js';
-import { PermanentError } from '../errors.js';
+import { timeframeMs } from '../core/timeframe.js';
+import { ConfigError, PermanentError } from '../errors.js';
 import type { HealthEnv } from './env.js';
 import type { Clock } from '../ports/clock.js';
 import type { Log } from '../ports/log.js';
@@ -9,8 +10,9 @@ import { createDynamoBreakerStore } from '../store/state/breaker-store.js';
 import { createDynamoControlStore } from '../store/state/control-store.js';
 import { createDynamoHeartbeatStore } from '../store/state/heartbeat-store.js';
 import { createDynamoPositionStore } from '../store/positions/position-store.js';
+import { createDynamoSignalStore } from '../store/signals/signal-store.js';
 import { readQueueDepth } from './queue-depth.js';
-import type { HealthDeps } from './read-health.js';
+import type { HealthDeps, OutboxProbe } from './read-health.js';
 import { VERSION } from './version.js';
 
 export interface HealthWiring {
@@ -26,9 +28,52 @@ export interface HealthWiring {
   readonly version?: string;
   readonly probeTimeoutMs?: number;
   readonly backlogThreshold?: number;
+  /**
+   * Probe both outboxes for rows still PENDING past their lease (Query on the `outbox-pending`
+   * index of SignalsTable and PositionsTable: the health role allows it, infra/iam.yml).
+   */
+  readonly outboxes?: boolean;
+  /** SignalsTable (the signal outbox); when `outboxes` is set without it, that probe reports INVALID_ENV. */
+  readonly signalsTable?: string | undefined;
+  /** Overrides of how long a row may wait past its lease before its outbox counts as degraded. */
+  readonly outboxThresholdMs?: { readonly signals?: number; readonly positionEvents?: number };
 }
 
-/** The health reader's adapters: StateTable (heartbeats, breakers, pause switch), the portfolio row, the two queues. */
+/**
+ * Default patience of the position-event outbox: the monitor delivers it every minute by
+ * default (`--monitor-rate` may make that 5 or 10 minutes), so 15 minutes past the lease is stuck.
+ */
+export const POSITION_EVENTS_THRESHOLD_MS = 15 * 60_000;
+
+/**
+ * Default patience of the signal outbox: every scan re-drives it, and the shortest scanned
+ * timeframe is how often a scan runs; two of them past the lease (as for the scan age) is stuck.
+ */
+export function signalOutboxThresholdMs(config: BotConfig): number {
+  const shortest = Math.min(...scannedTimeframes(config).map((tf) => timeframeMs(tf)));
+  return 2 * (Number.isFinite(shortest) ? shortest : 3_600_000);
+}
+
+function outboxProbes(w: HealthWiring): OutboxProbe[] {
+  const { config, ddb } = w;
+  const events = createDynamoPositionStore({ client: ddb, table: w.positionsTable, ttlDays: config.signals.ttlDays });
+  // Only backlog() is used: the lease length does not matter for reading.
+  const signals = w.signalsTable === undefined ? undefined : createDynamoSignalStore({ client: ddb, table: w.signalsTable, leaseMs: 60_000, ttlDays: config.signals.ttlDays });
+  return [
+    {
+      name: 'signals',
+      thresholdMs: w.outboxThresholdMs?.signals ?? signalOutboxThresholdMs(config),
+      backlog: (cutoff, limit, signal) =>
+        signals ? signals.backlog(cutoff, limit, signal) : Promise.reject(new ConfigError('SIGNALS_TABLE is not set: the signal outbox cannot be read', { code: 'INVALID_ENV' })),
+    },
+    { name: 'position events', thresholdMs: w.outboxThresholdMs?.positionEvents ?? POSITION_EVENTS_THRESHOLD_MS, backlog: (cutoff, limit, signal) => events.backlog(cutoff, limit, signal) },
+  ];
+}
+
+/**
+ * The health reader's adapters: StateTable (heartbeats, breakers, pause switch), the portfolio
+ * row, the two queues and, with `outboxes`, the backlog of both outboxes.
+ */
 export function createHealthDeps(w: HealthWiring): HealthDeps {
   const { config, ddb, sqs } = w;
   const positions = createDynamoPositionStore({ client: ddb, table: w.positionsTable, ttlDays: config.signals.ttlDays });
@@ -51,16 +96,21 @@ export function createHealthDeps(w: HealthWiring): HealthDeps {
     version: w.version ?? VERSION,
     ...(w.probeTimeoutMs !== undefined ? { probeTimeoutMs: w.probeTimeoutMs } : {}),
     ...(w.backlogThreshold !== undefined ? { backlogThreshold: w.backlogThreshold } : {}),
+    ...(w.outboxes ? { outboxes: outboxProbes(w) } : {}),
   };
 }
 
 /** The variables the health reader needs: the health function's environment, the webhook's (/status) too. */
-export type HealthEnvTables = Pick<HealthEnv, 'STATE_TABLE' | 'POSITIONS_TABLE' | 'NOTIFY_QUEUE_URL' | 'NOTIFY_DLQ_URL'>;
+export type HealthEnvTables = Pick<HealthEnv, 'STATE_TABLE' | 'POSITIONS_TABLE' | 'NOTIFY_QUEUE_URL' | 'NOTIFY_DLQ_URL' | 'SIGNALS_TABLE'>;
 
-/** createHealthDeps with the tables and queues taken from the environment. */
-export function createHealthDepsFromEnv(env: HealthEnvTables, parts: Pick<HealthWiring, 'config' | 'ddb' | 'sqs' | 'clock' | 'log'>): HealthDeps {
+/**
+ * createHealthDeps with the tables and queues taken from the environment. `outboxes: true`
+ * adds the outbox backlog probes (the health function; its role allows the Query).
+ */
+export function createHealthDepsFromEnv(env: HealthEnvTables, parts: Pick<HealthWiring, 'config' | 'ddb' | 'sqs' | 'clock' | 'log' | 'outboxes'>): HealthDeps {
   return createHealthDeps({
     ...parts,
+    signalsTable: env.SIGNALS_TABLE,
     stateTable: env.STATE_TABLE,
     positionsTable: env.POSITIONS_TABLE,
     queueUrl: env.NOTIFY_QUEUE_URL,

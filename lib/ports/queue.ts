@@ -9,3 +9,11 @@ export interface NotificationQueue {
    */
   send(notifications: readonly Notification[]): Promise<void>;
 }
+
+/** Approximate depth of a queue (SQS GetQueueAttributes), read by the health report. */
+export interface QueueDepth {
+  /** ApproximateNumberOfMessages. */
+  readonly visible: number;
+  /** ApproximateNumberOfMessagesNotVisible (received, not yet deleted). */
+  readonly inFlight: number;
+}

@@ -121,3 +121,46 @@ describe('evaluateHealth', () => {
     assert.equal(worst(['ok', 'down', 'degraded']), 'down');
   });
 });
+
+describe('outbox rule: a row still PENDING longer than the threshold after its lease ended → degraded', () => {
+  const backlog = (overdue: number, oldestLeaseUntil: number | null, truncated = false) => ok({ overdue, truncated, oldestLeaseUntil });
+
+  it('no outbox probed: none reported, the status unchanged', () => {
+    const r = evaluateHealth(input());
+    assert.deepEqual(r.outboxes, []);
+    assert.equal(r.status, 'ok');
+  });
+
+  it('nothing overdue → ok; rows overdue → degraded, naming the outbox, how many and how old', () => {
+    const r = evaluateHealth(
+      input({
+        outboxes: [
+          { name: 'signals', thresholdMs: 2 * 60 * MIN, backlog: backlog(0, null) },
+          { name: 'position events', thresholdMs: 15 * MIN, backlog: backlog(3, NOW - 40 * MIN) },
+        ],
+      }),
+    );
+    assert.deepEqual(r.outboxes[0], { name: 'signals', status: 'ok', overdue: 0, oldestAgeSeconds: null });
+    assert.deepEqual(r.outboxes[1], {
+      name: 'position events',
+      status: 'degraded',
+      overdue: 3,
+      oldestAgeSeconds: 2400,
+      detail: '3 position events still pending more than 900 s after their lease ended (oldest: 2400 s)',
+    });
+    assert.equal(r.status, 'degraded');
+  });
+
+  it('a read that stopped at its limit says `N+`; a failed probe degrades with its code', () => {
+    const r = evaluateHealth(
+      input({
+        outboxes: [
+          { name: 'signals', thresholdMs: 60 * MIN, backlog: backlog(100, NOW - 5 * 60 * MIN, true) },
+          { name: 'position events', thresholdMs: 15 * MIN, backlog: fail('AWS_PERMANENT') },
+        ],
+      }),
+    );
+    assert.match(r.outboxes[0]!.detail!, /^100\+ signals still pending more than 3600 s after their lease ended \(oldest: 18000 s\)$/);
+    assert.deepEqual(r.outboxes[1], { name: 'position events', status: 'degraded', overdue: null, oldestAgeSeconds: null, detail: 'probe failed: AWS_PERMANENT' });
+  });
+});

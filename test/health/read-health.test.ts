@@ -15,11 +15,14 @@ import { parseConfig } from '../../lib/config/load.js';
 import type { HealthReport } from '../../lib/health/evaluate.js';
 import { probe, readHealth, type HealthDeps } from '../../lib/health/read-health.js';
 import { VERSION } from '../../lib/health/version.js';
-import { createHealthDeps } from '../../lib/health/wiring.js';
+import { createHealthDeps, signalOutboxThresholdMs as readHealthOutboxThreshold } from '../../lib/health/wiring.js';
 import { silentLog, type Log } from '../../lib/ports/log.js';
 import { createDynamoBreakerStore } from '../../lib/store/state/breaker-store.js';
 import { createDynamoControlStore } from '../../lib/store/state/control-store.js';
 import { createDynamoHeartbeatStore } from '../../lib/store/state/heartbeat-store.js';
+import { eventItem } from '../../lib/store/positions/rows.js';
+import { createDynamoSignalStore } from '../../lib/store/signals/signal-store.js';
+import { sampleSignal } from '../support/signals.js';
 import { localSqs } from '../../infra/local-clients.js';
 import { captureStdout } from '../support/capture-stdout.js';
 import { testResources, type TestResources } from '../support/local-aws.js';
@@ -150,6 +153,47 @@ describe('health reader on the local stack', () => {
     const report = await readHealth(hanging);
     assert.ok(report.scans.every((s) => s.detail === 'probe failed: TIMEOUT'));
     assert.equal(report.positions.status, 'ok');
+  });
+
+  it('outboxes: rows still PENDING past their lease + threshold degrade the report (bounded Query of both indexes)', async () => {
+    const withOutboxes = (over: Partial<Parameters<typeof createHealthDeps>[0]> = {}) => deps({ outboxes: true, signalsTable: r.tables.SignalsTable!, ...over });
+    const before = await readHealth(withOutboxes());
+    assert.deepEqual(before.outboxes, [
+      { name: 'signals', status: 'ok', overdue: 0, oldestAgeSeconds: null },
+      { name: 'position events', status: 'ok', overdue: 0, oldestAgeSeconds: null },
+    ]);
+    assert.equal(readHealthOutboxThreshold(config), 10 * MIN, 'signals: 2 × the shortest scanned timeframe (5m)');
+
+    const signals = createDynamoSignalStore({ client: r.doc, table: r.tables.SignalsTable!, leaseMs: MIN, ttlDays: 90 });
+    // A run that died after recording, 30 minutes ago (lease ended 29 min ago); one recorded just now.
+    await signals.record(sampleSignal(now - 2 * 3_600_000, 'ETH/USDT'), [1], now - 30 * MIN);
+    await signals.record(sampleSignal(now - 3_600_000, 'ETH/USDT'), [1], now);
+    // A position event nobody delivered for 20 minutes, and one written just now.
+    await r.doc.send(new PutCommand({ TableName: r.tables.PositionsTable!, Item: eventItem('stuck', { kind: 'opened', recipients: [1], text: 'opened' }, now - 20 * MIN) }));
+    await r.doc.send(new PutCommand({ TableName: r.tables.PositionsTable!, Item: eventItem('fresh', { kind: 'opened', recipients: [1], text: 'opened' }, now) }));
+
+    const report = await readHealth(withOutboxes());
+    assert.equal(report.status === 'ok', false);
+    assert.deepEqual(report.outboxes[0], {
+      name: 'signals',
+      status: 'degraded',
+      overdue: 1,
+      oldestAgeSeconds: 29 * 60,
+      detail: '1 signals still pending more than 600 s after their lease ended (oldest: 1740 s)',
+    });
+    assert.deepEqual(report.outboxes[1], {
+      name: 'position events',
+      status: 'degraded',
+      overdue: 1,
+      oldestAgeSeconds: 20 * 60,
+      detail: '1 position events still pending more than 900 s after their lease ended (oldest: 1200 s)',
+    });
+    const patient = await readHealth(withOutboxes({ outboxThresholdMs: { signals: 30 * MIN, positionEvents: 30 * MIN } }));
+    assert.deepEqual(patient.outboxes.map((o) => o.status), ['ok', 'ok']);
+    assert.deepEqual(await readHealth(deps()).then((h) => h.outboxes), [], 'off unless asked for (the webhook\'s /status role has no Query on the outbox indexes)');
+
+    const noTable = await readHealth(withOutboxes({ signalsTable: undefined }));
+    assert.equal(noTable.outboxes[0]!.detail, 'probe failed: INVALID_ENV');
   });
 
   it('a probe that throws something unexpected reports UNEXPECTED', async () => {

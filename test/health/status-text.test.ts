@@ -21,6 +21,10 @@ describe('renderStatusText', () => {
       control: { ok: true, value: { scanningPaused: false, tradingPaused: true } },
       queue: { ok: true, value: { visible: 20, inFlight: 1 } },
       deadLetterQueue: { ok: false, code: 'AWS_PERMANENT' },
+      outboxes: [
+        { name: 'signals', thresholdMs: 7_200_000, backlog: { ok: true, value: { overdue: 0, truncated: false, oldestLeaseUntil: null } } },
+        { name: 'position events', thresholdMs: 900_000, backlog: { ok: true, value: { overdue: 2, truncated: false, oldestLeaseUntil: NOW - 3_900_000 } } },
+      ],
     });
     const text = renderStatusText(report);
     assert.ok(parseTelegramHtml(text).ok, text);
@@ -31,6 +35,8 @@ describe('renderStatusText', () => {
     assert.match(text, /🟡 queue: 20 waiting, 1 in flight — 21 messages waiting \(backlog\)/);
     assert.match(text, /🟡 dead-letter queue: unknown — probe failed: AWS_PERMANENT/);
     assert.match(text, /🟢 open positions: 3/);
+    assert.match(text, /🟢 signal outbox: nothing overdue\n/);
+    assert.match(text, /🟡 position-event outbox: 2 overdue, oldest 1h 5m past its lease — 2 position events still pending more than 900 s after their lease ended \(oldest: 3900 s\)/);
     assert.match(text, /scanning on · trading paused/);
   });
 

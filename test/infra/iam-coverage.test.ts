@@ -27,18 +27,23 @@ import { makeNotifyHandler } from '../../functions/notify.js';
 import { makeScanHandler } from '../../functions/scan.js';
 import { makeSummaryHandler } from '../../functions/summary.js';
 import { makeWebhookHandler } from '../../functions/webhook.js';
-import type { AwsCallRecord } from '../../lib/aws/call-recorder.js';
+import { appendAwsCallLog, type AwsCallRecord } from '../../lib/aws/call-recorder.js';
+import { createDocumentClient, createSqsClient } from '../../lib/aws/clients.js';
 import { localContext } from '../../lib/aws/lambda-context.js';
 import { monitorEnvSchema, parseEnv, scanEnvSchema } from '../../lib/config/env.js';
 import { parseConfig } from '../../lib/config/load.js';
 import type { BotConfig } from '../../lib/config/schema.js';
 import type { OhlcvRow } from '../../lib/core/candle.js';
-import { createMonitorRuntime, type MonitorRuntime } from '../../lib/monitor/monitor-runtime.js';
+import { createMonitorRuntime, type MonitorRuntime } from '../../lib/runtime/monitor.js';
 import { notificationSchema, type NotificationInput } from '../../lib/core/notification.js';
 import type { Clock } from '../../lib/ports/clock.js';
 import type { ExchangePort } from '../../lib/ports/exchange.js';
+import { silentLog } from '../../lib/ports/log.js';
+import { healthEnvSchema } from '../../lib/health/env.js';
+import type { HealthReport } from '../../lib/health/evaluate.js';
+import { createHealthDepsFromEnv } from '../../lib/health/wiring.js';
 import { asciiJson } from '../../lib/queue/sqs-notification-queue.js';
-import { createScanRuntime, type ScanRuntime } from '../../lib/runtime/scan-runtime.js';
+import { createScanRuntime, type ScanRuntime } from '../../lib/runtime/scan.js';
 import { createDynamoControlStore } from '../../lib/store/state/control-store.js';
 import { createDynamoSignalStore } from '../../lib/store/signals/signal-store.js';
 import { tradeItem } from '../../lib/store/positions/trade-rows.js';
@@ -298,6 +303,24 @@ describe('IAM coverage: every AWS call of every function is allowed by its role 
     const report = await health({ requestContext: { http: { method: 'GET' } } }, ctx('health'));
     assert.ok(report.statusCode === 200 || report.statusCode === 503, String(report.statusCode));
     assert.match(String(report.body), /"status"/);
+    // With the outbox probes (a bounded Query of both `outbox-pending` indexes), on recording clients.
+    const healthEnv = parseEnv(healthEnvSchema, envFor('health', r, { CANDLEBOT_CONFIG_PATH: healthConfig }));
+    const onCall = appendAwsCallLog(logOf('health'));
+    const aws = { region: healthEnv.AWS_REGION, credentials: { accessKeyId: r.env.AWS_ACCESS_KEY_ID, secretAccessKey: r.env.AWS_SECRET_ACCESS_KEY }, onCall };
+    const withOutboxes = makeHealthHandler({
+      deps: createHealthDepsFromEnv(healthEnv, {
+        config: parseConfig({ exchanges: [{ id: 'binance', symbols: ['BTC/USDT'], timeframes: ['1h'] }], strategies: [{ name: 'ema-cross' }] }),
+        ddb: createDocumentClient({ ...aws, endpoint: r.ddbEndpoint }),
+        sqs: createSqsClient({ ...aws, endpoint: r.sqsEndpoint }),
+        clock: { now: () => Date.now() },
+        log: silentLog,
+        outboxes: true,
+      }),
+      logger: quiet(),
+    });
+    const outboxReport = await withOutboxes({ requestContext: { http: { method: 'GET' } } }, ctx('health'));
+    const outboxes = (JSON.parse(String(outboxReport.body)) as HealthReport).outboxes;
+    assert.deepEqual(outboxes.map((o) => [o.name, o.overdue !== null]), [['signals', true], ['position events', true]], JSON.stringify(outboxes));
 
     const DAY = 86_400_000;
     const yesterday = Math.floor(Date.now() / DAY) * DAY - DAY;
