@@ -22,14 +22,12 @@ import { createCommandContext } from './context.js';
 import { clipText, codePointLength, echo } from './echo.js';
 import type { PageCodec } from './pagination.js';
 import { MAX_ARG_LENGTH, parseCommand } from './parse-command.js';
-import type { SlowdownNotice } from '../store/users/slowdown-notice.js';
 import type { BotCallbackQuery, BotMessage, BotUpdate } from './update-schema.js';
 import { ConfigError, describeError, isTransient } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { Log } from '../ports/log.js';
 import { TelegramApiError, type TelegramPort } from '../ports/telegram.js';
-import type { UserStore } from '../ports/users.js';
-import type { CommandBucket } from '../store/users/command-rate-limit.js';
+import type { CommandBucket, SlowdownNotice, UserStore } from '../ports/users.js';
 import { redactSecrets } from './redact.js';
 
 export interface DispatcherDeps {

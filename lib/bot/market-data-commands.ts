@@ -12,12 +12,13 @@ import { strategyNames, type BotConfig, type ExchangeConfig } from '../config/sc
 import type { ChartSpec } from '../core/notification.js';
 import type { ExchangePort } from '../ports/exchange.js';
 import type { Log } from '../ports/log.js';
-import type { PositionQueries } from '../ports/positions.js';
+import type { ClosedTradesReader, PositionQueries } from '../ports/positions.js';
+import type { RecentSignalsReader } from '../ports/recent-signals.js';
 import { ccxtExchangeFactory } from '../runtime/wiring.js';
-import { createDynamoClosedTrades, type ClosedTradesReader } from '../store/positions/closed-trades.js';
+import { createDynamoClosedTrades } from '../store/positions/closed-trades.js';
 import { createDynamoMarketsCache } from '../store/state/markets-cache.js';
 import { createDynamoPositionStore } from '../store/positions/position-store.js';
-import { createDynamoRecentSignals, type RecentSignalsReader } from '../store/signals/recent-signals.js';
+import { createDynamoRecentSignals } from '../store/signals/recent-signals.js';
 import type { BotCommand } from './command.js';
 import { chartCommand } from './commands/data-chart.js';
 import { pnlCommand } from './commands/data-pnl.js';

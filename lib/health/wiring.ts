@@ -6,7 +6,7 @@ import { ConfigError, PermanentError } from '../errors.js';
 import type { HealthEnv } from './env.js';
 import type { Clock } from '../ports/clock.js';
 import type { Log } from '../ports/log.js';
-import { createDynamoBreakerStore } from '../store/state/breaker-store.js';
+import { createDynamoBreakerReader } from '../store/state/breaker-store.js';
 import { createDynamoControlStore } from '../store/state/control-store.js';
 import { createDynamoHeartbeatStore } from '../store/state/heartbeat-store.js';
 import { createDynamoPositionStore } from '../store/positions/position-store.js';
@@ -81,8 +81,7 @@ export function createHealthDeps(w: HealthWiring): HealthDeps {
     timeframes: scannedTimeframes(config),
     exchanges: config.exchanges.map((e) => e.id),
     heartbeats: createDynamoHeartbeatStore(ddb, w.stateTable),
-    // Only read() is used: the thresholds do not matter for reading the state.
-    breakers: createDynamoBreakerStore({ client: ddb, table: w.stateTable, failureThreshold: config.breaker.failureThreshold, cooldownMs: config.breaker.cooldownSeconds * 1000, trialMs: 60_000 }),
+    breakers: createDynamoBreakerReader({ client: ddb, table: w.stateTable }),
     control: createDynamoControlStore({ client: ddb, table: w.stateTable }),
     async openPositions() {
       const read = await positions.getPortfolio();

@@ -72,8 +72,8 @@ export type RefusalReason = 'already-open' | 'max-open' | 'no-budget' | 'portfol
 
 /** A row that failed validation: quarantined (marked with the reason), never fixed. */
 export interface RowProblem {
-  readonly pk: string;
-  readonly sk: string;
+  /** Which stored row: the store's id of it (opaque here; quarantine takes it back). */
+  readonly rowId: string;
   readonly reason: string;
 }
 
@@ -150,6 +150,20 @@ export interface TradeRecord {
 
 export type { TradeStats } from '../core/stats.js';
 
+export interface ClosedTrades {
+  readonly trades: TradeRecord[];
+  /** Trade rows that failed validation (not counted; the caller logs them). */
+  readonly invalid: RowProblem[];
+  /** More trades matched than `limit`. */
+  readonly truncated: boolean;
+}
+
+/** Closed paper trades in a time window (/pnl, the daily summary). */
+export interface ClosedTradesReader {
+  /** Trades with closedAt ≥ `since` (every trade when null), of every strategy with statistics plus `strategies`, at most `limit`. */
+  listClosedSince(since: number | null, limit: number, strategies?: readonly string[]): Promise<ClosedTrades>;
+}
+
 export type StatsScope = { readonly kind: 'strategy'; readonly strategy: string } | { readonly kind: 'symbol'; readonly exchange: string; readonly symbol: string };
 
 export interface CloseCommand {
@@ -207,11 +221,12 @@ export interface PositionLedger {
 
 export interface PositionQueries {
   getPosition(id: string): Promise<RowRead<StoredPosition> | undefined>;
-  /** Open positions via the `position-lists` index, at most `limit`. */
+  /** Open positions, at most `limit`. */
   listOpen(limit: number): Promise<{ positions: StoredOpenPosition[]; corrupt: RowProblem[]; truncated: boolean }>;
   /** Refused opens, newest last, at most `limit`. */
   listRejected(limit: number): Promise<{ positionId: string; reason: string }[]>;
-  listQuarantined(limit: number): Promise<{ pk: string; sk: string; reason: string }[]>;
+  /** Rows taken off the lists by quarantine, oldest first, at most `limit`. */
+  listQuarantined(limit: number): Promise<RowProblem[]>;
   listTrades(strategy: string, limit: number): Promise<{ trades: TradeRecord[]; corrupt: RowProblem[] }>;
   getStats(scope: StatsScope): Promise<RowRead<TradeStats> | undefined>;
 }

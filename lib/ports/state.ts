@@ -1,11 +1,15 @@
+/** The persisted circuit-breaker state of an exchange, for reading only (health). */
+export interface BreakerReader {
+  read(exchange: string): Promise<BreakerState>;
+}
+
 /** Circuit-breaker state of one exchange, persisted so it survives across invocations. */
-export interface BreakerStore {
+export interface BreakerStore extends BreakerReader {
   /** Whether a scan may call the exchange now; a half-open circuit lets exactly one trial through. */
   acquire(exchange: string, now: number): Promise<BreakerDecision>;
   recordSuccess(exchange: string, now: number): Promise<void>;
   /** Counts a failed scan; opens the circuit at the threshold (or at once after a failed trial). */
   recordFailure(exchange: string, now: number): Promise<BreakerState>;
-  read(exchange: string): Promise<BreakerState>;
 }
 
 export type BreakerDecision =

@@ -38,7 +38,7 @@ export interface Subscription {
   readonly timeframe: string;
 }
 
-/** Users and subscriptions (DynamoDB UsersTable, lib/users). */
+/** Users and subscriptions. */
 export interface UserStore {
   /** /start: creates the profile or re-activates it (keeps settings and subscriptions). */
   register(chatId: number, now: number): Promise<ChatProfile>;
@@ -55,8 +55,21 @@ export interface UserStore {
    * still `expected` (undefined = none). False when another writer changed it first.
    */
   setDashboard(chatId: number, messageId: number | undefined, expected: number | undefined, now: number): Promise<boolean>;
-  /** Chats with a dashboard (GSI `dashboards`), bounded by `limit`. */
+  /** Chats with a pinned dashboard, bounded by `limit`. */
   dashboards(limit: number): Promise<{ chatId: number; messageId: number }[]>;
+}
+
+export type TakeResult = { readonly allowed: true } | { readonly allowed: false; readonly retryAfterMs: number };
+
+/** A per-chat command allowance (the bot's command rate limit). */
+export interface CommandBucket {
+  take(chatId: number, now: number): Promise<TakeResult>;
+}
+
+/** "Slow down" said once per refusal window, not once per refused message. */
+export interface SlowdownNotice {
+  /** True for the first refusal of a window of `windowMs` from `now` (the caller then replies once). */
+  first(chatId: number, now: number, windowMs: number): Promise<boolean>;
 }
 
 export interface RecipientQuery {

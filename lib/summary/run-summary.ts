@@ -9,9 +9,8 @@ import { renderDailySummaryText, type SummaryTrade } from '../core/summary-text.
 import { notificationId, notificationSchema } from '../core/notification.js';
 import type { Clock } from '../ports/clock.js';
 import type { Log } from '../ports/log.js';
-import type { PositionLedger } from '../ports/positions.js';
+import type { ClosedTradesReader, PositionLedger } from '../ports/positions.js';
 import type { NotificationQueue } from '../ports/queue.js';
-import type { ClosedTradesReader } from '../store/positions/closed-trades.js';
 
 const DAY = 86_400_000;
 export const DEFAULT_SUMMARY_MAX_TRADES = 5000;

@@ -77,7 +77,7 @@ describe('recovery: rows that fail validation are quarantined, reported and neve
     assert.equal(event.listKey, 'quarantined');
 
     const quarantined = await storeFor(r).listQuarantined(10);
-    assert.deepEqual(quarantined.map((q) => q.pk).sort(), ['position#bad', 'position#x']);
+    assert.deepEqual(quarantined.map((q) => q.rowId).sort(), ['position#bad|position', 'position#x|event#closed']);
     const second = await runMonitor(depsFor(recordingLog()));
     assert.equal(second.listed, 0, 'a quarantined row is not listed again');
     assert.equal(second.quarantined, 0);

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createDynamoBreakerStore } from '../../lib/store/state/breaker-store.js';
+import { createDynamoBreakerReader, createDynamoBreakerStore } from '../../lib/store/state/breaker-store.js';
 import { testResources, type TestResources } from '../support/local-aws.js';
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -65,5 +65,15 @@ describe('circuit breaker state in DynamoDB', () => {
     assert.equal((await s.acquire('ex5', T0 + COOLDOWN)).allowed, true);
     assert.equal((await s.acquire('ex5', T0 + COOLDOWN + TRIAL - 1)).allowed, false);
     assert.deepEqual(await s.acquire('ex5', T0 + COOLDOWN + TRIAL), { allowed: true, trial: true });
+  });
+
+  it('the reader (no thresholds) reads the state the store wrote, and closed for an exchange never seen', async () => {
+    const s = store();
+    for (let i = 0; i < 3; i++) await s.recordFailure('ex6', T0);
+    const reader = createDynamoBreakerReader({ client: r.doc, table: r.tables.StateTable! });
+    assert.deepEqual(await reader.read('ex6'), { state: 'open', failures: 3, openUntil: T0 + COOLDOWN });
+    assert.deepEqual(await reader.read('ex6'), await s.read('ex6'));
+    assert.deepEqual(await reader.read('never-seen'), { state: 'closed', failures: 0, openUntil: 0 });
+    assert.equal('acquire' in reader, false, 'read only');
   });
 });

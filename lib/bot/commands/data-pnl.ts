@@ -6,8 +6,7 @@
 import { summarize } from '../../backtest/summary.js';
 import { echo } from '../echo.js';
 import type { Log } from '../../ports/log.js';
-import type { TradeRecord } from '../../ports/positions.js';
-import type { ClosedTradesReader } from '../../store/positions/closed-trades.js';
+import type { ClosedTradesReader, TradeRecord } from '../../ports/positions.js';
 import { CommandInputError, type BotCommand } from '../command.js';
 import { periodLabel, pnlLines, PNL_PERIODS, type PnlPeriod } from './data-render.js';
 

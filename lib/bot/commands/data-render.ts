@@ -6,7 +6,7 @@
 import { escapeHtml, formatPrice, formatUtc } from '../../core/format.js';
 import type { PositionMark, StoredOpenPosition } from '../../ports/positions.js';
 import type { Summary } from '../../backtest/types.js';
-import type { RecentSignal } from '../../store/signals/recent-signals.js';
+import type { RecentSignal } from '../../ports/recent-signals.js';
 
 const e = escapeHtml;
 

@@ -1,7 +1,7 @@
 /** /signals [n] — the newest recorded signals (default 10, at most 50), newest first, paginated. */
 import { echo } from '../echo.js';
 import type { Log } from '../../ports/log.js';
-import { MAX_RECENT, type RecentSignalsReader } from '../../store/signals/recent-signals.js';
+import { MAX_RECENT, type RecentSignalsReader } from '../../ports/recent-signals.js';
 import { CommandInputError, type BotCommand } from '../command.js';
 import { signalLine } from './data-render.js';
 

@@ -1,8 +1,10 @@
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { awsErrorName, translateAwsError } from '../../aws/errors.js';
+import { describeIssues } from '../../core/zod-issues.js';
 import { PermanentError } from '../../errors.js';
 import type { ClaimResult, DeliveryRecord, DeliveryStore } from '../../ports/delivery.js';
+import { getItem } from '../dynamo/read.js';
+import { send } from '../dynamo/send.js';
 
 export interface DynamoDeliveriesOptions {
   readonly client: DynamoDBDocumentClient;
@@ -28,8 +30,13 @@ const rowSchema = z.object({
   sentAt: z.number().int().optional(),
 });
 
+/** A stored row as a record; a row that fails validation is a permanent error naming it. */
 function toRecord(item: Record<string, unknown>): DeliveryRecord {
-  const row = rowSchema.parse(item);
+  const parsed = rowSchema.safeParse(item);
+  if (!parsed.success) {
+    throw new PermanentError(`delivery row ${String(item['id'])} is invalid: ${describeIssues(parsed.error.issues, { root: '' })}`, { code: 'CORRUPT_ROW', cause: parsed.error });
+  }
+  const row = parsed.data;
   return {
     id: row.id,
     status: row.status,
@@ -53,59 +60,51 @@ export function createDynamoDeliveryStore(options: DynamoDeliveriesOptions): Del
   const expiresAt = (now: number) => Math.floor((now + ttlMs) / 1000);
 
   async function read(id: string): Promise<DeliveryRecord | undefined> {
-    try {
-      const out = await client.send(new GetCommand({ TableName: table, Key: { id }, ConsistentRead: true }));
-      return out.Item ? toRecord(out.Item) : undefined;
-    } catch (error) {
-      throw translateAwsError(error, `read delivery ${id}`);
-    }
+    const item = await getItem(client, { TableName: table, Key: { id }, ConsistentRead: true }, `read delivery ${id}`);
+    return item ? toRecord(item) : undefined;
   }
 
   /** Conditional update; false when the condition failed. */
-  async function update(id: string, what: string, input: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName' | 'Key'>): Promise<boolean> {
-    try {
-      await client.send(new UpdateCommand({ TableName: table, Key: { id }, ...input }));
-      return true;
-    } catch (error) {
-      if (awsErrorName(error) === 'ConditionalCheckFailedException') return false;
-      throw translateAwsError(error, `${what} delivery ${id}`);
-    }
+  async function update(id: string, what: string, input: Omit<UpdateCommandInput, 'TableName' | 'Key'>): Promise<boolean> {
+    return (await send(client, { Update: { TableName: table, Key: { id }, ...input } }, `${what} delivery ${id}`)).ok;
   }
 
-  async function claim(id: string, chatId: number, now: number, leaseMs: number, depth = 0): Promise<ClaimResult> {
-      let attributes: Record<string, unknown> | undefined;
-      try {
-        const out = await client.send(
-          new UpdateCommand({
-            TableName: table,
-            Key: { id },
-            UpdateExpression: 'SET #status = :sending, leaseUntil = :lease, chatId = :chat, updatedAt = :now, expiresAt = :exp ADD attempts :one',
-            ConditionExpression: 'attribute_not_exists(id) OR (#status = :sending AND leaseUntil < :now)',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':sending': 'sending', ':lease': now + leaseMs, ':chat': chatId, ':now': now, ':exp': expiresAt(now), ':one': 1 },
-            ReturnValues: 'ALL_NEW',
-          }),
-        );
-        attributes = out.Attributes;
-      } catch (error) {
-        if (awsErrorName(error) !== 'ConditionalCheckFailedException') throw translateAwsError(error, `claim delivery ${id}`);
-        const row = await read(id);
-        if (!row) {
-          // Deleted in between (TTL): claim afresh, once.
-          if (depth > 0) throw new PermanentError(`claim delivery ${id}: row vanished twice`, { code: 'DELIVERY_STORE' });
-          return claim(id, chatId, now, leaseMs, depth + 1);
-        }
-        if (row.status === 'sent') return { outcome: 'sent' };
-        if (row.status === 'dropped') return { outcome: 'dropped', reason: row.reason ?? 'unknown' };
-        return { outcome: 'busy', leaseUntil: row.leaseUntil ?? now };
-      }
-      if (!attributes) throw new PermanentError(`claim delivery ${id}: no attributes returned`, { code: 'DELIVERY_STORE' });
-      const row = toRecord(attributes);
-      return { outcome: 'claimed', attempt: row.attempts, progress: row.progress };
+  /**
+   * One conditional update takes the lease of a new row or of a sending row whose lease ran
+   * out. When the condition fails, the row as stored then (returned with the failure) says why:
+   * sent, dropped or busy — nothing more is read.
+   */
+  async function claim(id: string, chatId: number, now: number, leaseMs: number): Promise<ClaimResult> {
+    const out = await send(
+      client,
+      {
+        Update: {
+          TableName: table,
+          Key: { id },
+          UpdateExpression: 'SET #status = :sending, leaseUntil = :lease, chatId = :chat, updatedAt = :now, expiresAt = :exp ADD attempts :one',
+          ConditionExpression: 'attribute_not_exists(id) OR (#status = :sending AND leaseUntil < :now)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':sending': 'sending', ':lease': now + leaseMs, ':chat': chatId, ':now': now, ':exp': expiresAt(now), ':one': 1 },
+          ReturnValues: 'ALL_NEW',
+        },
+      },
+      `claim delivery ${id}`,
+    );
+    if (!out.ok) {
+      // The condition holds for an absent row, so a failure always comes with the stored one.
+      if (!out.old) throw new PermanentError(`claim delivery ${id}: condition failed without a stored row`, { code: 'DELIVERY_STORE' });
+      const row = toRecord(out.old);
+      if (row.status === 'sent') return { outcome: 'sent' };
+      if (row.status === 'dropped') return { outcome: 'dropped', reason: row.reason ?? 'unknown' };
+      return { outcome: 'busy', leaseUntil: row.leaseUntil ?? now };
+    }
+    if (!out.attributes) throw new PermanentError(`claim delivery ${id}: no attributes returned`, { code: 'DELIVERY_STORE' });
+    const row = toRecord(out.attributes);
+    return { outcome: 'claimed', attempt: row.attempts, progress: row.progress };
   }
 
   return {
-    claim: (id, chatId, now, leaseMs) => claim(id, chatId, now, leaseMs),
+    claim,
 
     async recordProgress(id, progress, now) {
       const ok = await update(id, 'record progress of', {
@@ -146,25 +145,17 @@ export function createDynamoDeliveryStore(options: DynamoDeliveriesOptions): Del
     },
 
     async recordMalformed(sqsMessageId, detail, now) {
-      try {
-        await client.send(
-          new PutCommand({
-            TableName: table,
-            Item: {
-              id: `malformed#${sqsMessageId}`,
-              status: 'dropped',
-              attempts: 1,
-              reason: `malformed: ${detail.issue}`.slice(0, MAX_REASON),
-              bodyLength: detail.body.length,
-              bodyExcerpt: detail.body.slice(0, MAX_BODY_EXCERPT),
-              updatedAt: now,
-              expiresAt: expiresAt(now),
-            },
-          }),
-        );
-      } catch (error) {
-        throw translateAwsError(error, `record malformed message ${sqsMessageId}`);
-      }
+      const Item = {
+        id: `malformed#${sqsMessageId}`,
+        status: 'dropped',
+        attempts: 1,
+        reason: `malformed: ${detail.issue}`.slice(0, MAX_REASON),
+        bodyLength: detail.body.length,
+        bodyExcerpt: detail.body.slice(0, MAX_BODY_EXCERPT),
+        updatedAt: now,
+        expiresAt: expiresAt(now),
+      };
+      await send(client, { Put: { TableName: table, Item } }, `record malformed message ${sqsMessageId}`);
     },
 
     get: read,

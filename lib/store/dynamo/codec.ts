@@ -28,3 +28,15 @@ export function plainItem(item: Readonly<Record<string, AttributeValue>>): Recor
   for (const [k, v] of Object.entries(item)) out[k] = plain(v);
   return out;
 }
+
+/** A finite number attribute of a plain item, or undefined. */
+export function numberAt(item: Readonly<Record<string, unknown>> | undefined, name: string): number | undefined {
+  const value = item?.[name];
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+/** A string attribute of a plain item, or undefined. */
+export function stringAt(item: Readonly<Record<string, unknown>> | undefined, name: string): string | undefined {
+  const value = item?.[name];
+  return typeof value === 'string' ? value : undefined;
+}

@@ -12,10 +12,12 @@ import { TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCo
 import { awsErrorName, translateAwsError } from '../../aws/errors.js';
 import { storableProblem } from '../../core/store-bounds.js';
 import { isTransient, PermanentError, TransientError } from '../../errors.js';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { plainItem } from './codec.js';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
-/** One entry per transaction item, in order. `item` is the raw (AttributeValue) old item when asked for. */
+/** One entry per transaction item, in order. `item` is the old item (plain JS, ./codec.ts) when asked for. */
 export interface CancelReason {
   readonly code: string;
   readonly item?: Readonly<Record<string, unknown>>;
@@ -48,8 +50,8 @@ export function backoffMs(policy: RetryPolicy, attempt: number): number {
 }
 
 function reasonsOf(error: unknown): CancelReason[] {
-  const raw = (error as { CancellationReasons?: { Code?: string; Item?: Record<string, unknown> }[] }).CancellationReasons ?? [];
-  return raw.map((r) => (r.Item ? { code: r.Code ?? 'None', item: r.Item } : { code: r.Code ?? 'None' }));
+  const raw = (error as { CancellationReasons?: { Code?: string; Item?: Record<string, AttributeValue> }[] }).CancellationReasons ?? [];
+  return raw.map((r) => (r.Item ? { code: r.Code ?? 'None', item: plainItem(r.Item) } : { code: r.Code ?? 'None' }));
 }
 
 /** The first number in `value` the store cannot hold, as `path: reason`, or null. */
@@ -105,17 +107,4 @@ export async function transactWrite(client: DynamoDBDocumentClient, items: reado
     }
     await policy.sleep(backoffMs(policy, attempt));
   }
-}
-
-/** A number attribute of a raw (AttributeValue) item, or undefined. */
-export function rawNumber(item: Readonly<Record<string, unknown>> | undefined, name: string): number | undefined {
-  const value = (item?.[name] as { N?: unknown } | undefined)?.N;
-  const n = typeof value === 'string' ? Number(value) : Number.NaN;
-  return Number.isFinite(n) ? n : undefined;
-}
-
-/** A string attribute of a raw (AttributeValue) item, or undefined. */
-export function rawString(item: Readonly<Record<string, unknown>> | undefined, name: string): string | undefined {
-  const value = (item?.[name] as { S?: unknown } | undefined)?.S;
-  return typeof value === 'string' ? value : undefined;
 }

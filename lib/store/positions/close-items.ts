@@ -8,17 +8,16 @@
  * The statistics are read (consistently) first; a version that moved meanwhile makes the
  * caller read again and retry.
  */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { translateAwsError } from '../../aws/errors.js';
 import { grossPnl, type ClosedPosition } from '../../core/positions/index.js';
 import { PermanentError } from '../../errors.js';
 import { closeAmounts, type CloseAmounts } from '../../core/money.js';
 import { addTrade, EMPTY_STATS } from '../../core/stats.js';
 import type { StatsScope, StoredOpenPosition, TradeRecord, TradeStats } from '../../ports/positions.js';
 import type { PositionStoreContext } from './context.js';
-import { Expr } from './expr.js';
+import { Expr } from '../dynamo/expr.js';
 import { expiresAt, positionKey, statsKey } from './keys.js';
 import { readRow } from './rows.js';
+import { getItem } from '../dynamo/read.js';
 import type { TransactItem } from '../dynamo/transact.js';
 import { statsRowSchema, statsUpdate, toStats } from './portfolio-rows.js';
 import { tradeItem } from './trade-rows.js';
@@ -29,15 +28,11 @@ type Versioned = TradeStats & { readonly version: number };
 const OPEN_ONLY = ['listKey', 'listSort', 'markPrice', 'markedAt', 'unrealisedPnl'];
 
 async function readStats(ctx: PositionStoreContext, scope: StatsScope): Promise<Versioned> {
-  let item: Record<string, unknown> | undefined;
-  try {
-    item = (await ctx.client.send(new GetCommand({ TableName: ctx.table, Key: statsKey(scope), ConsistentRead: true }))).Item;
-  } catch (error) {
-    throw translateAwsError(error, `read stats ${statsKey(scope).sk}`);
-  }
+  const key = statsKey(scope);
+  const item = await getItem(ctx.client, { TableName: ctx.table, Key: key, ConsistentRead: true }, `read stats ${key.sk}`);
   if (!item) return { ...EMPTY_STATS, version: 0 };
   const read = readRow(statsRowSchema, item);
-  if (!read.ok) throw new PermanentError(`statistics row ${read.problem.sk} is corrupt: ${read.problem.reason}`, { code: 'CORRUPT_ROW' });
+  if (!read.ok) throw new PermanentError(`statistics row ${key.sk} is corrupt: ${read.problem.reason}`, { code: 'CORRUPT_ROW' });
   return toStats(read.value);
 }
 

@@ -17,7 +17,7 @@ import type { CloseAmounts } from '../../core/money.js';
 import type { CloseCommand, CloseTxResult } from '../../ports/positions.js';
 import { bookTrade, closedPositionUpdate } from './close-items.js';
 import type { PositionStoreContext } from './context.js';
-import { Expr } from './expr.js';
+import { Expr } from '../dynamo/expr.js';
 import { lockKey, PORTFOLIO_KEY } from './keys.js';
 import { eventItem } from './rows.js';
 import { backoffMs, CONDITION_FAILED, transactWrite, type TransactItem } from '../dynamo/transact.js';

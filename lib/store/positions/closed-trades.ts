@@ -5,43 +5,20 @@
  * Queries each strategy's partition with a filter on `closedAt`. Bounded: at most `limit`
  * trades in total (`truncated` says when more matched). No Scan.
  */
-import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { translateAwsError } from '../../aws/errors.js';
-import type { RowProblem, TradeRecord } from '../../ports/positions.js';
+import type { DynamoDBDocumentClient, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { ClosedTradesReader, RowProblem, TradeRecord } from '../../ports/positions.js';
+import { queryItems } from '../dynamo/read.js';
 import { readRow } from './rows.js';
 import { toTrade, tradeRowSchema } from './trade-rows.js';
 
 const PAGE = 500;
 
-export interface ClosedTrades {
-  readonly trades: TradeRecord[];
-  /** Trade rows that failed validation (not counted; the caller logs them). */
-  readonly invalid: RowProblem[];
-  /** More trades matched than `limit`. */
-  readonly truncated: boolean;
-}
-
-export interface ClosedTradesReader {
-  /** Trades with closedAt ≥ `since` (every trade when null), of every strategy with statistics plus `strategies`. */
-  listClosedSince(since: number | null, limit: number, strategies?: readonly string[]): Promise<ClosedTrades>;
-}
-
 export function createDynamoClosedTrades(options: { readonly client: DynamoDBDocumentClient; readonly table: string }): ClosedTradesReader {
   const { client, table } = options;
 
   async function query(input: Omit<QueryCommandInput, 'TableName' | 'Limit' | 'ExclusiveStartKey'>, limit: number, what: string) {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    try {
-      // One item past `limit` tells whether more matched (a LastEvaluatedKey alone may lead to nothing).
-      do {
-        const out = await client.send(new QueryCommand({ ...input, TableName: table, Limit: Math.min(PAGE, limit + 1 - items.length), ExclusiveStartKey: start }));
-        items.push(...(out.Items ?? []));
-        start = out.LastEvaluatedKey;
-      } while (start && items.length <= limit);
-    } catch (error) {
-      throw translateAwsError(error, what);
-    }
+    // One item past `limit` tells whether more matched (a LastEvaluatedKey alone may lead to nothing).
+    const { items } = await queryItems(client, { ...input, TableName: table }, limit + 1, PAGE, what);
     return { items: items.slice(0, limit), more: items.length > limit };
   }
 

@@ -36,6 +36,18 @@ export const statsKey = (scope: StatsScope): ItemKey => ({
   sk: scope.kind === 'strategy' ? `strategy#${scope.strategy}` : `symbol#${scope.exchange}#${scope.symbol}`,
 });
 
+/**
+ * The id of a stored row the ports carry (RowProblem.rowId): `<pk>|<sk>`. No key part
+ * contains `|` (ids are built from strategy, exchange, symbol, timeframe and times).
+ */
+export const rowIdOf = (key: ItemKey): string => `${key.pk}|${key.sk}`;
+
+/** The key of a row id made by rowIdOf; undefined for anything else. */
+export function keyOfRowId(rowId: string): ItemKey | undefined {
+  const at = rowId.indexOf('|');
+  return at > 0 && at < rowId.length - 1 ? { pk: rowId.slice(0, at), sk: rowId.slice(at + 1) } : undefined;
+}
+
 /** Sort key of an open position in the `open` list: grouped by market, then id. */
 export const openListSort = (exchange: string, symbol: string, timeframe: string, id: string): string => `${exchange}#${symbol}#${timeframe}#${id}`;
 

@@ -9,15 +9,16 @@
  * lock items): `exists`, `already-open`, `max-open`, `no-budget` or `no-portfolio`. An
  * `already-open` names the lock's holder and side, so the opener can reverse an opposite position.
  */
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { awsErrorName, translateAwsError } from '../../aws/errors.js';
 import { PermanentError } from '../../errors.js';
 import type { OpenCommand, OpenTxResult, PortfolioState, PositionLedger, RowRead } from '../../ports/positions.js';
 import type { PositionStoreContext } from './context.js';
-import { Expr } from './expr.js';
+import { Expr } from '../dynamo/expr.js';
 import { lockKey, PORTFOLIO_KEY } from './keys.js';
 import { eventItem, openItem, readRow, rejectedItem } from './rows.js';
-import { CONDITION_FAILED, rawNumber, rawString, transactWrite, type CancelReason, type TransactItem } from '../dynamo/transact.js';
+import { getItem } from '../dynamo/read.js';
+import { send } from '../dynamo/send.js';
+import { numberAt, stringAt } from '../dynamo/codec.js';
+import { CONDITION_FAILED, transactWrite, type CancelReason, type TransactItem } from '../dynamo/transact.js';
 import { newPortfolioItem, portfolioRowSchema, toPortfolio } from './portfolio-rows.js';
 
 type OpenOps = Pick<PositionLedger, 'getPortfolio' | 'createPortfolio' | 'open' | 'refuse'>;
@@ -47,16 +48,16 @@ export function createOpenOps(ctx: PositionStoreContext): OpenOps {
     const failed = (r: CancelReason | undefined) => r?.code === CONDITION_FAILED;
     if (failed(position)) return { status: 'exists' };
     if (failed(lock)) {
-      const holderId = rawString(lock?.item, 'positionId');
-      const side = rawString(lock?.item, 'side');
+      const holderId = stringAt(lock?.item, 'positionId');
+      const side = stringAt(lock?.item, 'side');
       const detail = `${holderId ?? 'another position'} is open for ${command.meta.strategy} on ${command.meta.exchange} ${command.position.symbol}`;
       if (holderId === undefined || (side !== 'long' && side !== 'short')) return { status: 'refused', reason: 'already-open', detail };
       return { status: 'refused', reason: 'already-open', detail, holder: { positionId: holderId, side } };
     }
     if (failed(portfolio)) {
       if (!portfolio?.item) return { status: 'no-portfolio' };
-      const openCount = rawNumber(portfolio.item, 'openCount');
-      const available = rawNumber(portfolio.item, 'available');
+      const openCount = numberAt(portfolio.item, 'openCount');
+      const available = numberAt(portfolio.item, 'available');
       if (openCount !== undefined && openCount >= command.maxOpen) {
         return { status: 'refused', reason: 'max-open', detail: `${openCount} of ${command.maxOpen} positions already open` };
       }
@@ -72,24 +73,15 @@ export function createOpenOps(ctx: PositionStoreContext): OpenOps {
 
   return {
     async getPortfolio(): Promise<RowRead<PortfolioState> | undefined> {
-      let item: Record<string, unknown> | undefined;
-      try {
-        item = (await client.send(new GetCommand({ TableName: table, Key: PORTFOLIO_KEY, ConsistentRead: true }))).Item;
-      } catch (error) {
-        throw translateAwsError(error, 'read portfolio');
-      }
+      const item = await getItem(client, { TableName: table, Key: PORTFOLIO_KEY, ConsistentRead: true }, 'read portfolio');
       if (!item) return undefined;
       const read = readRow(portfolioRowSchema, item);
       return read.ok ? { ok: true, value: toPortfolio(read.value) } : read;
     },
 
     async createPortfolio(start, now) {
-      try {
-        await client.send(new PutCommand({ TableName: table, Item: newPortfolioItem(start, now), ConditionExpression: 'attribute_not_exists(pk)' }));
-      } catch (error) {
-        if (awsErrorName(error) === 'ConditionalCheckFailedException') return; // created by another invocation
-        throw translateAwsError(error, 'create portfolio');
-      }
+      // A failed condition: created by another invocation.
+      await send(client, { Put: { TableName: table, Item: newPortfolioItem(start, now), ConditionExpression: 'attribute_not_exists(pk)' } }, 'create portfolio');
     },
 
     async open(command) {
@@ -112,15 +104,8 @@ export function createOpenOps(ctx: PositionStoreContext): OpenOps {
     },
 
     async refuse(position, meta, costs, now) {
-      try {
-        await client.send(
-          new PutCommand({ TableName: table, Item: rejectedItem(position, meta, costs, now, ctx.ttlDays), ConditionExpression: 'attribute_not_exists(pk)' }),
-        );
-        return 'recorded';
-      } catch (error) {
-        if (awsErrorName(error) === 'ConditionalCheckFailedException') return 'exists';
-        throw translateAwsError(error, `record refused position ${position.id}`);
-      }
+      const put = { TableName: table, Item: rejectedItem(position, meta, costs, now, ctx.ttlDays), ConditionExpression: 'attribute_not_exists(pk)' };
+      return (await send(client, { Put: put }, `record refused position ${position.id}`)).ok ? 'recorded' : 'exists';
     },
   };
 }

@@ -1,7 +1,7 @@
 /** Portfolio and statistics rows of PositionsTable: schemas and items. */
 import { z } from 'zod';
 import type { PortfolioState, StatsScope, TradeStats } from '../../ports/positions.js';
-import { Expr } from './expr.js';
+import { Expr } from '../dynamo/expr.js';
 import { PORTFOLIO_KEY, statsKey } from './keys.js';
 
 const amount = z.number().finite();

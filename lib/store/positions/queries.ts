@@ -3,13 +3,15 @@
  * a Scan), plus the small writes that go with them: saving a still-open position's progress
  * or mark, and quarantining a row that failed validation.
  */
-import { GetCommand, QueryCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { awsErrorName, translateAwsError } from '../../aws/errors.js';
+import { PermanentError } from '../../errors.js';
 import type { PositionLedger, PositionMark, PositionQueries, RowProblem, StoredOpenPosition } from '../../ports/positions.js';
 import type { PositionStoreContext } from './context.js';
-import { Expr } from './expr.js';
-import { LIST_INDEX, LIST_OPEN, LIST_QUARANTINED, LIST_REJECTED, positionKey, statsKey, timeListSort } from './keys.js';
+import { Expr } from '../dynamo/expr.js';
+import { getItem, queryItems } from '../dynamo/read.js';
+import { send } from '../dynamo/send.js';
+import { keyOfRowId, LIST_INDEX, LIST_OPEN, LIST_QUARANTINED, LIST_REJECTED, positionKey, statsKey, timeListSort } from './keys.js';
 import { positionRowSchema, readRow, rowProblem, toStoredOpen, toStoredPosition } from './rows.js';
 import { statsRowSchema, toStats } from './portfolio-rows.js';
 import { toTrade, tradeRowSchema } from './trade-rows.js';
@@ -25,41 +27,20 @@ export function createQueryOps(ctx: PositionStoreContext): QueryOps {
 
   /** Up to `limit` items of a Query, page by page; `truncated` when more remain. */
   async function query(input: Omit<QueryCommandInput, 'TableName' | 'Limit' | 'ExclusiveStartKey'>, limit: number, what: string) {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    try {
-      do {
-        const out = await client.send(new QueryCommand({ ...input, TableName: table, Limit: Math.min(PAGE, limit - items.length), ExclusiveStartKey: start }));
-        items.push(...(out.Items ?? []));
-        start = out.LastEvaluatedKey;
-      } while (start && items.length < limit);
-    } catch (error) {
-      throw translateAwsError(error, what);
-    }
-    return { items, truncated: start !== undefined };
+    const { items, next } = await queryItems(client, { ...input, TableName: table }, limit, PAGE, what);
+    return { items, truncated: next !== undefined };
   }
 
   /** One conditional UpdateItem on a position row; false when its condition failed. */
   async function conditionalUpdate(id: string, UpdateExpression: string, ConditionExpression: string, e: Expr, what: string): Promise<boolean> {
-    try {
-      await client.send(new UpdateCommand({ TableName: table, Key: positionKey(id), UpdateExpression, ConditionExpression, ...e.parts() }));
-      return true;
-    } catch (error) {
-      if (awsErrorName(error) === 'ConditionalCheckFailedException') return false;
-      throw translateAwsError(error, what);
-    }
+    return (await send(client, { Update: { TableName: table, Key: positionKey(id), UpdateExpression, ConditionExpression, ...e.parts() } }, what)).ok;
   }
 
   const listQuery = (listKey: string) => ({ IndexName: LIST_INDEX, KeyConditionExpression: 'listKey = :k', ExpressionAttributeValues: { ':k': listKey } });
 
   return {
     async getPosition(id) {
-      let item: Record<string, unknown> | undefined;
-      try {
-        item = (await client.send(new GetCommand({ TableName: table, Key: positionKey(id), ConsistentRead: true }))).Item;
-      } catch (error) {
-        throw translateAwsError(error, `read position ${id}`);
-      }
+      const item = await getItem(client, { TableName: table, Key: positionKey(id), ConsistentRead: true }, `read position ${id}`);
       if (!item) return undefined;
       if (item['listKey'] === LIST_QUARANTINED) return { ok: false, problem: rowProblem(item, `quarantined: ${String(item['quarantineReason'])}`) };
       const read = readRow(positionRowSchema, item);
@@ -90,7 +71,7 @@ export function createQueryOps(ctx: PositionStoreContext): QueryOps {
 
     async listQuarantined(limit) {
       const { items } = await query(listQuery(LIST_QUARANTINED), limit, 'list quarantined rows');
-      return items.map((item) => ({ pk: String(item['pk']), sk: String(item['sk']), reason: String(item['quarantineReason']) }));
+      return items.map((item) => rowProblem(item, String(item['quarantineReason'])));
     },
 
     async listTrades(strategy, limit) {
@@ -106,12 +87,7 @@ export function createQueryOps(ctx: PositionStoreContext): QueryOps {
     },
 
     async getStats(scope) {
-      let item: Record<string, unknown> | undefined;
-      try {
-        item = (await client.send(new GetCommand({ TableName: table, Key: statsKey(scope), ConsistentRead: true }))).Item;
-      } catch (error) {
-        throw translateAwsError(error, `read stats ${statsKey(scope).sk}`);
-      }
+      const item = await getItem(client, { TableName: table, Key: statsKey(scope), ConsistentRead: true }, `read stats ${statsKey(scope).sk}`);
       if (!item) return undefined;
       const read = readRow(statsRowSchema, item);
       return read.ok ? { ok: true, value: toStats(read.value) } : read;
@@ -132,30 +108,25 @@ export function createQueryOps(ctx: PositionStoreContext): QueryOps {
     },
 
     async quarantine(problem, now) {
+      const key = keyOfRowId(problem.rowId);
+      if (key === undefined) throw new PermanentError(`quarantine: ${problem.rowId} is not a row id of this store`, { code: 'UNEXPECTED' });
       const e = new Expr();
       const listKey = e.n('listKey');
       const sets = [
         `${e.n('quarantinedFrom')} = if_not_exists(${listKey}, ${e.v('none')})`,
         ...e.sets({ quarantineReason: problem.reason, quarantinedAt: now }),
         `${listKey} = ${e.v(LIST_QUARANTINED)}`,
-        `${e.n('listSort')} = ${e.v(timeListSort(now, `${problem.pk}|${problem.sk}`))}`,
+        `${e.n('listSort')} = ${e.v(timeListSort(now, problem.rowId))}`,
       ];
-      try {
-        await client.send(
-          new UpdateCommand({
-            TableName: table,
-            Key: { pk: problem.pk, sk: problem.sk },
-            // Only the list attributes change (and the event outbox marker, so it is not re-listed); the row's data stays as found.
-            UpdateExpression: `SET ${sets.join(', ')} REMOVE ${e.n('outbox')}`,
-            ConditionExpression: `attribute_exists(${e.n('pk')}) AND (attribute_not_exists(${listKey}) OR ${listKey} <> ${e.v(LIST_QUARANTINED)})`,
-            ...e.parts(),
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (awsErrorName(error) === 'ConditionalCheckFailedException') return false;
-        throw translateAwsError(error, `quarantine ${problem.pk}`);
-      }
+      const update = {
+        TableName: table,
+        Key: { ...key },
+        // Only the list attributes change (and the event outbox marker, so it is not re-listed); the row's data stays as found.
+        UpdateExpression: `SET ${sets.join(', ')} REMOVE ${e.n('outbox')}`,
+        ConditionExpression: `attribute_exists(${e.n('pk')}) AND (attribute_not_exists(${listKey}) OR ${listKey} <> ${e.v(LIST_QUARANTINED)})`,
+        ...e.parts(),
+      };
+      return (await send(client, { Update: update }, `quarantine ${key.pk}`)).ok;
     },
   };
 }

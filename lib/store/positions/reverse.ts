@@ -25,10 +25,11 @@ import { money, type CloseAmounts } from '../../core/money.js';
 import type { ReverseCommand, ReverseTxResult } from '../../ports/positions.js';
 import { bookTrade, closedPositionUpdate } from './close-items.js';
 import type { PositionStoreContext } from './context.js';
-import { Expr } from './expr.js';
+import { Expr } from '../dynamo/expr.js';
 import { lockKey, PORTFOLIO_KEY } from './keys.js';
 import { eventItem, openItem } from './rows.js';
-import { backoffMs, CONDITION_FAILED, rawNumber, transactWrite, type CancelReason, type TransactItem } from '../dynamo/transact.js';
+import { numberAt } from '../dynamo/codec.js';
+import { backoffMs, CONDITION_FAILED, transactWrite, type CancelReason, type TransactItem } from '../dynamo/transact.js';
 
 export function createReverseOps(ctx: PositionStoreContext) {
   const { client, table } = ctx;
@@ -73,7 +74,7 @@ export function createReverseOps(ctx: PositionStoreContext) {
     if (failed('portfolio')) {
       const item = reasons[labels.indexOf('portfolio')]?.item;
       if (!item) return { status: 'no-portfolio' };
-      const available = rawNumber(item, 'available');
+      const available = numberAt(item, 'available');
       if (available !== undefined && available < needed) {
         return { status: 'no-budget', detail: `available ${available} + release of ${command.stored.position.id} does not cover stake ${command.position.stake}` };
       }

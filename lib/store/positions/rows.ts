@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { MAX_FEE_RATE, MAX_SLIPPAGE_BPS, type OpenPosition, type RejectedPosition } from '../../core/positions/index.js';
 import { timeframeSchema } from '../../core/timeframe.js';
 import { chartSpecSchema } from '../../core/notification.js';
+import { describeIssues } from '../../core/zod-issues.js';
 import type { EventDraft, PositionCosts, PositionEvent, PositionMeta, RowProblem, RowRead, StoredOpenPosition, StoredPosition } from '../../ports/positions.js';
 import {
   eventKey,
@@ -17,6 +18,7 @@ import {
   OUTBOX_FAILED,
   OUTBOX_PENDING,
   positionKey,
+  rowIdOf,
   timeListSort,
 } from './keys.js';
 
@@ -88,11 +90,11 @@ type OpenRow = z.output<typeof openRow>;
 export function readRow<S extends z.ZodType>(schema: S, item: Record<string, unknown>): RowRead<z.output<S>> {
   const parsed = schema.safeParse(item);
   if (parsed.success) return { ok: true, value: parsed.data };
-  return { ok: false, problem: rowProblem(item, parsed.error.issues.map((i) => `${i.path.join('.') || '(row)'}: ${i.message}`).join('; ')) };
+  return { ok: false, problem: rowProblem(item, describeIssues(parsed.error.issues, { root: '(row)' })) };
 }
 
 export function rowProblem(item: Record<string, unknown>, reason: string): RowProblem {
-  return { pk: String(item['pk']), sk: String(item['sk']), reason: reason.slice(0, 1000) };
+  return { rowId: rowIdOf({ pk: String(item['pk']), sk: String(item['sk']) }), reason: reason.slice(0, 1000) };
 }
 
 const metaOf = (row: PositionRow): PositionMeta => ({ strategy: row.strategy, exchange: row.exchange, timeframe: row.timeframe });
@@ -216,6 +218,6 @@ export function toEvent(row: z.output<typeof eventRowSchema>): PositionEvent {
   if (row.chart === undefined) return event;
   const chart = chartSpecSchema.safeParse(row.chart);
   if (chart.success) return { ...event, chart: chart.data };
-  const reason = chart.error.issues.map((i) => `chart.${i.path.join('.')}: ${i.message}`).join('; ');
+  const reason = describeIssues(chart.error.issues, { prefix: 'chart.', root: '' });
   return { ...event, chartProblem: reason.slice(0, 1000) };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Signal } from '../../core/signal.js';
 import type { PendingSignal } from '../../ports/signals.js';
+import { describeIssues } from '../../core/zod-issues.js';
 import { PermanentError } from '../../errors.js';
 
 export const OUTBOX_PENDING = 'PENDING';
@@ -61,7 +62,7 @@ export function parseRow(item: unknown): SignalRow {
   const result = signalRowSchema.safeParse(item);
   if (!result.success) {
     const id = (item as { id?: unknown } | undefined)?.id;
-    throw new PermanentError(`signal row ${String(id)} is corrupt: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, {
+    throw new PermanentError(`signal row ${String(id)} is corrupt: ${describeIssues(result.error.issues, { root: '' })}`, {
       code: 'CORRUPT_ROW',
       cause: result.error,
     });

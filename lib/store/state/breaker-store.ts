@@ -1,20 +1,24 @@
-import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { awsErrorName, translateAwsError } from '../../aws/errors.js';
-import type { BreakerDecision, BreakerState, BreakerStore } from '../../ports/state.js';
+import type { BreakerDecision, BreakerReader, BreakerState, BreakerStore } from '../../ports/state.js';
 import { defaultCorruptRowReporter, reasonOf, type CorruptRowReporter } from '../../aws/corrupt-rows.js';
+import { Expr } from '../dynamo/expr.js';
 import { getRow } from '../dynamo/get-row.js';
+import { send } from '../dynamo/send.js';
 
-export interface DynamoBreakerOptions {
+export interface DynamoBreakerReaderOptions {
   readonly client: DynamoDBDocumentClient;
   readonly table: string;
+  /** Where a row that fails validation is reported (default: log once + metric). */
+  readonly corruptRows?: CorruptRowReporter;
+}
+
+export interface DynamoBreakerOptions extends DynamoBreakerReaderOptions {
   /** Consecutive failed scans before the circuit opens. */
   readonly failureThreshold: number;
   readonly cooldownMs: number;
   /** How long one trial may take before another invocation may try again. */
   readonly trialMs: number;
-  /** Where a row that fails validation is reported (default: log once + metric). */
-  readonly corruptRows?: CorruptRowReporter;
 }
 
 const rowSchema = z.object({
@@ -33,6 +37,36 @@ type Row = Fields & { readonly corrupt?: { readonly raw: number } };
 
 const CLOSED: Row = { state: 'closed', failures: 0, openUntil: 0, trialUntil: 0, version: 0 };
 
+const breakerKey = (exchange: string) => ({ pk: `breaker#${exchange}` });
+
+/** Reads an exchange's row (strongly consistent); a corrupt row is reported and reads as closed. */
+function rowReader(options: DynamoBreakerReaderOptions): (exchange: string) => Promise<Row> {
+  const { client, table } = options;
+  const corruptRows = options.corruptRows ?? defaultCorruptRowReporter();
+  return async (exchange) => {
+    const item = await getRow(client, table, breakerKey(exchange), `read breaker ${exchange}`, true);
+    if (!item) return CLOSED;
+    const parsed = rowSchema.safeParse(item);
+    if (parsed.success) return parsed.data;
+    corruptRows.corrupt({ kind: 'breaker', table, key: breakerKey(exchange).pk, reason: reasonOf(parsed.error) });
+    const raw = item['version'];
+    const number = typeof raw === 'number' && Number.isFinite(raw) ? raw : 0;
+    return { ...CLOSED, version: Number.isInteger(number) && number >= 0 ? number : 0, corrupt: { raw: number } };
+  };
+}
+
+const view = (row: Omit<Fields, 'version'>): BreakerState => ({ state: row.state, failures: row.failures, openUntil: row.openUntil });
+
+/** The breaker state for reading only (health): no thresholds needed. */
+export function createDynamoBreakerReader(options: DynamoBreakerReaderOptions): BreakerReader {
+  const readRow = rowReader(options);
+  return {
+    async read(exchange) {
+      return view(await readRow(exchange));
+    },
+  };
+}
+
 /**
  * Circuit breaker per exchange, state in StateTable (`breaker#<exchange>`), so an exchange
  * that keeps failing is left alone across invocations and cold starts. Transitions use
@@ -43,66 +77,24 @@ const CLOSED: Row = { state: 'closed', failures: 0, openUntil: 0, trialUntil: 0,
  */
 export function createDynamoBreakerStore(options: DynamoBreakerOptions): BreakerStore {
   const { client, table, failureThreshold, cooldownMs, trialMs } = options;
-  const corruptRows = options.corruptRows ?? defaultCorruptRowReporter();
-  const key = (exchange: string) => ({ pk: `breaker#${exchange}` });
-
-  async function readRow(exchange: string): Promise<Row> {
-    let item: Record<string, unknown> | undefined;
-    try {
-      item = await getRow(client, table, key(exchange), true);
-    } catch (error) {
-      throw translateAwsError(error, `read breaker ${exchange}`);
-    }
-    if (!item) return CLOSED;
-    const parsed = rowSchema.safeParse(item);
-    if (parsed.success) return parsed.data;
-    corruptRows.corrupt({ kind: 'breaker', table, key: key(exchange).pk, reason: reasonOf(parsed.error) });
-    const raw = item['version'];
-    const number = typeof raw === 'number' && Number.isFinite(raw) ? raw : 0;
-    return { ...CLOSED, version: Number.isInteger(number) && number >= 0 ? number : 0, corrupt: { raw: number } };
-  }
+  const readRow = rowReader(options);
 
   /** The condition that `seen` is still what is stored. */
-  function unchanged(seen: Row, values: Record<string, unknown>): string {
-    if (seen.corrupt !== undefined) {
-      values[':raw'] = seen.corrupt.raw;
-      values[':number'] = 'N';
-      return 'attribute_not_exists(version) OR NOT attribute_type(version, :number) OR version = :raw';
-    }
-    return seen.version === 0 ? 'attribute_not_exists(version) OR version = :seen' : 'version = :seen';
+  function unchanged(seen: Row, e: Expr): string {
+    const version = e.n('version');
+    if (seen.corrupt !== undefined) return `attribute_not_exists(${version}) OR NOT attribute_type(${version}, ${e.v('N')}) OR ${version} = ${e.v(seen.corrupt.raw)}`;
+    const v = e.v(seen.version);
+    return seen.version === 0 ? `attribute_not_exists(${version}) OR ${version} = ${v}` : `${version} = ${v}`;
   }
 
   /** Conditional transition from the version read; false when another invocation moved first. */
   async function transition(exchange: string, seen: Row, set: Partial<Omit<Fields, 'version'>>, now: number): Promise<boolean> {
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = { ':next': seen.version + 1, ':now': now };
-    const condition = unchanged(seen, values);
-    if (seen.corrupt === undefined) values[':seen'] = seen.version;
-    const parts = ['version = :next', 'updatedAt = :now'];
-    for (const [k, v] of Object.entries(set)) {
-      names[`#${k}`] = k;
-      values[`:${k}`] = v;
-      parts.push(`#${k} = :${k}`);
-    }
-    try {
-      await client.send(
-        new UpdateCommand({
-          TableName: table,
-          Key: key(exchange),
-          UpdateExpression: `SET ${parts.join(', ')}`,
-          ConditionExpression: condition,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (awsErrorName(error) === 'ConditionalCheckFailedException') return false;
-      throw translateAwsError(error, `update breaker ${exchange}`);
-    }
+    const e = new Expr();
+    const condition = unchanged(seen, e);
+    const sets = e.sets({ version: seen.version + 1, updatedAt: now, ...set });
+    const update = { TableName: table, Key: breakerKey(exchange), UpdateExpression: `SET ${sets.join(', ')}`, ConditionExpression: condition, ...e.parts() };
+    return (await send(client, { Update: update }, `update breaker ${exchange}`)).ok;
   }
-
-  const view = (row: Omit<Fields, 'version'>): BreakerState => ({ state: row.state, failures: row.failures, openUntil: row.openUntil });
 
   return {
     async acquire(exchange, now): Promise<BreakerDecision> {

@@ -1,9 +1,9 @@
-import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { translateAwsError } from '../../aws/errors.js';
 import type { ChartFileCache } from '../../ports/delivery.js';
 import { defaultCorruptRowReporter, reasonOf, type CorruptRowReporter } from '../../aws/corrupt-rows.js';
 import { getRow } from '../dynamo/get-row.js';
+import { send } from '../dynamo/send.js';
 
 export interface DynamoChartFilesOptions {
   readonly client: DynamoDBDocumentClient;
@@ -34,12 +34,7 @@ export function createDynamoChartFileCache(options: DynamoChartFilesOptions): Ch
   const key = (sourceId: string) => ({ pk: `chart#${sourceId}` });
   return {
     async get(sourceId) {
-      let item: Record<string, unknown> | undefined;
-      try {
-        item = await getRow(client, table, key(sourceId));
-      } catch (error) {
-        throw translateAwsError(error, `read chart file id ${sourceId}`);
-      }
+      const item = await getRow(client, table, key(sourceId), `read chart file id ${sourceId}`);
       if (!item) return undefined;
       const row = rowSchema.safeParse(item);
       if (!row.success) {
@@ -50,11 +45,7 @@ export function createDynamoChartFileCache(options: DynamoChartFilesOptions): Ch
       return row.data.expiresAt * 1000 < Date.now() ? undefined : row.data.fileId;
     },
     async put(sourceId, fileId, now) {
-      try {
-        await client.send(new PutCommand({ TableName: table, Item: { ...key(sourceId), fileId, uploadedAt: now, expiresAt: Math.floor((now + ttlMs) / 1000) } }));
-      } catch (error) {
-        throw translateAwsError(error, `write chart file id ${sourceId}`);
-      }
+      await send(client, { Put: { TableName: table, Item: { ...key(sourceId), fileId, uploadedAt: now, expiresAt: Math.floor((now + ttlMs) / 1000) } } }, `write chart file id ${sourceId}`);
     },
   };
 }

@@ -1,8 +1,11 @@
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { translateAwsError } from '../../aws/errors.js';
+import { describeIssues } from '../../core/zod-issues.js';
 import { PermanentError } from '../../errors.js';
 import { DEFAULT_CONTROL, type ControlState, type ControlStore } from '../../ports/control.js';
+import { Expr } from '../dynamo/expr.js';
+import { getItem } from '../dynamo/read.js';
+import { send } from '../dynamo/send.js';
 
 export interface DynamoControlStoreOptions {
   readonly client: DynamoDBDocumentClient;
@@ -22,7 +25,7 @@ const rowSchema = z.object({
 function parse(item: Record<string, unknown>): ControlState {
   const parsed = rowSchema.safeParse(item);
   if (!parsed.success) {
-    throw new PermanentError(`the control row is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}; /pause or /resume rewrites it`, {
+    throw new PermanentError(`the control row is invalid: ${describeIssues(parsed.error.issues, { root: '' })}; /pause or /resume rewrites it`, {
       code: 'CORRUPT_CONTROL',
       cause: parsed.error,
     });
@@ -39,31 +42,21 @@ export function createDynamoControlStore(options: DynamoControlStoreOptions): Co
   const { client, table } = options;
   return {
     async get() {
-      let item;
-      try {
-        item = (await client.send(new GetCommand({ TableName: table, Key: KEY, ConsistentRead: true }))).Item;
-      } catch (error) {
-        throw translateAwsError(error, 'read the pause switch');
-      }
+      const item = await getItem(client, { TableName: table, Key: KEY, ConsistentRead: true }, 'read the pause switch');
       return item ? parse(item) : DEFAULT_CONTROL;
     },
     async set(change, by, now) {
-      const sets = ['updatedAt = :now', 'updatedBy = :by'];
-      const values: Record<string, unknown> = { ':now': now, ':by': by };
+      const fields: Record<string, unknown> = { updatedAt: now, updatedBy: by };
       for (const field of ['scanningPaused', 'tradingPaused'] as const) {
         const v = change[field];
         if (v === undefined) continue;
         if (typeof v !== 'boolean') throw new PermanentError(`control.${field} must be true or false`, { code: 'BAD_CONTROL' });
-        sets.push(`${field} = :${field}`);
-        values[`:${field}`] = v;
+        fields[field] = v;
       }
-      try {
-        const out = await client.send(new UpdateCommand({ TableName: table, Key: KEY, UpdateExpression: `SET ${sets.join(', ')}`, ExpressionAttributeValues: values, ReturnValues: 'ALL_NEW' }));
-        return parse(out.Attributes ?? {});
-      } catch (error) {
-        if (error instanceof PermanentError) throw error;
-        throw translateAwsError(error, 'write the pause switch');
-      }
+      const e = new Expr();
+      const update = { TableName: table, Key: KEY, UpdateExpression: `SET ${e.sets(fields).join(', ')}`, ...e.parts(), ReturnValues: 'ALL_NEW' as const };
+      const out = await send(client, { Update: update }, 'write the pause switch');
+      return parse((out.ok && out.attributes) || {});
     },
   };
 }

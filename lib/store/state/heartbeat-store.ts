@@ -1,9 +1,9 @@
-import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { translateAwsError } from '../../aws/errors.js';
 import type { HeartbeatStore, ScanHeartbeat } from '../../ports/state.js';
 import { defaultCorruptRowReporter, reasonOf, type CorruptRowReporter } from '../../aws/corrupt-rows.js';
 import { getRow } from '../dynamo/get-row.js';
+import { send } from '../dynamo/send.js';
 
 const count = z.number().int().nonnegative();
 const heartbeatSchema = z.object({
@@ -23,19 +23,10 @@ const heartbeatSchema = z.object({
 export function createDynamoHeartbeatStore(client: DynamoDBDocumentClient, table: string, corruptRows: CorruptRowReporter = defaultCorruptRowReporter()): HeartbeatStore {
   return {
     async put(heartbeat: ScanHeartbeat) {
-      try {
-        await client.send(new PutCommand({ TableName: table, Item: { pk: `scan#${heartbeat.timeframe}`, ...heartbeat } }));
-      } catch (error) {
-        throw translateAwsError(error, `write heartbeat ${heartbeat.timeframe}`);
-      }
+      await send(client, { Put: { TableName: table, Item: { pk: `scan#${heartbeat.timeframe}`, ...heartbeat } } }, `write heartbeat ${heartbeat.timeframe}`);
     },
     async get(timeframe: string) {
-      let item: Record<string, unknown> | undefined;
-      try {
-        item = await getRow(client, table, { pk: `scan#${timeframe}` });
-      } catch (error) {
-        throw translateAwsError(error, `read heartbeat ${timeframe}`);
-      }
+      const item = await getRow(client, table, { pk: `scan#${timeframe}` }, `read heartbeat ${timeframe}`);
       if (!item) return undefined;
       const parsed = heartbeatSchema.safeParse(item);
       const reason = !parsed.success ? reasonOf(parsed.error) : parsed.data.timeframe !== timeframe ? `heartbeat of ${parsed.data.timeframe}, not ${timeframe}` : undefined;

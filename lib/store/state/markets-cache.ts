@@ -1,10 +1,10 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { translateAwsError } from '../../aws/errors.js';
 import type { MarketsCache, MarketsSnapshot } from '../../ports/exchange.js';
 import { defaultCorruptRowReporter, reasonOf, type CorruptRowReporter } from '../../aws/corrupt-rows.js';
 import { getRow } from '../dynamo/get-row.js';
+import { send } from '../dynamo/send.js';
 
 export interface DynamoMarketsCacheOptions {
   readonly client: DynamoDBDocumentClient;
@@ -76,12 +76,7 @@ export function createDynamoMarketsCache(options: DynamoMarketsCacheOptions): Ma
   const corruptRows = options.corruptRows ?? defaultCorruptRowReporter();
   return {
     async get(exchange) {
-      let item: Record<string, unknown> | undefined;
-      try {
-        item = await getRow(client, table, { pk: `markets#${exchange}` });
-      } catch (error) {
-        throw translateAwsError(error, `read markets cache ${exchange}`);
-      }
+      const item = await getRow(client, table, { pk: `markets#${exchange}` }, `read markets cache ${exchange}`);
       if (!item) return undefined;
       // A row that does not parse is a miss (reported): markets are fetched again and the row overwritten.
       const parsed = parseItem(item, exchange);
@@ -91,21 +86,8 @@ export function createDynamoMarketsCache(options: DynamoMarketsCacheOptions): Ma
     },
     async put(snapshot) {
       const data = gzipSync(JSON.stringify(snapshot));
-      try {
-        await client.send(
-          new PutCommand({
-            TableName: table,
-            Item: {
-              pk: `markets#${snapshot.exchange}`,
-              data,
-              fetchedAt: snapshot.fetchedAt,
-              expiresAt: Math.floor((snapshot.fetchedAt + retainMs) / 1000),
-            },
-          }),
-        );
-      } catch (error) {
-        throw translateAwsError(error, `write markets cache ${snapshot.exchange}`);
-      }
+      const Item = { pk: `markets#${snapshot.exchange}`, data, fetchedAt: snapshot.fetchedAt, expiresAt: Math.floor((snapshot.fetchedAt + retainMs) / 1000) };
+      await send(client, { Put: { TableName: table, Item } }, `write markets cache ${snapshot.exchange}`);
     },
   };
 }

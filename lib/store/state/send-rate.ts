@@ -1,8 +1,8 @@
-import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { awsErrorName, translateAwsError } from '../../aws/errors.js';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SendRateLimiter, SlotResult } from '../../ports/delivery.js';
 import { systemClock, type Clock } from '../../ports/clock.js';
 import { defaultCorruptRowReporter, type CorruptRowReporter } from '../../aws/corrupt-rows.js';
+import { send } from '../dynamo/send.js';
 
 export interface DynamoSendRateOptions {
   readonly client: DynamoDBDocumentClient;
@@ -79,32 +79,29 @@ export function createDynamoSendRateLimiter(options: DynamoSendRateOptions): Sen
   const ttl = (at: number) => Math.floor((at + ROW_TTL_MS) / 1000);
 
   /** One conditional write of the chat's `nextAt`; undefined when written, else the stored row. */
-  async function writeChatSlot(chatId: number, nextAt: number, condition: string, values: Record<string, number | string>, label: string): Promise<{ nextAt?: { N?: string } } | undefined> {
-    try {
-      await client.send(
-        new UpdateCommand({
+  async function writeChatSlot(chatId: number, nextAt: number, condition: string, values: Record<string, number | string>, label: string): Promise<Record<string, unknown> | undefined> {
+    const out = await send(
+      client,
+      {
+        Update: {
           TableName: table,
           Key: { pk: `rate#chat#${chatId}` },
           UpdateExpression: 'SET nextAt = :next, expiresAt = :exp',
           ConditionExpression: condition,
           ExpressionAttributeValues: { ...values, ':next': nextAt, ':exp': ttl(nextAt) },
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
-      return undefined;
-    } catch (error) {
-      if (awsErrorName(error) !== 'ConditionalCheckFailedException') throw translateAwsError(error, label);
-      return (error as { Item?: { nextAt?: { N?: string } } }).Item ?? {};
-    }
+        },
+      },
+      label,
+    );
+    return out.ok ? undefined : (out.old ?? {});
   }
 
   /** Why a stored chat row (as returned by a failed condition) cannot be a real slot, or undefined. */
-  function slotProblem(old: { nextAt?: { N?: string } }, far: number): string | undefined {
-    const raw = old.nextAt?.N;
-    if (raw === undefined) return `nextAt is not a number (got ${JSON.stringify(old.nextAt ?? null)})`;
-    const nextAt = Number(raw);
-    if (!Number.isFinite(nextAt)) return `nextAt ${raw} is not finite`;
-    if (nextAt > far) return `nextAt ${raw} is beyond any lease (${far})`;
+  function slotProblem(old: Record<string, unknown>, far: number): string | undefined {
+    const nextAt = old['nextAt'];
+    if (typeof nextAt !== 'number') return `nextAt is not a number (got ${JSON.stringify(nextAt ?? null)})`;
+    if (!Number.isFinite(nextAt)) return `nextAt ${nextAt} is not finite`;
+    if (nextAt > far) return `nextAt ${nextAt} is beyond any lease (${far})`;
     return undefined;
   }
 
@@ -129,7 +126,7 @@ export function createDynamoSendRateLimiter(options: DynamoSendRateOptions): Sen
       if (old === undefined) return { taken: true, lease };
       if (slotProblem(old, far) !== undefined) return { taken: false, nextAt: now + pollMs };
     }
-    return { taken: false, nextAt: Number(old.nextAt!.N) };
+    return { taken: false, nextAt: old['nextAt'] as number };
   }
 
   /**
@@ -144,23 +141,23 @@ export function createDynamoSendRateLimiter(options: DynamoSendRateOptions): Sen
   async function takeGlobal(window: number, now: number): Promise<number> {
     const limit = budget(window);
     if (limit <= 0) return 0;
-    try {
-      const out = await client.send(
-        new UpdateCommand({
+    const out = await send(
+      client,
+      {
+        Update: {
           TableName: table,
           Key: { pk: `rate#global#${window * windowMs}` },
           UpdateExpression: 'SET expiresAt = :exp ADD n :one',
           ConditionExpression: 'attribute_not_exists(n) OR n < :limit',
           ExpressionAttributeValues: { ':one': 1, ':limit': limit, ':exp': ttl(now) },
           ReturnValues: 'UPDATED_NEW',
-        }),
-      );
-      const n = out.Attributes?.['n'];
-      return typeof n === 'number' && n > 0 ? n : 1;
-    } catch (error) {
-      if (awsErrorName(error) === 'ConditionalCheckFailedException') return 0;
-      throw translateAwsError(error, 'take global send slot');
-    }
+        },
+      },
+      'take global send slot',
+    );
+    if (!out.ok) return 0;
+    const n = out.attributes?.['n'];
+    return typeof n === 'number' && n > 0 ? n : 1;
   }
 
   /**

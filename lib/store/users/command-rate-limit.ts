@@ -14,19 +14,14 @@
  * refused by the counter alone (an optimistic read-modify-write refused some of them under
  * that load, and took seconds).
  */
-import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { awsErrorName, translateAwsError } from '../../aws/errors.js';
+import type { DynamoDBDocumentClient, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { PermanentError, TransientError } from '../../errors.js';
+import type { CommandBucket, TakeResult } from '../../ports/users.js';
+import { numberAt } from '../dynamo/codec.js';
+import { send } from '../dynamo/send.js';
 import { chatPk } from './user-rows.js';
 
 export const RATE_LIMIT_SK = 'ratelimit';
-
-export type TakeResult = { readonly allowed: true } | { readonly allowed: false; readonly retryAfterMs: number };
-
-/** A per-chat command allowance. */
-export interface CommandBucket {
-  take(chatId: number, now: number): Promise<TakeResult>;
-}
 
 export interface CommandRateLimitOptions {
   readonly client: DynamoDBDocumentClient;
@@ -38,13 +33,6 @@ export interface CommandRateLimitOptions {
 /** Branch switches (busy ↔ idle) per take; each needs another writer in between, so this is ample. */
 const MAX_ROUNDS = 6;
 
-function storedTat(error: unknown): number | undefined {
-  const item = (error as { Item?: Record<string, unknown> }).Item;
-  const raw = item?.tat as unknown;
-  if (typeof raw === 'number') return raw;
-  if (raw && typeof raw === 'object' && 'N' in raw) return Number((raw as { N: string }).N);
-  return undefined;
-}
 
 export function createCommandRateLimit(options: CommandRateLimitOptions): CommandBucket {
   const { client, table, perMinute, burst } = options;
@@ -53,15 +41,10 @@ export function createCommandRateLimit(options: CommandRateLimitOptions): Comman
   }
   const interval = Math.ceil(60_000 / perMinute);
 
-  /** undefined when the condition failed; then the stored tat (undefined = no row). */
-  async function update(input: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName'>, label: string): Promise<{ ok: true } | { ok: false; tat: number | undefined }> {
-    try {
-      await client.send(new UpdateCommand({ TableName: table, ReturnValuesOnConditionCheckFailure: 'ALL_OLD', ...input }));
-      return { ok: true };
-    } catch (error) {
-      if (awsErrorName(error) === 'ConditionalCheckFailedException') return { ok: false, tat: storedTat(error) };
-      throw translateAwsError(error, label);
-    }
+  /** ok, or the condition failed; then the stored tat (undefined = no row, or no number). */
+  async function update(input: Omit<UpdateCommandInput, 'TableName'>, label: string): Promise<{ ok: true } | { ok: false; tat: number | undefined }> {
+    const out = await send(client, { Update: { TableName: table, ...input } }, label);
+    return out.ok ? { ok: true } : { ok: false, tat: numberAt(out.old, 'tat') };
   }
 
   return {

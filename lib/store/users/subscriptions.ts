@@ -6,10 +6,11 @@
  * count conditional on staying under the limit. Conflicting transactions (real DynamoDB under
  * contention) are retried with jittered backoff, bounded (lib/store/dynamo/transact.ts).
  */
-import { DeleteCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { translateAwsError } from '../../aws/errors.js';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { PermanentError } from '../../errors.js';
 import { DEFAULT_CHAT_SETTINGS, type Subscription } from '../../ports/users.js';
+import { queryPage } from '../dynamo/read.js';
+import { send } from '../dynamo/send.js';
 import { CONDITION_FAILED, transactWrite, type RetryPolicy } from '../dynamo/transact.js';
 import { checkSubscription, chatPk, PROFILE_SK, SUB_PREFIX, subItem, subRowSchema, subSk } from './user-rows.js';
 
@@ -76,39 +77,30 @@ export async function unsubscribe(deps: SubscriptionDeps, input: Subscription): 
   if (result.ok) return true;
   if (result.reasons[0]?.code === CONDITION_FAILED) return false;
   // The item exists but the counter is already 0 (a row written outside this store): delete it alone.
-  try {
-    await deps.client.send(new DeleteCommand({ TableName: deps.table, Key: key, ConditionExpression: 'attribute_exists(pk)' }));
-    return true;
-  } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
-    throw translateAwsError(error, label);
-  }
+  return (await send(deps.client, { Delete: { TableName: deps.table, Key: key, ConditionExpression: 'attribute_exists(pk)' } }, label)).ok;
 }
 
 export async function listSubscriptions(deps: Pick<SubscriptionDeps, 'client' | 'table'>, chatId: number): Promise<Subscription[]> {
   const out: Subscription[] = [];
   let start: Record<string, unknown> | undefined;
   do {
-    let page;
-    try {
-      page = await deps.client.send(
-        new QueryCommand({
-          TableName: deps.table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sub)',
-          ExpressionAttributeValues: { ':pk': chatPk(chatId), ':sub': SUB_PREFIX },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-    } catch (error) {
-      throw translateAwsError(error, `list subscriptions of ${chatId}`);
-    }
-    for (const item of page.Items ?? []) {
+    const page = await queryPage(
+      deps.client,
+      {
+        TableName: deps.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sub)',
+        ExpressionAttributeValues: { ':pk': chatPk(chatId), ':sub': SUB_PREFIX },
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      },
+      `list subscriptions of ${chatId}`,
+    );
+    for (const item of page.items) {
       const row = subRowSchema.safeParse(item);
-      if (!row.success) throw new PermanentError(`subscription row ${String(item.pk)} ${String(item.sk)} is invalid`, { code: 'CORRUPT_SUBSCRIPTION', cause: row.error });
+      if (!row.success) throw new PermanentError(`subscription row ${String(item['pk'])} ${String(item['sk'])} is invalid`, { code: 'CORRUPT_SUBSCRIPTION', cause: row.error });
       out.push({ chatId: row.data.chatId, symbol: row.data.symbol, strategy: row.data.strategy, timeframe: row.data.timeframe });
     }
-    start = page.LastEvaluatedKey;
+    start = page.next;
   } while (start && out.length < LIST_BOUND);
   return out;
 }

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { TIMEFRAMES } from '../../core/timeframe.js';
+import { describeIssues } from '../../core/zod-issues.js';
 import { PermanentError } from '../../errors.js';
 import type { ChatProfile, ChatSettings, Subscription } from '../../ports/users.js';
 
@@ -78,7 +79,7 @@ export function toProfile(row: ProfileRow): ChatProfile {
 export function parseProfile(item: Record<string, unknown>): ProfileRow {
   const parsed = profileRowSchema.safeParse(item);
   if (!parsed.success) {
-    throw new PermanentError(`profile row ${String(item.pk)} is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, {
+    throw new PermanentError(`profile row ${String(item.pk)} is invalid: ${describeIssues(parsed.error.issues, { root: '' })}`, {
       code: 'CORRUPT_PROFILE',
       cause: parsed.error,
     });
@@ -98,7 +99,7 @@ export const subscriptionSchema = z
 export function checkSubscription(sub: Subscription): Subscription {
   const parsed = subscriptionSchema.safeParse(sub);
   if (!parsed.success) {
-    throw new PermanentError(`invalid subscription: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, {
+    throw new PermanentError(`invalid subscription: ${describeIssues(parsed.error.issues, { root: '' })}`, {
       code: 'BAD_SUBSCRIPTION',
       cause: parsed.error,
     });
@@ -123,7 +124,7 @@ export function subItem(sub: Subscription, now: number): Record<string, unknown>
 export function checkSettings(settings: ChatSettings): ChatSettings {
   const parsed = chatSettingsSchema.safeParse(settings);
   if (!parsed.success) {
-    throw new PermanentError(`invalid settings: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`, {
+    throw new PermanentError(`invalid settings: ${describeIssues(parsed.error.issues)}`, {
       code: 'BAD_SETTINGS',
       cause: parsed.error,
     });

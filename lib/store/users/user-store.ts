@@ -4,10 +4,11 @@
  * the version read (settings) or on the stored dashboard id (setDashboard): concurrent
  * commands of one chat never lose each other's changes.
  */
-import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { awsErrorName, translateAwsError } from '../../aws/errors.js';
+import type { DynamoDBDocumentClient, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { PermanentError, TransientError } from '../../errors.js';
 import { DEFAULT_CHAT_SETTINGS, type ChatProfile, type ChatSettings, type UserStore } from '../../ports/users.js';
+import { getItem, queryPage } from '../dynamo/read.js';
+import { send } from '../dynamo/send.js';
 import { backoffMs, DEFAULT_RETRY, type RetryPolicy } from '../dynamo/transact.js';
 import { listSubscriptions, subscribe, unsubscribe, type SubscriptionDeps } from './subscriptions.js';
 import { chatPk, checkSettings, DASHBOARD_KEY, DASHBOARDS_INDEX, parseProfile, PROFILE_SK, toProfile } from './user-rows.js';
@@ -24,8 +25,6 @@ export interface DynamoUserStoreOptions {
 /** Enough for dozens of concurrent writers of one profile; each retry waits a jittered, growing delay. */
 const USER_RETRY: RetryPolicy = { ...DEFAULT_RETRY, attempts: 40, baseMs: 10, capMs: 250 };
 
-const isConditionFailure = (error: unknown) => awsErrorName(error) === 'ConditionalCheckFailedException';
-
 export function createDynamoUserStore(options: DynamoUserStoreOptions): UserStore {
   const { client, table } = options;
   const retry: RetryPolicy = { ...USER_RETRY, ...options.retry };
@@ -33,23 +32,14 @@ export function createDynamoUserStore(options: DynamoUserStoreOptions): UserStor
   const key = (chatId: number) => ({ pk: chatPk(chatId), sk: PROFILE_SK });
 
   async function read(chatId: number): Promise<ReturnType<typeof parseProfile> | undefined> {
-    let item;
-    try {
-      item = (await client.send(new GetCommand({ TableName: table, Key: key(chatId), ConsistentRead: true }))).Item;
-    } catch (error) {
-      throw translateAwsError(error, `read profile ${chatId}`);
-    }
+    const item = await getItem(client, { TableName: table, Key: key(chatId), ConsistentRead: true }, `read profile ${chatId}`);
     return item ? parseProfile(item) : undefined;
   }
 
   /** An update; false when its condition failed. */
-  async function update(input: ConstructorParameters<typeof UpdateCommand>[0], label: string): Promise<Record<string, unknown> | false> {
-    try {
-      return (await client.send(new UpdateCommand(input))).Attributes ?? {};
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw translateAwsError(error, label);
-    }
+  async function update(input: UpdateCommandInput, label: string): Promise<Record<string, unknown> | false> {
+    const out = await send(client, { Update: input }, label);
+    return out.ok ? (out.attributes ?? {}) : false;
   }
 
   return {
@@ -141,27 +131,24 @@ export function createDynamoUserStore(options: DynamoUserStoreOptions): UserStor
       const out: { chatId: number; messageId: number }[] = [];
       let start: Record<string, unknown> | undefined;
       do {
-        let page;
-        try {
-          page = await client.send(
-            new QueryCommand({
-              TableName: table,
-              IndexName: DASHBOARDS_INDEX,
-              KeyConditionExpression: 'dashKey = :dash',
-              FilterExpression: 'active = :true',
-              ExpressionAttributeValues: { ':dash': DASHBOARD_KEY, ':true': true },
-              Limit: Math.max(1, Math.min(limit, 1000)),
-              ExclusiveStartKey: start,
-            }),
-          );
-        } catch (error) {
-          throw translateAwsError(error, 'list dashboards');
-        }
-        for (const item of page.Items ?? []) {
+        const page = await queryPage(
+          client,
+          {
+            TableName: table,
+            IndexName: DASHBOARDS_INDEX,
+            KeyConditionExpression: 'dashKey = :dash',
+            FilterExpression: 'active = :true',
+            ExpressionAttributeValues: { ':dash': DASHBOARD_KEY, ':true': true },
+            Limit: Math.max(1, Math.min(limit, 1000)),
+            ExclusiveStartKey: start,
+          },
+          'list dashboards',
+        );
+        for (const item of page.items) {
           if (out.length >= limit) break;
-          if (typeof item.chatId === 'number' && typeof item.dashboardMessageId === 'number') out.push({ chatId: item.chatId, messageId: item.dashboardMessageId });
+          if (typeof item['chatId'] === 'number' && typeof item['dashboardMessageId'] === 'number') out.push({ chatId: item['chatId'], messageId: item['dashboardMessageId'] });
         }
-        start = page.LastEvaluatedKey;
+        start = page.next;
       } while (start && out.length < limit);
       return out;
     },
