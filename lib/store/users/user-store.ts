@@ -7,6 +7,7 @@
 import type { DynamoDBDocumentClient, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { PermanentError, TransientError } from '../../errors.js';
 import { DEFAULT_CHAT_SETTINGS, type ChatProfile, type ChatSettings, type UserStore } from '../../ports/users.js';
+import { Expr } from '../dynamo/expr.js';
 import { getItem, queryPage } from '../dynamo/read.js';
 import { send } from '../dynamo/send.js';
 import { backoffMs, DEFAULT_RETRY, type RetryPolicy } from '../dynamo/transact.js';
@@ -106,24 +107,14 @@ export function createDynamoUserStore(options: DynamoUserStoreOptions): UserStor
     list: (chatId) => listSubscriptions(subs, chatId),
 
     async setDashboard(chatId, messageId, expected, now) {
-      const values: Record<string, unknown> = { ':now': now, ':one': 1 };
-      let condition = 'attribute_exists(pk) AND ';
-      if (expected === undefined) condition += 'attribute_not_exists(dashboardMessageId)';
-      else {
-        condition += 'dashboardMessageId = :expected';
-        values[':expected'] = expected;
-      }
-      let expression: string;
-      if (messageId === undefined) expression = 'SET updatedAt = :now ADD version :one REMOVE dashboardMessageId, dashKey';
-      else {
-        expression = 'SET dashboardMessageId = :id, dashKey = :dash, updatedAt = :now ADD version :one';
-        values[':id'] = messageId;
-        values[':dash'] = DASHBOARD_KEY;
-      }
-      const out = await update(
-        { TableName: table, Key: key(chatId), UpdateExpression: expression, ConditionExpression: condition, ExpressionAttributeValues: values },
-        `set dashboard ${chatId}`,
-      );
+      const e = new Expr();
+      const stored = e.n('dashboardMessageId');
+      const condition = `attribute_exists(${e.n('pk')}) AND ${expected === undefined ? `attribute_not_exists(${stored})` : `${stored} = ${e.v(expected)}`}`;
+      // Setting it also puts the chat in the dashboards index (dashKey); clearing takes it out.
+      const sets = e.sets(messageId === undefined ? { updatedAt: now } : { dashboardMessageId: messageId, dashKey: DASHBOARD_KEY, updatedAt: now });
+      const removes = messageId === undefined ? ` REMOVE ${stored}, ${e.n('dashKey')}` : '';
+      const expression = `SET ${sets.join(', ')} ADD ${e.n('version')} ${e.v(1)}${removes}`;
+      const out = await update({ TableName: table, Key: key(chatId), UpdateExpression: expression, ConditionExpression: condition, ...e.parts() }, `set dashboard ${chatId}`);
       return out !== false;
     },
 
