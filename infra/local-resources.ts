@@ -25,6 +25,12 @@ export interface CreateResourcesOptions {
   readonly prefix: string;
   /** Defaults to the Resources of infra/tables.yml and infra/queues.yml. */
   readonly resources?: CfnResources;
+  /**
+   * Apply the tables' TimeToLiveSpecification (default true). DynamoDB Local deletes expired
+   * items within seconds, so tests whose clocks stand months in the past turn it off: their
+   * rows would vanish mid-test (AWS deletes expired items within days, never mid-request).
+   */
+  readonly timeToLive?: boolean;
 }
 
 export async function createResources(options: CreateResourcesOptions): Promise<LocalResources> {
@@ -41,7 +47,7 @@ export async function createResources(options: CreateResourcesOptions): Promise<
         const name = t.createTable.TableName!;
         await ddb.send(new CreateTableCommand(t.createTable));
         await waitUntilTableExists({ client: ddb, maxWaitTime: 30, minDelay: 0.1, maxDelay: 0.5 }, { TableName: name });
-        if (t.timeToLive) {
+        if (t.timeToLive && options.timeToLive !== false) {
           await ddb.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: t.timeToLive }));
         }
         tables[t.logicalId] = name;

@@ -47,6 +47,8 @@ export interface LocalStackOptions {
   readonly ddbPort?: number;
   /** Default: a free random port chosen by the OS. */
   readonly sqsPort?: number;
+  /** Apply the tables' TTL (default true); off for a replay, whose clock stands in the past (infra/local-resources.ts). */
+  readonly timeToLive?: boolean;
 }
 
 /** The variables functions read to reach the given resources on the local endpoints. */
@@ -84,7 +86,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   let sqs: Awaited<ReturnType<typeof startSqsEmulator>> | undefined;
   try {
     sqs = await startSqsEmulator(options.sqsPort);
-    const resources = await createResources({ ddbEndpoint: ddb.endpoint, sqsEndpoint: sqs.endpoint, prefix });
+    const resources = await createResources({ ddbEndpoint: ddb.endpoint, sqsEndpoint: sqs.endpoint, prefix, timeToLive: options.timeToLive ?? true });
     const sqsStop = sqs.stop;
     let stopped: Promise<void> | undefined;
     return {

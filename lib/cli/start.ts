@@ -20,14 +20,14 @@ import { nextCloseAfter, type Timeframe } from '../core/timeframe.js';
 import { describeError, isCandlebotError } from '../errors.js';
 import { readOhlcvFiles } from '../backtest/ohlcv-files.js';
 import { powertoolsLog } from '../aws/powertools-log.js';
-import { createScanRuntime, type ScanRuntime } from '../runtime/scan-runtime.js';
-import { createMonitorRuntime, type MonitorRuntime } from '../monitor/monitor-runtime.js';
+import { createScanRuntime, type ScanRuntime } from '../runtime/scan.js';
+import { createMonitorRuntime, type MonitorRuntime } from '../runtime/monitor.js';
 import { parseStartArgs, START_USAGE } from './args.js';
 import { consoleHeader, CONSOLE_CHAT, createConsoleSink, htmlToConsole, type ConsoleSink } from './console-sink.js';
 import { createStartLogger } from './log-file.js';
 import { createProgressLine } from './progress.js';
 import { checkExchanges, checkTelegramToken, scheduleLines } from './startup-check.js';
-import { createLocalTelegramSink } from '../notify/local-telegram-sink.js';
+import { createLocalTelegramSink } from './local-telegram-sink.js';
 import { localContext } from '../aws/lambda-context.js';
 import { startLongPolling, type LongPolling } from './long-polling.js';
 import { captureScanReports, onceSummary, type OnceScan } from './once-summary.js';
@@ -64,7 +64,9 @@ async function main(argv: readonly string[]): Promise<void> {
   const logger = logs.logger;
   console.log(`log lines (JSON, level ${level}; LOG_LEVEL to change): ${logs.where}${verbose ? '' : ' (--verbose prints them here)'}`);
 
-  const stack = await startLocalStack();
+  // A replay runs on the recorded candles' clock: rows it writes expire "months ago", and DynamoDB
+  // Local would delete them within seconds, so its tables have no TTL.
+  const stack = await startLocalStack({ timeToLive: files === undefined });
   console.log(`local AWS stack up: DynamoDB Local ${stack.ddbEndpoint}, SQS emulator ${stack.sqsEndpoint}`);
   let sink: ConsoleSink | undefined;
   let polling: LongPolling | undefined;

@@ -44,7 +44,7 @@ describe('local definitions from infra/*.yml', () => {
 describe('createResources on the running stack', () => {
   let res: TestResources;
   before(async () => {
-    res = await testResources('local-stack');
+    res = await testResources('local-stack', { timeToLive: true });
   });
   after(() => res?.close());
 

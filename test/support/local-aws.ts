@@ -50,11 +50,15 @@ export function uniquePrefix(name: string): string {
   return `${clean}-${randomBytes(4).toString('hex')}`;
 }
 
-/** Creates isolated tables/queues named `<prefix>-<random>-<LogicalId>` on the running stack. */
-export async function testResources(prefix: string): Promise<TestResources> {
+/**
+ * Creates isolated tables/queues named `<prefix>-<random>-<LogicalId>` on the running stack.
+ * TTL is off unless asked for: tests run on fixed clocks (often months ago), and DynamoDB Local
+ * deletes rows whose `expiresAt` has passed within seconds — a row could vanish mid-test.
+ */
+export async function testResources(prefix: string, options: { readonly timeToLive?: boolean } = {}): Promise<TestResources> {
   const { ddbEndpoint, sqsEndpoint } = testEndpoints();
   const unique = uniquePrefix(prefix);
-  const created = await createResources({ ddbEndpoint, sqsEndpoint, prefix: unique });
+  const created = await createResources({ ddbEndpoint, sqsEndpoint, prefix: unique, timeToLive: options.timeToLive ?? false });
   const doc = localDocumentClient(ddbEndpoint);
   const ddb = localDynamoDb(ddbEndpoint);
   const sqs = localSqs(sqsEndpoint);
