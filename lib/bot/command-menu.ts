@@ -3,14 +3,13 @@
  * /help. Building the list needs a wiring input; commands only touch their ports when they run,
  * so an inert input (SDK clients that are never called, a Telegram port that refuses) suffices.
  */
-import { createAwsClients } from '../runtime/wiring.js';
+import { createAwsClients } from '../runtime/adapters.js';
 import type { BotConfig } from '../config/schema.js';
 import { systemClock } from '../ports/clock.js';
 import { silentLog } from '../ports/log.js';
 import type { TelegramPort } from '../ports/telegram.js';
 import type { BotCommand } from './command.js';
-import { allCommands } from './commands/index.js';
-import type { BotWiringInput } from './wiring-input.js';
+import { allCommands, type BotWiringInput } from '../runtime/bot-commands.js';
 
 export interface MenuEntry {
   readonly command: string;

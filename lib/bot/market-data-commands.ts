@@ -1,8 +1,8 @@
 /**
  * The market-data command group: /signals, /positions, /pnl, /chart. `createMarketDataDeps`
- * wires the adapters once per container (DynamoDB readers, one ccxt adapter per exchange with
- * the markets cache in StateTable, the chart renderer loaded on first use);
- * `marketDataCommands` builds the commands from them.
+ * (lib/runtime/bot-commands.ts) wires the adapters once per container (DynamoDB readers, one
+ * ccxt adapter per exchange with the markets cache in StateTable, the chart renderer loaded on
+ * first use); `marketDataCommands` builds the commands from them.
  *
  * Reads: SignalsTable GSI `recent` (Query); PositionsTable GSI `position-lists` (Query) and
  * `stats` / `trades#<strategy>` partitions (Query); StateTable `markets#<exchange>` (GetItem,
@@ -14,17 +14,13 @@ import type { ExchangePort } from '../ports/exchange.js';
 import type { Log } from '../ports/log.js';
 import type { ClosedTradesReader, PositionQueries } from '../ports/positions.js';
 import type { RecentSignalsReader } from '../ports/recent-signals.js';
-import { ccxtExchangeFactory } from '../runtime/wiring.js';
 import { createDynamoClosedTrades } from '../store/positions/closed-trades.js';
-import { createDynamoMarketsCache } from '../store/state/markets-cache.js';
-import { createDynamoPositionStore } from '../store/positions/position-store.js';
 import { createDynamoRecentSignals } from '../store/signals/recent-signals.js';
 import type { BotCommand } from './command.js';
 import { chartCommand } from './commands/data-chart.js';
 import { pnlCommand } from './commands/data-pnl.js';
 import { positionsCommand } from './commands/data-positions.js';
 import { signalsCommand } from './commands/data-signals.js';
-import type { BotWiringInput } from './wiring-input.js';
 
 export interface MarketDataDeps {
   readonly config: BotConfig;
@@ -42,23 +38,6 @@ export interface MarketDataDeps {
   readonly priceBudgetMs?: number;
   /** /chart: exchange part (default 10000). */
   readonly chartTimeoutMs?: number;
-}
-
-export function createMarketDataDeps(input: BotWiringInput): MarketDataDeps {
-  const { env, config, ddb, clock, log } = input;
-  const marketsTtlMs = config.markets.cacheHours * 3_600_000;
-  const marketsCache = createDynamoMarketsCache({ client: ddb, table: env.STATE_TABLE, retainMs: marketsTtlMs * 2 });
-  const ccxtExchange = ccxtExchangeFactory(marketsCache, marketsTtlMs);
-  return {
-    config,
-    recentSignals: createDynamoRecentSignals({ client: ddb, table: env.SIGNALS_TABLE }),
-    positions: createDynamoPositionStore({ client: ddb, table: env.POSITIONS_TABLE, ttlDays: config.signals.ttlDays }),
-    trades: createDynamoClosedTrades({ client: ddb, table: env.POSITIONS_TABLE }),
-    exchange: (c) => ccxtExchange(c, clock),
-    // ECharts + resvg load on the first /chart only, not on every cold start of the webhook.
-    renderChart: async (spec) => (await import('../chart/render.js')).renderChartPng(spec),
-    log,
-  };
 }
 
 export function marketDataCommands(deps: MarketDataDeps): BotCommand[] {

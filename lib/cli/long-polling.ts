@@ -10,7 +10,7 @@
  * - stop() aborts the pending long poll at once and waits for the update in progress.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { createBotRuntime, botEnvSchema } from '../bot/bot-runtime.js';
+import { createBotRuntime, botEnvSchema } from '../runtime/webhook.js';
 import type { BotApi } from '../bot/bot-api.js';
 import type { UpdateOutcome } from '../bot/dispatch.js';
 import { redactSecrets } from '../bot/redact.js';

@@ -15,8 +15,8 @@ import { summarize } from '../backtest/summary.js';
 import { PermanentError } from '../errors.js';
 import { replayResultsText, type PortfolioResult } from './replay-report.js';
 import type { ProgressLine, ReplayProgress } from './progress.js';
-import type { ScanRuntime } from '../runtime/scan-runtime.js';
-import type { MonitorRuntime } from '../monitor/monitor-runtime.js';
+import type { ScanRuntime } from '../runtime/scan.js';
+import type { MonitorRuntime } from '../runtime/monitor.js';
 import { runMonitor } from '../monitor/run-monitor.js';
 import { runScan } from '../scan/run-scan.js';
 import type { Logger } from '@aws-lambda-powertools/logger';
@@ -148,7 +148,8 @@ export async function replayFiles(
   };
   // Signals on a series' last candle: no next open in the data, so no paper position (see above).
   const untraded = { ...deps, positions: undefined };
-  const baseMonitorDeps = options.monitor?.deps({ log, remainingMs: () => Number.MAX_SAFE_INTEGER, clock, exchange: async () => exchange });
+  // No dashboard refresh in a replay: it replays the positions only.
+  const baseMonitorDeps = options.monitor?.deps({ log, remainingMs: () => Number.MAX_SAFE_INTEGER, clock, exchange: async () => exchange, dashboards: false });
   const monitorDeps = baseMonitorDeps && { ...baseMonitorDeps, queue: countingQueue(baseMonitorDeps.queue, counts, chats) };
   const warmup = Math.max(...runtime.config.strategies.map((s) => s.warmup));
   const first = Math.max(0, warmup - 1);

@@ -5,11 +5,13 @@
  * the exits, the forming one for the mark), apply the pure rules, save progress or close
  * through the close transaction (a close's event carrying its chart when charts are on: the
  * market's chart candles fetched once more, ./close-chart.ts), mark to market, then deliver the pending position events
- * (opened/closed notifications) through the queue. Concurrent monitors are safe: every write
+ * (opened/closed notifications) through the queue, and last refresh the pinned dashboards
+ * (lib/dashboard, when wired: USERS_TABLE set). Concurrent monitors are safe: every write
  * is conditional on the row's version, so each close happens exactly once.
  */
 import type { BotConfig, ExchangeConfig } from '../config/schema.js';
 import type { Timeframe } from '../core/timeframe.js';
+import { refreshAfterMonitor, type DashboardOutcome, type DashboardRefresher } from '../dashboard/after-monitor.js';
 import { describeError, PermanentError } from '../errors.js';
 import { deliverPositionEvents, type EventDeliveryReport } from '../portfolio/deliver-events.js';
 import type { Clock } from '../ports/clock.js';
@@ -34,6 +36,8 @@ export interface MonitorDeps {
    * scan's opener), so the admin's pause switch does not concern it: stops keep working.
    */
   readonly recipients: RecipientResolver;
+  /** Refreshes the pinned dashboards after the positions; absent: off (no USERS_TABLE, replay). */
+  readonly dashboards?: DashboardRefresher;
 }
 
 export interface MonitorReport {
@@ -53,7 +57,10 @@ export interface MonitorReport {
   readonly failed: number;
   readonly failures: readonly PositionFailure[];
   readonly events: EventDeliveryReport;
+  /** The positions' part of the run (the dashboard refresh after it is not counted). */
   readonly durationMs: number;
+  /** The dashboard refresh after the positions; absent when off. */
+  readonly dashboards?: DashboardOutcome;
 }
 
 /** maxOpenPositions is at most 1000 (config schema). */
@@ -132,6 +139,9 @@ export async function runMonitor(deps: MonitorDeps): Promise<MonitorReport> {
   } catch (error) {
     log.error('position events could not be listed; the next run retries', { error: describeError(error) });
   }
+  const durationMs = clock.now() - started;
+  // After the positions: a failed refresh is reported, never thrown (lib/dashboard/after-monitor.ts).
+  const dashboards = await refreshAfterMonitor(() => deps.dashboards ?? null, log, clock);
   return {
     listed: listed.positions.length + listed.corrupt.length,
     truncated: listed.truncated,
@@ -146,6 +156,7 @@ export async function runMonitor(deps: MonitorDeps): Promise<MonitorReport> {
     failed: failures.length,
     failures,
     events,
-    durationMs: clock.now() - started,
+    durationMs,
+    ...(dashboards ? { dashboards } : {}),
   };
 }

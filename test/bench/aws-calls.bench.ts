@@ -1,6 +1,6 @@
 /**
  * `npx tsx test/bench/aws-calls.bench.ts` — CPU of this process per AWS SDK call the scan
- * makes, through the project's own stores and clients (lib/runtime/scan-runtime.ts wiring),
+ * makes, through the project's own stores and clients (lib/runtime/scan.ts wiring),
  * against DynamoDB Local and the SQS emulator, both in other processes. Sequential calls
  * after warm-up; the median of BENCH_ROUNDS rounds of BENCH_CALLS calls each.
  *
@@ -12,7 +12,7 @@ import { parseEnv, scanEnvSchema } from '../../lib/config/env.js';
 import { parseConfig } from '../../lib/config/load.js';
 import { createCcxtExchange } from '../../lib/exchange/ccxt-exchange.js';
 import { silentLog } from '../../lib/ports/log.js';
-import { createScanRuntime } from '../../lib/runtime/scan-runtime.js';
+import { createScanRuntime } from '../../lib/runtime/scan.js';
 import { publishSignal } from '../../lib/signals/outbox.js';
 import { signalNotifications } from '../../lib/signals/notifications.js';
 import { createDynamoMarketsCache } from '../../lib/store/state/markets-cache.js';

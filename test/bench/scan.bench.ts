@@ -21,7 +21,7 @@ import { parseConfig } from '../../lib/config/load.js';
 import { strategiesFor, type BotConfig } from '../../lib/config/schema.js';
 import { createCcxtExchange } from '../../lib/exchange/ccxt-exchange.js';
 import { silentLog } from '../../lib/ports/log.js';
-import { createScanRuntime } from '../../lib/runtime/scan-runtime.js';
+import { createScanRuntime } from '../../lib/runtime/scan.js';
 import { runScan, type ScanDeps } from '../../lib/scan/run-scan.js';
 import { MemoryMarketsCache } from '../support/exchange-sim/memory-markets-cache.js';
 import { startBenchStack } from './bench-stack.js';

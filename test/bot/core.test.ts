@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { MAX_ARG_LENGTH, parseCommand } from '../../lib/bot/parse-command.js';
 import { createPageCodec, deriveCallbackKey, PAGEABLE_COMMANDS, paginate } from '../../lib/bot/pagination.js';
-import { callbackKey } from '../../lib/bot/bot-runtime.js';
+import { callbackKey } from '../../lib/runtime/webhook.js';
 import { clipText, echo } from '../../lib/bot/echo.js';
 import { TELEGRAM_TEXT_LIMIT } from '../../lib/core/format.js';
 import { parseSettingsChange } from '../../lib/bot/commands/settings.js';

@@ -2,7 +2,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { CommandInputError, type BotCommand } from '../../lib/bot/command.js';
-import { createMarketDataDeps, marketDataCommands, type MarketDataDeps } from '../../lib/bot/market-data-commands.js';
+import { marketDataCommands, type MarketDataDeps } from '../../lib/bot/market-data-commands.js';
+import { createMarketDataDeps } from '../../lib/runtime/bot-commands.js';
 import { parseConfig } from '../../lib/config/load.js';
 import { formatPrice } from '../../lib/core/format.js';
 import { lastClosedOpenTime } from '../../lib/core/timeframe.js';

@@ -4,7 +4,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { BotCommand, CommandContext } from '../../lib/bot/command.js';
 import { createCommandContext } from '../../lib/bot/context.js';
 import { createPageCodec, paginate } from '../../lib/bot/pagination.js';
-import type { BotWiringInput } from '../../lib/bot/wiring-input.js';
+import type { BotWiringInput } from '../../lib/runtime/bot-commands.js';
 import type { BotConfig } from '../../lib/config/schema.js';
 import type { Clock } from '../../lib/ports/clock.js';
 import type { Log } from '../../lib/ports/log.js';

@@ -2,7 +2,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { CommandInputError, type BotCommand } from '../../lib/bot/command.js';
-import { createMarketDataDeps, marketDataCommands } from '../../lib/bot/market-data-commands.js';
+import { marketDataCommands } from '../../lib/bot/market-data-commands.js';
+import { createMarketDataDeps } from '../../lib/runtime/bot-commands.js';
 import { summarize } from '../../lib/backtest/summary.js';
 import { parseConfig } from '../../lib/config/load.js';
 import { closeAt, openFromSignal, positionRules, settle } from '../../lib/core/positions/index.js';

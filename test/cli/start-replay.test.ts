@@ -7,7 +7,7 @@ import { stringify } from 'yaml';
 import { replayConfig, replayFiles } from '../../lib/cli/replay.js';
 import { monitorEnvSchema, parseEnv } from '../../lib/config/env.js';
 import { parseConfig } from '../../lib/config/load.js';
-import { createMonitorRuntime } from '../../lib/monitor/monitor-runtime.js';
+import { createMonitorRuntime } from '../../lib/runtime/monitor.js';
 import { silentLog } from '../../lib/ports/log.js';
 import { readOhlcvFiles } from '../../lib/backtest/ohlcv-files.js';
 import { compareWithBacktest } from '../../lib/replay/parity.js';

@@ -4,7 +4,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { refreshAfterMonitor } from '../../lib/dashboard/runtime.js';
+import { refreshAfterMonitor } from '../../lib/dashboard/after-monitor.js';
 import { dashboardNotificationId, refreshDashboards, type DashboardRefreshDeps } from '../../lib/dashboard/refresh.js';
 import { TransientError } from '../../lib/errors.js';
 import type { PositionStore } from '../../lib/ports/positions.js';

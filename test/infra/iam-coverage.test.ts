@@ -34,7 +34,7 @@ import { monitorEnvSchema, parseEnv, scanEnvSchema } from '../../lib/config/env.
 import { parseConfig } from '../../lib/config/load.js';
 import type { BotConfig } from '../../lib/config/schema.js';
 import type { OhlcvRow } from '../../lib/core/candle.js';
-import { createMonitorRuntime, type MonitorRuntime } from '../../lib/monitor/monitor-runtime.js';
+import { createMonitorRuntime, type MonitorRuntime } from '../../lib/runtime/monitor.js';
 import { notificationSchema, type NotificationInput } from '../../lib/core/notification.js';
 import type { Clock } from '../../lib/ports/clock.js';
 import type { ExchangePort } from '../../lib/ports/exchange.js';
@@ -43,7 +43,7 @@ import { healthEnvSchema } from '../../lib/health/env.js';
 import type { HealthReport } from '../../lib/health/evaluate.js';
 import { createHealthDepsFromEnv } from '../../lib/health/wiring.js';
 import { asciiJson } from '../../lib/queue/sqs-notification-queue.js';
-import { createScanRuntime, type ScanRuntime } from '../../lib/runtime/scan-runtime.js';
+import { createScanRuntime, type ScanRuntime } from '../../lib/runtime/scan.js';
 import { createDynamoControlStore } from '../../lib/store/state/control-store.js';
 import { createDynamoSignalStore } from '../../lib/store/signals/signal-store.js';
 import { tradeItem } from '../../lib/store/positions/trade-rows.js';

@@ -4,7 +4,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { GetQueueAttributesCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { createLocalNotifyPoller } from '../../lib/queue/local-notify-poller.js';
-import { createLocalTelegramSink } from '../../lib/notify/local-telegram-sink.js';
+import { createLocalTelegramSink } from '../../lib/cli/local-telegram-sink.js';
 import { testResources, type TestResources } from '../support/local-aws.js';
 import { DEFAULT_FAKE_TOKEN, startFakeTelegram } from '../support/fake-telegram/index.js';
 import { note, sleep, testConfig } from './support.js';

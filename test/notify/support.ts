@@ -14,7 +14,7 @@ import { parseConfig } from '../../lib/config/load.js';
 import type { BotConfig, BotConfigInput } from '../../lib/config/schema.js';
 import { localContext } from '../../lib/aws/lambda-context.js';
 import { notificationSchema, type Notification, type NotificationInput } from '../../lib/core/notification.js';
-import { createNotifyRuntime, type NotifyRuntime, type NotifyTuning } from '../../lib/notify/notify-runtime.js';
+import { createNotifyRuntime, type NotifyRuntime, type NotifyTuning } from '../../lib/runtime/notify.js';
 import type { RenderChart } from '../../lib/notify/chart-photos.js';
 import { asciiJson } from '../../lib/queue/sqs-notification-queue.js';
 import { createDynamoUserStore } from '../../lib/store/users/user-store.js';

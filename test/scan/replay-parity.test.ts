@@ -18,7 +18,7 @@ import { monitorEnvSchema, parseEnv } from '../../lib/config/env.js';
 import { parseConfig } from '../../lib/config/load.js';
 import type { BotConfig } from '../../lib/config/schema.js';
 import { STRATEGY_NAMES } from '../../lib/core/strategies/index.js';
-import { createMonitorRuntime } from '../../lib/monitor/monitor-runtime.js';
+import { createMonitorRuntime } from '../../lib/runtime/monitor.js';
 import { silentLog } from '../../lib/ports/log.js';
 import { readOhlcvFiles } from '../../lib/backtest/ohlcv-files.js';
 import { compareWithBacktest } from '../../lib/replay/parity.js';

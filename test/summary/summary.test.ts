@@ -14,7 +14,7 @@ import { parseConfig } from '../../lib/config/load.js';
 import type { TradeRecord } from '../../lib/ports/positions.js';
 import { tradeItem } from '../../lib/store/positions/trade-rows.js';
 import { previousUtcDay, runDailySummary } from '../../lib/summary/run-summary.js';
-import { createSummaryDeps } from '../../lib/summary/wiring.js';
+import { createSummaryDeps } from '../../lib/runtime/summary.js';
 import { createDynamoUserStore } from '../../lib/store/users/user-store.js';
 import { captureStdout } from '../support/capture-stdout.js';
 import { testClock } from '../support/clock.js';

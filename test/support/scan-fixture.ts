@@ -6,7 +6,7 @@ import { getStrategy } from '../../lib/core/strategies/index.js';
 import { toSignal, type Signal } from '../../lib/core/signal.js';
 import { splitClosed, validateCandles } from '../../lib/core/validate-candles.js';
 import type { Timeframe } from '../../lib/core/timeframe.js';
-import { createScanRuntime, type ScanRuntime } from '../../lib/runtime/scan-runtime.js';
+import { createScanRuntime, type ScanRuntime } from '../../lib/runtime/scan.js';
 import type { ExchangePort } from '../../lib/ports/exchange.js';
 import type { TestResources } from './local-aws.js';
 

@@ -11,7 +11,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createPageCodec, deriveCallbackKey } from '../../lib/bot/pagination.js';
 import { ADMIN_CHAT, outcome, SECRET, startHarness, type Harness } from './harness.js';
 
-/** The key the webhook signs page buttons with (derived from its secret, as lib/bot/bot-runtime.ts does). */
+/** The key the webhook signs page buttons with (derived from its secret, as lib/runtime/webhook.ts does). */
 const KEY = deriveCallbackKey(SECRET, 'webhook-secret');
 
 describe('forged callback queries', () => {

@@ -1,12 +1,9 @@
 /**
  * Every command of the bot, in /help order: the user group, the market-data group, the ops
- * group (admin commands among them), then /help itself, built from this same list.
+ * group (admin commands among them), then /help itself, built from this same list
+ * (lib/runtime/bot-commands.ts wires the groups).
  */
 import type { BotCommand } from '../command.js';
-import { createMarketDataDeps, marketDataCommands } from '../market-data-commands.js';
-import { createOpsDeps, opsCommands } from '../ops-commands.js';
-import { createUserDeps, userCommands } from '../user-commands.js';
-import type { BotWiringInput } from '../wiring-input.js';
 import { helpCommand } from './help.js';
 
 export function assembleCommands(groups: readonly (readonly BotCommand[])[]): readonly BotCommand[] {
@@ -19,8 +16,4 @@ export function assembleCommands(groups: readonly (readonly BotCommand[])[]): re
     seen.add(c.name);
   }
   return Object.freeze(list);
-}
-
-export function allCommands(input: BotWiringInput): readonly BotCommand[] {
-  return assembleCommands([userCommands(createUserDeps(input)), marketDataCommands(createMarketDataDeps(input)), opsCommands(createOpsDeps(input))]);
 }

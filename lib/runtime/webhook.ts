@@ -1,26 +1,33 @@
 /**
- * Wires the bot from a validated environment and config: AWS clients, the Telegram adapter,
- * every command group, the rate limit and the dispatcher, under one telegraf instance.
- * Built once per container (webhook function) or once per process (local long polling).
+ * The webhook function's runtime: the bot wired from a validated environment and config (AWS
+ * clients, the Telegram adapter, every command group, the rate limit and the dispatcher, under
+ * one telegraf instance), built once per container (webhook function) or once per process
+ * (local long polling); and the request glue of POST /telegram/webhook.
  */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { UserFromGetMe } from 'telegraf/types';
-import { webhookEnvSchema, type WebhookEnv } from '../config/env.js';
-import { boundTexts } from '../telegram/bound-texts.js';
+import { powertoolsLog } from '../aws/powertools-log.js';
+import type { BotCommand } from '../bot/command.js';
+import { createBot, type Bot } from '../bot/create-bot.js';
+import { createDispatcher } from '../bot/dispatch.js';
+import { createPageCodec, deriveCallbackKey } from '../bot/pagination.js';
+import { parseEnv, webhookEnvSchema, type WebhookEnv } from '../config/env.js';
+
+export type { WebhookEnv } from '../config/env.js';
+import { loadConfigFile } from '../config/load.js';
 import type { BotConfig } from '../config/schema.js';
 import { systemClock, type Clock } from '../ports/clock.js';
 import type { Log } from '../ports/log.js';
-import { createAwsClients } from '../runtime/wiring.js';
 import { createCommandRateLimit } from '../store/users/command-rate-limit.js';
+import { createDynamoSlowdownNotice } from '../store/users/slowdown-notice.js';
+import { boundTexts } from '../telegram/bound-texts.js';
 import { createTelegrafTelegram } from '../telegram/telegraf-telegram.js';
 import { waitOnRateLimit } from '../telegram/wait-on-rate-limit.js';
-import { createDynamoUserStore } from '../store/users/user-store.js';
-import type { BotCommand } from './command.js';
-import { allCommands } from './commands/index.js';
-import { createBot, type Bot } from './create-bot.js';
-import { createDispatcher } from './dispatch.js';
-import { createPageCodec, deriveCallbackKey } from './pagination.js';
-import { createDynamoSlowdownNotice } from '../store/users/slowdown-notice.js';
-import type { BotWiringInput } from './wiring-input.js';
+import { handleWebhookRequest } from '../webhook/handle-request.js';
+import { DEFAULT_MAX_BODY_BYTES } from '../webhook/read-body.js';
+import { createAwsClients, userStore } from './adapters.js';
+import { allCommands, type BotWiringInput } from './bot-commands.js';
 
 /**
  * What the bot needs from the environment: the webhook's, its secret optional (local long
@@ -76,7 +83,7 @@ export function createBotRuntime(env: BotEnv, config: BotConfig, options: BotRun
   const dispatcher = createDispatcher({
     commands,
     telegram,
-    users: createDynamoUserStore({ client: ddb, table: env.USERS_TABLE, maxSubscriptions: config.telegram.maxSubscriptionsPerChat }),
+    users: userStore(ddb, env.USERS_TABLE, config),
     bucket: createCommandRateLimit({ client: ddb, table: env.USERS_TABLE, perMinute: config.telegram.commands.perMinute, burst: config.telegram.commands.burst }),
     slowdown: createDynamoSlowdownNotice({ client: ddb, table: env.USERS_TABLE }),
     adminChatIds: config.telegram.adminChatIds,
@@ -94,4 +101,47 @@ export function createBotRuntime(env: BotEnv, config: BotConfig, options: BotRun
     botInfo: options.botInfo,
   });
   return Object.freeze({ bot, input, commands });
+}
+
+/** Update handling must end before the function's timeout (serverless.yml: 25 s). */
+export const HANDLER_TIMEOUT_MS = 20_000;
+
+export interface WebhookOptions {
+  readonly env?: NodeJS.ProcessEnv;
+  /** Replaces the bot built from env + config file (tests). */
+  readonly runtime?: (env: WebhookEnv) => BotRuntime;
+  readonly logger: Logger;
+  readonly maxBodyBytes?: number;
+}
+
+/**
+ * POST /telegram/webhook (API Gateway HTTP API, payload v2): the request goes to
+ * lib/webhook/handle-request.ts (secret, size, JSON, zod, the bot). The environment is parsed on
+ * the first request; the bot (config, clients, telegraf) is built on the first request that
+ * passes the secret check, and reused by warm invocations.
+ */
+export function webhookResponder(options: WebhookOptions): (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2> {
+  const log = powertoolsLog(options.logger);
+  let env: WebhookEnv | undefined;
+  let runtime: BotRuntime | undefined;
+  const getEnv = (): WebhookEnv => (env ??= parseEnv(webhookEnvSchema, options.env ?? process.env));
+  const getRuntime = (e: WebhookEnv): BotRuntime =>
+    (runtime ??= options.runtime
+      ? options.runtime(e)
+      : createBotRuntime(e, loadConfigFile(e.CANDLEBOT_CONFIG_PATH), { log, secrets: [e.TELEGRAM_WEBHOOK_SECRET], handlerTimeoutMs: HANDLER_TIMEOUT_MS }));
+
+  return async (event) => {
+    const e = getEnv();
+    const response = await handleWebhookRequest(
+      { headers: event.headers, body: event.body, isBase64Encoded: event.isBase64Encoded },
+      {
+        secret: e.TELEGRAM_WEBHOOK_SECRET,
+        maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+        handleUpdate: (update) => getRuntime(e).bot.handleUpdate(update),
+        log,
+        secrets: [e.TELEGRAM_BOT_TOKEN, e.TELEGRAM_WEBHOOK_SECRET],
+      },
+    );
+    return { statusCode: response.statusCode, headers: { ...response.headers }, body: response.body };
+  };
 }

@@ -5,7 +5,7 @@ import { notifyEnvSchema, parseEnv } from '../config/env.js';
 import type { BotConfig } from '../config/schema.js';
 import { createLocalNotifyPoller } from '../queue/local-notify-poller.js';
 import { powertoolsLog } from '../aws/powertools-log.js';
-import { createNotifyRuntime } from './notify-runtime.js';
+import { createNotifyRuntime } from '../runtime/notify.js';
 
 /** Same surface as the console sink (lib/cli/console-sink.ts), so npm start can use either. */
 export interface LocalTelegramSink {

@@ -1,21 +1,53 @@
+/**
+ * The scan function's runtime: its event, the wiring of its adapters (built once per
+ * container) and the answer it returns (functions/scan.ts).
+ */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { ScanEnv } from '../config/env.js';
+import { z } from 'zod';
+import { parseEnv, scanEnvSchema, type ScanEnv } from '../config/env.js';
+import { loadConfigFile } from '../config/load.js';
 import type { BotConfig, ExchangeConfig } from '../config/schema.js';
-import { ccxtExchangeFactory, createAwsClients } from './wiring.js';
+import { timeframeSchema } from '../core/timeframe.js';
+import { createPositionOpener } from '../portfolio/open-from-signal.js';
 import { systemClock, type Clock } from '../ports/clock.js';
-import type { ExchangePort, MarketsCache } from '../ports/exchange.js';
+import type { ExchangePort } from '../ports/exchange.js';
 import type { Log } from '../ports/log.js';
-import { createSqsNotificationQueue } from '../queue/sqs-notification-queue.js';
-import type { ScanDeps } from '../scan/run-scan.js';
+import type { ScanDeps, ScanReport } from '../scan/run-scan.js';
 import { createDynamoBreakerStore } from '../store/state/breaker-store.js';
 import { createDynamoHeartbeatStore } from '../store/state/heartbeat-store.js';
-import { createDynamoMarketsCache } from '../store/state/markets-cache.js';
 import { createDynamoSignalStore } from '../store/signals/signal-store.js';
-import { createDynamoPositionStore } from '../store/positions/position-store.js';
-import { createPositionOpener } from '../portfolio/open-from-signal.js';
-import { createDynamoControlStore } from '../store/state/control-store.js';
-import { recipientResolverFor } from './recipients-for.js';
+import { ccxtExchanges, controlStore, createAwsClients, notificationQueue, positionStore, recipientResolverFor } from './adapters.js';
+
+/** The EventBridge schedule's input (serverless.yml: one schedule per timeframe). */
+export const scanEventSchema = z.object({ timeframe: timeframeSchema }).strict();
+
+export interface ScanResult {
+  readonly timeframe: string;
+  readonly candleTime: string;
+  readonly scanned: number;
+  readonly failed: number;
+  readonly skipped: number;
+  readonly signalled: number;
+  /** The admin paused scanning (/pause): nothing was fetched or recorded. */
+  readonly paused: boolean;
+  /** The admin paused trading: signals were recorded and notified, no paper position opened. */
+  readonly tradingPaused: boolean;
+}
+
+/** The handler's answer: the report's counts. */
+export function scanResult(report: ScanReport): ScanResult {
+  return {
+    timeframe: report.timeframe,
+    candleTime: new Date(report.candleTime).toISOString(),
+    scanned: report.scanned,
+    failed: report.failed,
+    skipped: report.skipped,
+    signalled: report.signalled,
+    paused: report.paused,
+    tradingPaused: report.tradingPaused,
+  };
+}
 
 /** How long the signal writer owns the outbox row before a later run may re-drive it. */
 export const OUTBOX_LEASE_MS = 60_000;
@@ -41,10 +73,8 @@ export interface ScanRuntime {
  */
 export function createScanRuntime(env: ScanEnv, config: BotConfig, recipients?: readonly number[]): ScanRuntime {
   const { ddb, sqs } = createAwsClients(env);
-  const marketsTtlMs = config.markets.cacheHours * 3_600_000;
-  const marketsCache: MarketsCache = createDynamoMarketsCache({ client: ddb, table: env.STATE_TABLE, retainMs: marketsTtlMs * 2 });
   const signals = createDynamoSignalStore({ client: ddb, table: env.SIGNALS_TABLE, leaseMs: OUTBOX_LEASE_MS, ttlDays: config.signals.ttlDays });
-  const queue = createSqsNotificationQueue({ client: sqs, queueUrl: env.NOTIFY_QUEUE_URL });
+  const queue = notificationQueue(sqs, env.NOTIFY_QUEUE_URL);
   const breaker = createDynamoBreakerStore({
     client: ddb,
     table: env.STATE_TABLE,
@@ -53,10 +83,10 @@ export function createScanRuntime(env: ScanEnv, config: BotConfig, recipients?: 
     trialMs: BREAKER_TRIAL_MS,
   });
   const heartbeat = createDynamoHeartbeatStore(ddb, env.STATE_TABLE);
-  const control = createDynamoControlStore({ client: ddb, table: env.STATE_TABLE });
+  const control = controlStore(ddb, env.STATE_TABLE);
   // Paper trading is on when the environment names the positions table (serverless.yml, local stack).
-  const positionStore = env.POSITIONS_TABLE ? createDynamoPositionStore({ client: ddb, table: env.POSITIONS_TABLE, ttlDays: config.signals.ttlDays }) : undefined;
-  const ccxtExchange = ccxtExchangeFactory(marketsCache, marketsTtlMs);
+  const positions = env.POSITIONS_TABLE ? positionStore(ddb, env.POSITIONS_TABLE, config) : undefined;
+  const ccxtExchange = ccxtExchanges(ddb, env.STATE_TABLE, config);
 
   return Object.freeze({
     config,
@@ -77,8 +107,14 @@ export function createScanRuntime(env: ScanEnv, config: BotConfig, recipients?: 
         remainingMs,
         recipients: chats,
         control,
-        positions: positionStore && createPositionOpener({ store: positionStore, config, clock, log, recipients: chats }),
+        positions: positions && createPositionOpener({ store: positions, config, clock, log, recipients: chats }),
       };
     },
   });
+}
+
+/** The runtime from the process environment and the config file it names (the handler's first invocation). */
+export function scanRuntimeFromEnv(processEnv: NodeJS.ProcessEnv): ScanRuntime {
+  const env = parseEnv(scanEnvSchema, processEnv);
+  return createScanRuntime(env, loadConfigFile(env.CANDLEBOT_CONFIG_PATH));
 }

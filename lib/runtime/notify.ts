@@ -1,20 +1,52 @@
-import type { NotifyEnv } from '../config/env.js';
+/**
+ * The notify function's runtime: its SQS event, the wiring of the consumer (built once per
+ * container: SDK clients, telegraf, immutable config) and its answer.
+ */
+import type { SQSBatchResponse } from 'aws-lambda';
+import { z } from 'zod';
+import { notifyEnvSchema, parseEnv, type NotifyEnv } from '../config/env.js';
+import { loadConfigFile } from '../config/load.js';
 import type { BotConfig } from '../config/schema.js';
+import { createChartPhotos, type RenderChart } from '../notify/chart-photos.js';
+import type { BackoffOptions } from '../notify/policy.js';
+import type { BatchDeps, BatchReport, NotifyRecord } from '../notify/run-batch.js';
+import { createSqsVisibility } from '../notify/sqs-visibility.js';
 import { systemClock, type Clock } from '../ports/clock.js';
+import type { DeliveryStore } from '../ports/delivery.js';
 import { silentLog, type Log } from '../ports/log.js';
 import type { TelegramPort } from '../ports/telegram.js';
 import type { UserStore } from '../ports/users.js';
-import { createAwsClients } from '../runtime/wiring.js';
-import { createDynamoChartFileCache } from '../store/state/chart-files.js';
 import { createDynamoDeliveryStore } from '../store/deliveries/deliveries.js';
+import { createDynamoChartFileCache } from '../store/state/chart-files.js';
 import { createDynamoSendRateLimiter } from '../store/state/send-rate.js';
 import { createTelegrafTelegram } from '../telegram/telegraf-telegram.js';
-import { createDynamoUserStore } from '../store/users/user-store.js';
-import { createChartPhotos, type RenderChart } from './chart-photos.js';
-import type { DeliveryStore } from '../ports/delivery.js';
-import { DEFAULT_BACKOFF, type BackoffOptions } from './policy.js';
-import type { BatchDeps } from './run-batch.js';
-import { createSqsVisibility } from './sqs-visibility.js';
+import { createAwsClients, userStore } from './adapters.js';
+
+/**
+ * The SQS event (serverless.yml: NotifyQueue, batch ≤ 10, ReportBatchItemFailures). Only the
+ * fields the consumer reads are checked; bodies are validated one by one (a malformed body is
+ * recorded and dropped, it never fails the batch).
+ */
+export const sqsEventSchema = z.looseObject({
+  Records: z
+    .array(
+      z.looseObject({
+        messageId: z.string().min(1),
+        receiptHandle: z.string().min(1),
+        body: z.string(),
+        attributes: z.looseObject({ ApproximateReceiveCount: z.string().regex(/^\d+$/, 'must be a count') }),
+      }),
+    )
+    .max(10_000),
+});
+
+/** The records as the batch use case takes them. */
+export function sqsRecords(event: z.output<typeof sqsEventSchema>): NotifyRecord[] {
+  return event.Records.map((r) => ({ messageId: r.messageId, receiptHandle: r.receiptHandle, body: r.body, receiveCount: Number(r.attributes.ApproximateReceiveCount) }));
+}
+
+/** Only the failed items (each already given its retry delay); Lambda's event source deletes the rest. */
+export const batchResponse = (report: BatchReport): SQSBatchResponse => ({ batchItemFailures: report.failures.map((itemIdentifier) => ({ itemIdentifier })) });
 
 /** Knobs of the consumer; defaults fit the deployed function (timeout 30 s, queue visibility 180 s). */
 export interface NotifyTuning {
@@ -86,7 +118,7 @@ export function createNotifyRuntime(env: NotifyEnv, config: BotConfig, overrides
     clock,
   });
   const chartCache = createDynamoChartFileCache({ client: ddb, table: env.STATE_TABLE });
-  const users = overrides.users ?? createDynamoUserStore({ client: ddb, table: env.USERS_TABLE, maxSubscriptions: config.telegram.maxSubscriptionsPerChat });
+  const users = overrides.users ?? userStore(ddb, env.USERS_TABLE, config);
   const telegram =
     overrides.telegram ??
     createTelegrafTelegram({
@@ -120,4 +152,10 @@ export function createNotifyRuntime(env: NotifyEnv, config: BotConfig, overrides
       };
     },
   });
+}
+
+/** The runtime from the process environment and the config file it names (the handler's first invocation). */
+export function notifyRuntimeFromEnv(processEnv: NodeJS.ProcessEnv, log: Log): NotifyRuntime {
+  const env = parseEnv(notifyEnvSchema, processEnv);
+  return createNotifyRuntime(env, loadConfigFile(env.CANDLEBOT_CONFIG_PATH), { log });
 }
