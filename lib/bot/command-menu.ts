@@ -1,53 +1,60 @@
 /**
- * The command menu Telegram shows (setMyCommands), from the same assembled command list as
- * /help. Building the list needs a wiring input; commands only touch their ports when they run,
- * so an inert input (SDK clients that are never called, a Telegram port that refuses) suffices.
+ * The command menu Telegram shows (setMyCommands), from the commands' own definitions: every
+ * command module exports its info (name, usage, description, admin flag), listed here in /help
+ * order — the user group, the market-data group, the ops group, then /help. No wiring needed
+ * (test/bot/command-menu.test.ts checks the list against the assembled bot).
  */
-import { createAwsClients } from '../runtime/adapters.js';
-import type { BotConfig } from '../config/schema.js';
-import { systemClock } from '../ports/clock.js';
-import { silentLog } from '../ports/log.js';
-import type { TelegramPort } from '../ports/telegram.js';
-import type { BotCommand } from './command.js';
-import { allCommands, type BotWiringInput } from '../runtime/bot-commands.js';
+import type { CommandInfo } from './command.js';
+import { chartInfo } from './commands/data-chart.js';
+import { pnlInfo } from './commands/data-pnl.js';
+import { positionsInfo } from './commands/data-positions.js';
+import { signalsInfo } from './commands/data-signals.js';
+import { helpInfo } from './commands/help.js';
+import { listInfo } from './commands/list.js';
+import { dashboardInfo } from './commands/ops-dashboard.js';
+import { pauseInfo, resumeInfo } from './commands/ops-pause.js';
+import { statsInfo } from './commands/ops-stats.js';
+import { statusInfo } from './commands/ops-status.js';
+import { settingsInfo } from './commands/settings.js';
+import { startInfo } from './commands/start.js';
+import { stopInfo } from './commands/stop.js';
+import { subscribeInfo } from './commands/subscribe.js';
+import { unsubscribeInfo } from './commands/unsubscribe.js';
 
 export interface MenuEntry {
   readonly command: string;
   readonly description: string;
 }
 
-const inertTelegram: TelegramPort = new Proxy({} as TelegramPort, {
-  get: () => () => Promise.reject(new Error('the command menu does not send messages')),
-});
+const COMMANDS: readonly CommandInfo[] = Object.freeze([
+  // user group (lib/bot/user-commands.ts)
+  startInfo,
+  stopInfo,
+  subscribeInfo,
+  unsubscribeInfo,
+  listInfo,
+  settingsInfo,
+  // market-data group (lib/bot/market-data-commands.ts)
+  signalsInfo,
+  positionsInfo,
+  pnlInfo,
+  chartInfo,
+  // ops group (lib/bot/ops-commands.ts)
+  statusInfo,
+  dashboardInfo,
+  pauseInfo,
+  resumeInfo,
+  statsInfo,
+  helpInfo,
+]);
 
-/** Every command of the bot, without running anything. */
-export function listBotCommands(config: BotConfig): readonly BotCommand[] {
-  const { ddb, sqs } = createAwsClients({ AWS_REGION: 'us-east-1' });
-  const unused = 'unused-by-the-menu';
-  const input: BotWiringInput = {
-    env: {
-      CANDLEBOT_CONFIG_PATH: unused,
-      SIGNALS_TABLE: unused,
-      STATE_TABLE: unused,
-      POSITIONS_TABLE: unused,
-      USERS_TABLE: unused,
-      NOTIFY_QUEUE_URL: 'https://sqs.invalid/unused',
-      NOTIFY_DLQ_URL: 'https://sqs.invalid/unused',
-      TELEGRAM_BOT_TOKEN: '0:unused',
-      AWS_REGION: 'us-east-1',
-    },
-    config,
-    ddb,
-    sqs,
-    clock: systemClock,
-    log: silentLog,
-    telegram: inertTelegram,
-  };
-  return allCommands(input);
+/** Every command of the bot, in /help order, without building anything. */
+export function listBotCommands(): readonly CommandInfo[] {
+  return COMMANDS;
 }
 
 /** setMyCommands entries: Telegram allows ≤ 100, names [a-z0-9_]{1,32}, descriptions 1-256 characters. */
-export function commandMenu(commands: readonly BotCommand[], options: { admin: boolean }): MenuEntry[] {
+export function commandMenu(commands: readonly CommandInfo[], options: { admin: boolean }): MenuEntry[] {
   return commands
     .filter((c) => options.admin || !c.admin)
     .filter((c) => /^[a-z0-9_]{1,32}$/.test(c.name))

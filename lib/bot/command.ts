@@ -5,7 +5,15 @@ import type { SendOptions } from '../ports/telegram.js';
  * factories that take only the ports they need; lib/bot assembles them into the telegraf bot
  * used by both the webhook function and local long polling.
  */
-export interface BotCommand {
+export interface BotCommand extends CommandInfo {
+  run(ctx: CommandContext): Promise<void>;
+}
+
+/**
+ * What a command is, without its ports: each command module exports its info as a constant
+ * (`startInfo`, …), so /help and the command menu (./command-menu.ts) need no wiring.
+ */
+export interface CommandInfo {
   /** Without the slash, lower case, e.g. `subscribe`. */
   readonly name: string;
   /** One line for /help and setMyCommands, e.g. `<SYMBOL|all> [strategy] [timeframe] — get alerts`. */
@@ -13,7 +21,6 @@ export interface BotCommand {
   readonly description: string;
   /** Only chats in `telegram.adminChatIds` may run it; others get a clear refusal. */
   readonly admin?: boolean;
-  run(ctx: CommandContext): Promise<void>;
 }
 
 export interface CommandContext {

@@ -110,7 +110,7 @@ export async function runWebhookSet(argv: readonly string[], env: NodeJS.Process
     await api.call('setWebhook', { url: args.url, secret_token: secret, allowed_updates: ALLOWED_UPDATES, drop_pending_updates: args.drop });
     out(`webhook set: ${args.url} (secret token set, updates: ${ALLOWED_UPDATES.join(', ')})`);
 
-    const commands = listBotCommands(config);
+    const commands = listBotCommands();
     const menu = commandMenu(commands, { admin: false });
     await api.call('setMyCommands', { commands: menu });
     const adminMenu = commandMenu(commands, { admin: true });

@@ -18,7 +18,7 @@ import type { ChartSpec } from '../../core/notification.js';
 import type { ExchangePort } from '../../ports/exchange.js';
 import type { Log } from '../../ports/log.js';
 import { normaliseSymbol, quotesOf, validateSymbol } from '../../users/symbols.js';
-import { CommandInputError, type BotCommand } from '../command.js';
+import { CommandInputError, type BotCommand, type CommandInfo } from '../command.js';
 import { chartForMarket } from './data-chart-spec.js';
 import { withTimeout } from './data-prices.js';
 import { candleSummary } from './data-render.js';
@@ -62,12 +62,17 @@ export function parseChartArgs(args: readonly string[], config: BotConfig): Char
   return { symbol: check.symbol, timeframe, exchange };
 }
 
+/** /chart as /help and the command menu show it. */
+export const chartInfo: CommandInfo = {
+  name: 'chart',
+  usage: '<SYMBOL> [timeframe] — candlestick chart of a scanned market',
+  description: 'Chart of the latest closed candles',
+};
+
 export function chartCommand(deps: ChartCommandDeps): BotCommand {
   const count = deps.config.telegram.delivery.chartCandles;
   return {
-    name: 'chart',
-    usage: '<SYMBOL> [timeframe] — candlestick chart of a scanned market',
-    description: 'Chart of the latest closed candles',
+    ...chartInfo,
     async run(ctx) {
       const req = parseChartArgs(ctx.args, deps.config);
       const strategyConfig = strategiesFor(deps.config, req.timeframe)[0];

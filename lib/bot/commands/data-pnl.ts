@@ -7,7 +7,7 @@ import { summarize } from '../../backtest/summary.js';
 import { echo } from '../echo.js';
 import type { Log } from '../../ports/log.js';
 import type { ClosedTradesReader, TradeRecord } from '../../ports/positions.js';
-import { CommandInputError, type BotCommand } from '../command.js';
+import { CommandInputError, type BotCommand, type CommandInfo } from '../command.js';
 import { periodLabel, pnlLines, PNL_PERIODS, type PnlPeriod } from './data-render.js';
 
 const DAY = 86_400_000;
@@ -38,11 +38,16 @@ export interface PnlCommandDeps {
   readonly log: Log;
 }
 
+/** /pnl as /help and the command menu show it. */
+export const pnlInfo: CommandInfo = {
+  name: 'pnl',
+  usage: '[7d|30d|all] — closed paper trades: win rate, PnL, fees, drawdown',
+  description: 'Statistics of closed paper trades',
+};
+
 export function pnlCommand(deps: PnlCommandDeps): BotCommand {
   return {
-    name: 'pnl',
-    usage: '[7d|30d|all] — closed paper trades: win rate, PnL, fees, drawdown',
-    description: 'Statistics of closed paper trades',
+    ...pnlInfo,
     async run(ctx) {
       const period = parsePnlPeriod(ctx.args);
       const { trades, invalid, truncated } = await deps.trades.listClosedSince(periodStart(period, ctx.now), MAX_PNL_TRADES, deps.strategies);

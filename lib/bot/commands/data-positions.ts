@@ -10,7 +10,7 @@ import { markOf } from '../../monitor/mark.js';
 import type { ExchangePort } from '../../ports/exchange.js';
 import type { Log } from '../../ports/log.js';
 import type { PositionQueries } from '../../ports/positions.js';
-import { CommandInputError, type BotCommand } from '../command.js';
+import { CommandInputError, type BotCommand, type CommandInfo } from '../command.js';
 import { positionLine, positionsTitle, type Valuation } from './data-render.js';
 import { latestPrices, marketKey } from './data-prices.js';
 
@@ -31,11 +31,16 @@ export interface PositionsCommandDeps {
   readonly priceBudgetMs?: number;
 }
 
+/** /positions as /help and the command menu show it. */
+export const positionsInfo: CommandInfo = {
+  name: 'positions',
+  usage: '— open paper positions with unrealised PnL',
+  description: 'Open paper positions valued at the latest price',
+};
+
 export function positionsCommand(deps: PositionsCommandDeps): BotCommand {
   return {
-    name: 'positions',
-    usage: '— open paper positions with unrealised PnL',
-    description: 'Open paper positions valued at the latest price',
+    ...positionsInfo,
     async run(ctx) {
       if (ctx.args.length > 0) throw new CommandInputError('Usage: /positions (no arguments).');
       const { positions, corrupt, truncated } = await deps.positions.listOpen(MAX_LISTED_POSITIONS);

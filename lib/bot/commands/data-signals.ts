@@ -2,7 +2,7 @@
 import { echo } from '../echo.js';
 import type { Log } from '../../ports/log.js';
 import { MAX_RECENT, type RecentSignalsReader } from '../../ports/recent-signals.js';
-import { CommandInputError, type BotCommand } from '../command.js';
+import { CommandInputError, type BotCommand, type CommandInfo } from '../command.js';
 import { signalLine } from './data-render.js';
 
 export const DEFAULT_SIGNALS = 10;
@@ -26,11 +26,16 @@ export function parseSignalCount(args: readonly string[]): number {
   return n;
 }
 
+/** /signals as /help and the command menu show it. */
+export const signalsInfo: CommandInfo = {
+  name: 'signals',
+  usage: `[n] — the newest signals (default ${DEFAULT_SIGNALS}, max ${MAX_RECENT})`,
+  description: 'Recent trading signals, newest first',
+};
+
 export function signalsCommand(deps: SignalsCommandDeps): BotCommand {
   return {
-    name: 'signals',
-    usage: `[n] — the newest signals (default ${DEFAULT_SIGNALS}, max ${MAX_RECENT})`,
-    description: 'Recent trading signals, newest first',
+    ...signalsInfo,
     async run(ctx) {
       const n = parseSignalCount(ctx.args);
       const { signals, invalid } = await deps.recentSignals.listRecent(n);

@@ -1,4 +1,4 @@
-import type { BotCommand } from '../command.js';
+import type { BotCommand, CommandInfo } from '../command.js';
 import { escapeHtml } from '../../core/format.js';
 
 /**
@@ -12,11 +12,16 @@ export function argsOf(c: BotCommand): string {
   return (usage.toLowerCase().startsWith(prefix) ? usage.slice(prefix.length) : usage).trim();
 }
 
+/** /help as /help and the command menu show it. */
+export const helpInfo: CommandInfo = {
+  name: 'help',
+  usage: '',
+  description: 'this list',
+};
+
 export function helpCommand(all: () => readonly BotCommand[]): BotCommand {
   return {
-    name: 'help',
-    usage: '',
-    description: 'this list',
+    ...helpInfo,
     async run(ctx) {
       const visible = all().filter((c) => ctx.isAdmin || !c.admin);
       const lines = visible.map((c) => {

@@ -1,13 +1,18 @@
-import type { BotCommand } from '../command.js';
+import type { BotCommand, CommandInfo } from '../command.js';
 import type { UserStore } from '../../ports/users.js';
 import { describeSubscription } from './subscription-args.js';
+
+/** /list as /help and the command menu show it. */
+export const listInfo: CommandInfo = {
+  name: 'list',
+  usage: '',
+  description: 'show your subscriptions',
+};
 
 /** /list: the chat's subscriptions, paginated. */
 export function listCommand(deps: { readonly users: Pick<UserStore, 'list' | 'get'> }): BotCommand {
   return {
-    name: 'list',
-    usage: '',
-    description: 'show your subscriptions',
+    ...listInfo,
     async run(ctx) {
       const [subs, profile] = await Promise.all([deps.users.list(ctx.chatId), deps.users.get(ctx.chatId)]);
       if (subs.length === 0) {

@@ -4,7 +4,7 @@
  * edit every minute (lib/dashboard/refresh.ts) and the notify consumer applies it.
  * `/dashboard off` forgets the message (it stays in the chat, no longer updated).
  */
-import { CommandInputError, type BotCommand } from '../command.js';
+import { CommandInputError, type BotCommand, type CommandInfo } from '../command.js';
 import { renderDashboardText } from '../../core/dashboard-text.js';
 import { readDashboardData, type DashboardSource } from '../../dashboard/dashboard-data.js';
 import type { Log } from '../../ports/log.js';
@@ -20,11 +20,16 @@ export interface OpsDashboardDeps {
 
 const RACE = 'The dashboard of this chat was changed at the same moment by another command: send /dashboard again.';
 
+/** /dashboard as /help and the command menu show it. */
+export const dashboardInfo: CommandInfo = {
+  name: 'dashboard',
+  usage: '/dashboard [off]',
+  description: 'pin a live dashboard of the paper positions, updated every minute (/dashboard off stops it)',
+};
+
 export function dashboardCommand(deps: OpsDashboardDeps): BotCommand {
   return {
-    name: 'dashboard',
-    usage: '/dashboard [off]',
-    description: 'pin a live dashboard of the paper positions, updated every minute (/dashboard off stops it)',
+    ...dashboardInfo,
     async run(ctx) {
       const arg = ctx.args[0]?.toLowerCase();
       if (ctx.args.length > 1 || (arg !== undefined && arg !== 'on' && arg !== 'off')) throw new CommandInputError('Usage: /dashboard to pin a live dashboard, /dashboard off to stop it');

@@ -1,4 +1,4 @@
-import { CommandInputError, type BotCommand } from '../command.js';
+import { CommandInputError, type BotCommand, type CommandInfo } from '../command.js';
 import type { ControlState, ControlStore } from '../../ports/control.js';
 
 export type PauseTarget = 'scanning' | 'trading' | 'all';
@@ -20,13 +20,14 @@ export function describeControl(state: ControlState): string {
   return [line('scanning', state.scanningPaused), line('paper trading', state.tradingPaused)].join('\n');
 }
 
+/** /pause and /resume as /help and the command menu show them. */
+export const pauseInfo: CommandInfo = { name: 'pause', usage: '/pause [scanning|trading|all]', description: 'admin: pause scanning and/or opening paper positions', admin: true };
+export const resumeInfo: CommandInfo = { name: 'resume', usage: '/resume [scanning|trading|all]', description: 'admin: resume scanning and/or paper trading', admin: true };
+
 function switchCommand(name: 'pause' | 'resume', control: Pick<ControlStore, 'set'>): BotCommand {
   const paused = name === 'pause';
   return {
-    name,
-    usage: `/${name} [scanning|trading|all]`,
-    description: paused ? 'admin: pause scanning and/or opening paper positions' : 'admin: resume scanning and/or paper trading',
-    admin: true,
+    ...(paused ? pauseInfo : resumeInfo),
     async run(ctx) {
       const target = parsePauseTarget(ctx.args, name);
       const change = {

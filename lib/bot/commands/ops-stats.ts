@@ -5,7 +5,7 @@
  * all-time statistics row, and the pause switch. Not shown: signals of the last 24 h and
  * delivery counts (SignalsTable and DeliveriesTable have no time index to Query).
  */
-import type { BotCommand } from '../command.js';
+import type { BotCommand, CommandInfo } from '../command.js';
 import { formatSigned } from '../../core/dashboard-text.js';
 import { escapeHtml, formatPrice } from '../../core/format.js';
 import type { ControlState, ControlStore } from '../../ports/control.js';
@@ -66,12 +66,17 @@ export function renderStatsText(v: StatsView): string {
   return lines.join('\n');
 }
 
+/** /stats as /help and the command menu show it. */
+export const statsInfo: CommandInfo = {
+  name: 'stats',
+  usage: '/stats',
+  description: 'admin: chats, subscriptions, paper portfolio and strategy statistics',
+  admin: true,
+};
+
 export function statsCommand(deps: OpsStatsDeps): BotCommand {
   return {
-    name: 'stats',
-    usage: '/stats',
-    description: 'admin: chats, subscriptions, paper portfolio and strategy statistics',
-    admin: true,
+    ...statsInfo,
     async run(ctx) {
       const names = [...new Set(deps.strategies)];
       const [subscribers, dashboards, portfolio, control, stats] = await Promise.all([

@@ -5,7 +5,7 @@
  *   /settings quiet 22-7 | off     quiet hours (local time; messages arrive silently)
  *   /settings signals on|off       signal notifications (likewise positions, summary)
  */
-import { CommandInputError, type BotCommand, type CommandContext } from '../command.js';
+import { CommandInputError, type BotCommand, type CommandInfo, type CommandContext } from '../command.js';
 import { escapeHtml } from '../../core/format.js';
 import { echo } from '../echo.js';
 import { isCandlebotError } from '../../errors.js';
@@ -69,11 +69,16 @@ export function parseSettingsChange(args: readonly string[]): (s: ChatSettings) 
   throw new CommandInputError(`Unknown setting ${echo(rawKey)}. Usage: ${escapeHtml(USAGE)}`);
 }
 
+/** /settings as /help and the command menu show it. */
+export const settingsInfo: CommandInfo = {
+  name: 'settings',
+  usage: ARGS,
+  description: 'time zone, quiet hours and which notifications you get',
+};
+
 export function settingsCommand(deps: { readonly users: Pick<UserStore, 'get' | 'updateSettings'> }): BotCommand {
   return {
-    name: 'settings',
-    usage: ARGS,
-    description: 'time zone, quiet hours and which notifications you get',
+    ...settingsInfo,
     async run(ctx: CommandContext) {
       if (ctx.args.length === 0) {
         const profile = await deps.users.get(ctx.chatId);

@@ -1,12 +1,17 @@
-import type { BotCommand } from '../command.js';
+import type { BotCommand, CommandInfo } from '../command.js';
 import type { UserStore } from '../../ports/users.js';
+
+/** /start as /help and the command menu show it. */
+export const startInfo: CommandInfo = {
+  name: 'start',
+  usage: '',
+  description: 'register this chat for notifications',
+};
 
 /** /start: registers the chat, or re-activates it after /stop (settings and subscriptions kept). */
 export function startCommand(deps: { readonly users: Pick<UserStore, 'register' | 'list' | 'get'> }): BotCommand {
   return {
-    name: 'start',
-    usage: '',
-    description: 'register this chat for notifications',
+    ...startInfo,
     async run(ctx) {
       const before = await deps.users.get(ctx.chatId);
       await deps.users.register(ctx.chatId, ctx.now);

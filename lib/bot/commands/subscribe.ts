@@ -1,4 +1,4 @@
-import { CommandInputError, type BotCommand } from '../command.js';
+import { CommandInputError, type BotCommand, type CommandInfo } from '../command.js';
 import type { BotConfig } from '../../config/schema.js';
 import { isCandlebotError } from '../../errors.js';
 import type { UserStore } from '../../ports/users.js';
@@ -14,15 +14,20 @@ export interface SubscribeDeps {
 const ARGS = '<SYMBOL|all> [strategy] [timeframe]';
 const USAGE = `/subscribe ${ARGS}`;
 
+/** /subscribe as /help and the command menu show it. */
+export const subscribeInfo: CommandInfo = {
+  name: 'subscribe',
+  usage: `${ARGS} — e.g. /subscribe BTC/USDT ema-cross 1h`,
+  description: 'get signals for a market (all = every market), optionally one strategy and timeframe',
+};
+
 /**
  * /subscribe BTC/USDT · /subscribe btcusdt ema-cross 1h · /subscribe all. Idempotent: the same
  * subscription twice answers "already subscribed" (safe when Telegram re-delivers the update).
  */
 export function subscribeCommand(deps: SubscribeDeps): BotCommand {
   return {
-    name: 'subscribe',
-    usage: `${ARGS} — e.g. /subscribe BTC/USDT ema-cross 1h`,
-    description: 'get signals for a market (all = every market), optionally one strategy and timeframe',
+    ...subscribeInfo,
     async run(ctx) {
       const filter = parseSubscriptionArgs(ctx.args, deps.config, { usage: USAGE, markets: await deps.symbols() });
       let result: 'added' | 'exists';

@@ -1,10 +1,17 @@
-import { CommandInputError, type BotCommand } from '../command.js';
+import { CommandInputError, type BotCommand, type CommandInfo } from '../command.js';
 import type { BotConfig } from '../../config/schema.js';
 import type { UserStore } from '../../ports/users.js';
 import { ANY, describeSubscription, parseSubscriptionArgs } from './subscription-args.js';
 
 const ARGS = '<SYMBOL|all> [strategy] [timeframe]';
 const USAGE = `/unsubscribe ${ARGS}`;
+
+/** /unsubscribe as /help and the command menu show it. */
+export const unsubscribeInfo: CommandInfo = {
+  name: 'unsubscribe',
+  usage: `${ARGS} — e.g. /unsubscribe BTC/USDT, /unsubscribe all`,
+  description: 'stop signals for a market (all = every subscription)',
+};
 
 /**
  * /unsubscribe removes every subscription matching the arguments: a field left out (or `all`)
@@ -14,9 +21,7 @@ const USAGE = `/unsubscribe ${ARGS}`;
  */
 export function unsubscribeCommand(deps: { readonly users: Pick<UserStore, 'list' | 'unsubscribe'>; readonly config: BotConfig }): BotCommand {
   return {
-    name: 'unsubscribe',
-    usage: `${ARGS} — e.g. /unsubscribe BTC/USDT, /unsubscribe all`,
-    description: 'stop signals for a market (all = every subscription)',
+    ...unsubscribeInfo,
     async run(ctx) {
       const filter = parseSubscriptionArgs(ctx.args, deps.config, { usage: USAGE });
       const matches = (value: string, wanted: string) => wanted === ANY || value === wanted;
