@@ -11,7 +11,8 @@
 import { TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { awsErrorName, translateAwsError } from '../../aws/errors.js';
 import { storableProblem } from '../../core/store-bounds.js';
-import { isTransient, PermanentError, TransientError } from '../../errors.js';
+import { isCandlebotError, isTransient, PermanentError, TransientError, type ErrorCode } from '../../errors.js';
+import { retry } from '../../retry.js';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { plainItem } from './codec.js';
 
@@ -44,10 +45,20 @@ export const DEFAULT_RETRY: RetryPolicy = Object.freeze({
 export const CONDITION_FAILED = 'ConditionalCheckFailed';
 const TRANSIENT_REASONS = new Set(['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded', 'RequestLimitExceeded', 'InternalServerError']);
 
-/** Full-jitter exponential backoff before attempt `attempt + 1`. */
-export function backoffMs(policy: RetryPolicy, attempt: number): number {
-  return Math.floor(policy.random() * Math.min(policy.capMs, policy.baseMs * 2 ** attempt));
+/**
+ * Runs `call` under a store RetryPolicy through the one retry helper (lib/retry.ts): full
+ * jitter, at most min(capMs, baseMs × 2ⁿ) after failed attempt n, retrying what `retryable`
+ * accepts (default: transient errors).
+ */
+export function withStoreRetry<T>(policy: RetryPolicy, call: (attempt: number) => Promise<T>, retryable: (error: unknown) => boolean = isTransient): Promise<T> {
+  return retry(call, { attempts: policy.attempts, baseMs: policy.baseMs * 2, capMs: policy.capMs }, { sleep: policy.sleep, random: policy.random, retryable });
 }
+
+/** Retries only errors of this code (a contention the caller resolves by reading again). */
+export const retryOnCode =
+  (code: ErrorCode) =>
+  (error: unknown): boolean =>
+    isCandlebotError(error) && error.code === code;
 
 function reasonsOf(error: unknown): CancelReason[] {
   const raw = (error as { CancellationReasons?: { Code?: string; Item?: Record<string, AttributeValue> }[] }).CancellationReasons ?? [];
@@ -83,28 +94,23 @@ function checkStorable(items: readonly TransactItem[], label: string): void {
 
 export async function transactWrite(client: DynamoDBDocumentClient, items: readonly TransactItem[], label: string, policy: RetryPolicy): Promise<TransactResult> {
   checkStorable(items, label);
-  for (let attempt = 1; ; attempt++) {
-    let last: unknown;
+  return withStoreRetry(policy, async (attempt) => {
     try {
       await client.send(new TransactWriteCommand({ TransactItems: [...items] }));
       return { ok: true };
     } catch (error) {
+      let last: unknown = error;
       if (awsErrorName(error) === 'TransactionCanceledException') {
         const reasons = reasonsOf(error);
         if (reasons.some((r) => r.code === CONDITION_FAILED)) return { ok: false, reasons };
         if (!reasons.some((r) => TRANSIENT_REASONS.has(r.code))) {
           throw new PermanentError(`${label}: transaction cancelled [${reasons.map((r) => r.code).join(', ')}]`, { code: 'TRANSACTION_CANCELLED', cause: error });
         }
-        last = error;
       } else {
-        const translated = translateAwsError(error, label);
-        if (!isTransient(translated)) throw translated;
-        last = translated;
+        last = translateAwsError(error, label);
+        if (!isTransient(last)) throw last;
       }
-    }
-    if (attempt >= policy.attempts) {
       throw new TransientError(`${label}: still conflicting or throttled after ${attempt} attempts`, { code: 'TRANSACTION_CONFLICT', cause: last });
     }
-    await policy.sleep(backoffMs(policy, attempt));
-  }
+  });
 }

@@ -20,7 +20,7 @@ import type { PositionStoreContext } from './context.js';
 import { Expr } from '../dynamo/expr.js';
 import { lockKey, PORTFOLIO_KEY } from './keys.js';
 import { eventItem } from './rows.js';
-import { backoffMs, CONDITION_FAILED, transactWrite, type TransactItem } from '../dynamo/transact.js';
+import { CONDITION_FAILED, retryOnCode, transactWrite, withStoreRetry, type TransactItem } from '../dynamo/transact.js';
 
 export function createCloseOps(ctx: PositionStoreContext) {
   const { client, table } = ctx;
@@ -58,7 +58,7 @@ export function createCloseOps(ctx: PositionStoreContext) {
   async function close(command: CloseCommand): Promise<CloseTxResult> {
     const { closed: c, stored, now, event } = command;
     if (c.status !== 'closed') throw new PermanentError(`close ${c.id}: position is ${c.status}, expected closed`, { code: 'ILLEGAL_TRANSITION' });
-    for (let attempt = 1; attempt <= ctx.retry.attempts; attempt++) {
+    const attempt = async (): Promise<CloseTxResult> => {
       const booked = await bookTrade(ctx, stored, c, now);
       const items: TransactItem[] = [closedPositionUpdate(ctx, stored, c, booked.amounts, now), portfolioRelease(c.stake, booked.amounts), lockRelease(command), ...booked.items];
       if (event) items.push({ Put: { TableName: table, Item: eventItem(c.id, event, now), ConditionExpression: 'attribute_not_exists(pk)' } });
@@ -72,9 +72,9 @@ export function createCloseOps(ctx: PositionStoreContext) {
         throw new PermanentError(`close ${c.id}: ledger inconsistent: ${what}`, { code: 'LEDGER_INCONSISTENT' });
       }
       // Only a statistics version moved (another close of the same strategy or symbol): read again.
-      await ctx.retry.sleep(backoffMs(ctx.retry, attempt));
-    }
-    throw new TransientError(`close ${c.id}: statistics kept changing for ${ctx.retry.attempts} attempts`, { code: 'STATS_CONTENDED' });
+      throw new TransientError(`close ${c.id}: statistics kept changing for ${ctx.retry.attempts} attempts`, { code: 'STATS_CONTENDED' });
+    };
+    return withStoreRetry(ctx.retry, attempt, retryOnCode('STATS_CONTENDED'));
   }
 
   return { close };

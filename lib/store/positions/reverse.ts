@@ -29,7 +29,7 @@ import { Expr } from '../dynamo/expr.js';
 import { lockKey, PORTFOLIO_KEY } from './keys.js';
 import { eventItem, openItem } from './rows.js';
 import { numberAt } from '../dynamo/codec.js';
-import { backoffMs, CONDITION_FAILED, transactWrite, type CancelReason, type TransactItem } from '../dynamo/transact.js';
+import { CONDITION_FAILED, retryOnCode, transactWrite, withStoreRetry, type CancelReason, type TransactItem } from '../dynamo/transact.js';
 
 export function createReverseOps(ctx: PositionStoreContext) {
   const { client, table } = ctx;
@@ -92,7 +92,7 @@ export function createReverseOps(ctx: PositionStoreContext) {
     if (p.side === c.side || p.symbol !== c.symbol || meta.strategy !== stored.meta.strategy || meta.exchange !== stored.meta.exchange) {
       throw new PermanentError(`reverse ${c.id} → ${p.id}: not the opposite side of the same market`, { code: 'BAD_POSITION' });
     }
-    for (let attempt = 1; attempt <= ctx.retry.attempts; attempt++) {
+    const attempt = async (): Promise<ReverseTxResult> => {
       const booked = await bookTrade(ctx, stored, c, now);
       const swap = portfolioSwap(c.stake, p.stake, booked.amounts);
       const labelled: [string, TransactItem][] = [
@@ -112,9 +112,9 @@ export function createReverseOps(ctx: PositionStoreContext) {
       const decision = decide(result.reasons, command, swap.needed, labels);
       if (decision !== 'retry') return decision;
       // Only a statistics version moved (another close of the same strategy or symbol): read again.
-      await ctx.retry.sleep(backoffMs(ctx.retry, attempt));
-    }
-    throw new TransientError(`reverse ${c.id}: statistics kept changing for ${ctx.retry.attempts} attempts`, { code: 'STATS_CONTENDED' });
+      throw new TransientError(`reverse ${c.id}: statistics kept changing for ${ctx.retry.attempts} attempts`, { code: 'STATS_CONTENDED' });
+    };
+    return withStoreRetry(ctx.retry, attempt, retryOnCode('STATS_CONTENDED'));
   }
 
   return { reverse };

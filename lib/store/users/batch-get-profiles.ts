@@ -7,7 +7,7 @@ import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynam
 import { translateAwsError } from '../../aws/errors.js';
 import { TransientError } from '../../errors.js';
 import type { ChatSettings } from '../../ports/users.js';
-import { backoffMs, type RetryPolicy } from '../dynamo/transact.js';
+import { withStoreRetry, type RetryPolicy } from '../dynamo/transact.js';
 import { chatPk, chatSettingsSchema, PROFILE_SK } from './user-rows.js';
 
 const BATCH_GET_MAX = 100;
@@ -24,7 +24,8 @@ export async function batchGetProfiles(client: DynamoDBDocumentClient, table: st
   const out: ProfileFlags[] = [];
   for (let i = 0; i < chatIds.length; i += BATCH_GET_MAX) {
     let keys: Record<string, unknown>[] = chatIds.slice(i, i + BATCH_GET_MAX).map((id) => ({ pk: chatPk(id), sk: PROFILE_SK }));
-    for (let attempt = 1; keys.length > 0; attempt++) {
+    // Unprocessed keys (throttling) are read again after a jittered wait, bounded (lib/retry.ts).
+    await withStoreRetry(retry, async (attempt) => {
       let res;
       try {
         res = await client.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: keys, ProjectionExpression: 'chatId, active, settings' } } }));
@@ -37,12 +38,10 @@ export async function batchGetProfiles(client: DynamoDBDocumentClient, table: st
         out.push({ chatId: item['chatId'], active: item['active'] === true, settings: settings.success ? settings.data : undefined });
       }
       keys = (res.UnprocessedKeys?.[table]?.Keys as Record<string, unknown>[] | undefined) ?? [];
-      if (keys.length === 0) break;
-      if (attempt >= retry.attempts) {
+      if (keys.length > 0) {
         throw new TransientError(`read chat profiles: ${keys.length} keys still unprocessed after ${attempt} attempts`, { code: 'AWS_TRANSIENT' });
       }
-      await retry.sleep(backoffMs(retry, attempt));
-    }
+    });
   }
   return out;
 }

@@ -10,7 +10,7 @@ import { DEFAULT_CHAT_SETTINGS, type ChatProfile, type ChatSettings, type UserSt
 import { Expr } from '../dynamo/expr.js';
 import { getItem, queryPage } from '../dynamo/read.js';
 import { send } from '../dynamo/send.js';
-import { backoffMs, DEFAULT_RETRY, type RetryPolicy } from '../dynamo/transact.js';
+import { DEFAULT_RETRY, retryOnCode, withStoreRetry, type RetryPolicy } from '../dynamo/transact.js';
 import { listSubscriptions, subscribe, unsubscribe, type SubscriptionDeps } from './subscriptions.js';
 import { chatPk, checkSettings, DASHBOARD_KEY, DASHBOARDS_INDEX, parseProfile, PROFILE_SK, toProfile } from './user-rows.js';
 
@@ -79,27 +79,28 @@ export function createDynamoUserStore(options: DynamoUserStoreOptions): UserStor
     },
 
     async updateSettings(chatId, change, now): Promise<ChatProfile> {
-      for (let attempt = 1; ; attempt++) {
-        const row = await read(chatId);
-        if (!row) throw new PermanentError(`chat ${chatId} is not registered (send /start first)`, { code: 'NOT_REGISTERED' });
-        const settings: ChatSettings = checkSettings(change(row.settings));
-        const out = await update(
-          {
-            TableName: table,
-            Key: key(chatId),
-            UpdateExpression: 'SET settings = :s, updatedAt = :now, version = :next',
-            ConditionExpression: 'version = :seen',
-            ExpressionAttributeValues: { ':s': settings, ':now': now, ':next': row.version + 1, ':seen': row.version },
-            ReturnValues: 'ALL_NEW',
-          },
-          `update settings ${chatId}`,
-        );
-        if (out) return toProfile(parseProfile(out));
-        if (attempt >= retry.attempts) {
+      return withStoreRetry(
+        retry,
+        async (attempt) => {
+          const row = await read(chatId);
+          if (!row) throw new PermanentError(`chat ${chatId} is not registered (send /start first)`, { code: 'NOT_REGISTERED' });
+          const settings: ChatSettings = checkSettings(change(row.settings));
+          const out = await update(
+            {
+              TableName: table,
+              Key: key(chatId),
+              UpdateExpression: 'SET settings = :s, updatedAt = :now, version = :next',
+              ConditionExpression: 'version = :seen',
+              ExpressionAttributeValues: { ':s': settings, ':now': now, ':next': row.version + 1, ':seen': row.version },
+              ReturnValues: 'ALL_NEW',
+            },
+            `update settings ${chatId}`,
+          );
+          if (out) return toProfile(parseProfile(out));
           throw new TransientError(`update settings ${chatId}: the profile kept changing for ${attempt} attempts`, { code: 'PROFILE_CONTENDED' });
-        }
-        await retry.sleep(backoffMs(retry, attempt));
-      }
+        },
+        retryOnCode('PROFILE_CONTENDED'),
+      );
     },
 
     subscribe: (sub, now) => subscribe(subs, sub, now),
