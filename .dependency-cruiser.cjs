@@ -1,7 +1,7 @@
 /**
  * Layer rules of lib/ (docs/architecture.md "Layers"), checked by test/infra/layers.test.ts in `npm test`.
  *
- *   core      lib/core, lib/errors.ts — pure: imports only itself (and zod); no SDK, network, clock
+ *   core      lib/core, lib/errors.ts, lib/error-codes.ts — pure: imports only itself (and zod); no SDK, network, clock
  *   (lib/retry.ts, the one retry helper, may be used by every layer above core)
  *   ports     lib/ports — interfaces the use cases need; imports only core
  *   adapters  lib/aws, lib/store, lib/exchange, lib/telegram, lib/queue, lib/chart — talk to the outside;
@@ -23,35 +23,36 @@ module.exports = {
     {
       name: 'core-is-pure',
       severity: 'error',
-      comment: 'lib/core imports only lib/core, lib/errors.ts and zod (no SDK, no network, no node: modules).',
+      comment: 'lib/core imports only lib/core, lib/errors.ts (+ its catalogue) and zod (no SDK, no network, no node: modules).',
       from: { path: '^lib/core/' },
-      to: { pathNot: ['^lib/core/', '^lib/errors[.]ts$', '^node_modules/zod/'] },
+      to: { pathNot: ['^lib/core/', '^lib/errors[.]ts$', '^lib/error-codes[.]ts$', '^node_modules/zod/'] },
     },
     {
       name: 'errors-is-pure',
       severity: 'error',
-      from: { path: '^lib/errors[.]ts$' },
-      to: { pathNot: ['^lib/core/'] },
+      comment: 'lib/errors.ts and its code catalogue import nothing but each other.',
+      from: { path: '^lib/error(s|-codes)[.]ts$' },
+      to: { pathNot: ['^lib/error(s|-codes)[.]ts$'] },
     },
     {
       name: 'ports-import-only-core',
       severity: 'error',
       comment: 'lib/ports holds interfaces (and trivial defaults): it imports only lib/core and lib/errors.ts.',
       from: { path: '^lib/ports/' },
-      to: { pathNot: ['^lib/ports/', '^lib/core/', '^lib/errors[.]ts$'], dependencyTypesNot: ['type-only'] },
+      to: { pathNot: ['^lib/ports/', '^lib/core/', '^lib/error(s|-codes)[.]ts$'], dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'ports-types-only-core',
       severity: 'error',
       from: { path: '^lib/ports/' },
-      to: { pathNot: ['^lib/ports/', '^lib/core/', '^lib/errors[.]ts$'] },
+      to: { pathNot: ['^lib/ports/', '^lib/core/', '^lib/error(s|-codes)[.]ts$'] },
     },
     {
       name: 'adapters-never-import-use-cases',
       severity: 'error',
       comment: 'An adapter (store, exchange, telegram, queue, aws, chart) imports core, ports, config and other adapters only.',
       from: { path: ADAPTERS },
-      to: { path: '^lib/', pathNot: [ADAPTERS, '^lib/(core|ports|config)/', '^lib/(errors|retry)[.]ts$'] },
+      to: { path: '^lib/', pathNot: [ADAPTERS, '^lib/(core|ports|config)/', '^lib/(errors|error-codes|retry)[.]ts$'] },
     },
     {
       name: 'use-cases-never-import-runtime-or-cli',
@@ -65,7 +66,7 @@ module.exports = {
       severity: 'error',
       comment: 'functions/ only adapt: the handler kit and runtime (lib/runtime) and use cases.',
       from: { path: '^functions/' },
-      to: { path: '^lib/(core|ports|aws|store|exchange|telegram|queue|chart|config|cli)/|^lib/errors[.]ts$' },
+      to: { path: '^lib/(core|ports|aws|store|exchange|telegram|queue|chart|config|cli)/|^lib/error(s|-codes)[.]ts$' },
     },
   ],
   options: {

@@ -9,13 +9,13 @@
  * Vendor errors (ccxt, AWS SDK, Telegram) are translated at the adapter boundary into
  * these classes, always keeping the original error as `cause`.
  */
-import type { ErrorCode, PermanentCode, TransientCode } from './core/error-codes.js';
+import type { ErrorCode, PermanentCode, TransientCode } from './error-codes.js';
 
-export type { ErrorCode, PermanentCode, TransientCode } from './core/error-codes.js';
+export type { ErrorCode, PermanentCode, TransientCode } from './error-codes.js';
 export type ErrorKind = 'transient' | 'permanent';
 
 export interface CandlebotErrorOptions<C extends ErrorCode = ErrorCode> {
-  /** A code of the catalogue (lib/core/error-codes.ts), e.g. `RATE_LIMITED`, `BAD_SYMBOL`. */
+  /** A code of the catalogue (lib/error-codes.ts), e.g. `RATE_LIMITED`, `BAD_SYMBOL`. */
   readonly code: C;
   readonly cause?: unknown;
   /** Optional delay hint (ms) before a retry is worth trying. */

@@ -14,7 +14,7 @@ import type { Candles } from '../core/candle.js';
 import { IndicatorCache, type IndicatorCacheStats } from '../core/indicators/cache.js';
 import { getStrategy } from '../core/strategies/index.js';
 import type { Strategy } from '../core/strategies/types.js';
-import { permanentCodeOr } from '../core/error-codes.js';
+import { permanentCodeOr } from '../error-codes.js';
 import { PermanentError, describeError } from '../errors.js';
 import { foldCandles } from './folds.js';
 import { metricsOf } from './objective.js';

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { ERROR_CODES, isErrorCode, permanentCodeOr } from '../../lib/core/error-codes.js';
+import { ERROR_CODES, isErrorCode, permanentCodeOr } from '../../lib/error-codes.js';
 import { ConfigError, PermanentError, TransientError } from '../../lib/errors.js';
 import { TelegramApiError, type TelegramFailure } from '../../lib/ports/telegram.js';
 

@@ -26,8 +26,8 @@ async function cruise(): Promise<Cruise> {
   return JSON.parse(stdout) as Cruise;
 }
 
-/** Folder of lib/ a module belongs to (`core`, `store`, …), or undefined outside lib/ folders. */
-const folderOf = (path: string): string | undefined => /^lib\/([^/]+)\//.exec(path)?.[1];
+/** Folder of lib/ a module belongs to (`core`, `store`, …; `(lib)` for lib/errors.ts and its neighbours), or undefined outside lib/. */
+const folderOf = (path: string): string | undefined => (/^lib\/[^/]+$/.test(path) ? '(lib)' : /^lib\/([^/]+)\//.exec(path)?.[1]);
 
 /** Strongly connected groups of more than one folder (Tarjan). */
 function folderCycles(edges: ReadonlyMap<string, ReadonlySet<string>>): string[][] {
