@@ -12,7 +12,7 @@ import { opsCommands, type OpsDeps } from '../bot/ops-commands.js';
 import { memoFor, SYMBOLS_MEMO_MS, userCommands, type UserDeps } from '../bot/user-commands.js';
 import type { WebhookEnv } from '../config/env.js';
 import { strategyNames, type BotConfig } from '../config/schema.js';
-import { createHealthDepsFromEnv } from '../health/wiring.js';
+import { createHealthDepsFromEnv } from './health-deps.js';
 import type { Clock } from '../ports/clock.js';
 import type { Log } from '../ports/log.js';
 import type { TelegramPort } from '../ports/telegram.js';

@@ -1,6 +1,6 @@
 /**
  * The health function's runtime (GET /health): its event, the readers wired from the
- * environment through lib/health/wiring.ts, and the HTTP answer.
+ * environment through lib/runtime/health-deps.ts, and the HTTP answer.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
@@ -11,7 +11,7 @@ import { describeError, isCandlebotError } from '../errors.js';
 import { healthEnvSchema } from '../health/env.js';
 import { readHealth, type HealthDeps } from '../health/read-health.js';
 import { VERSION } from '../health/version.js';
-import { createHealthDepsFromEnv } from '../health/wiring.js';
+import { createHealthDepsFromEnv } from './health-deps.js';
 import { systemClock } from '../ports/clock.js';
 import type { Log } from '../ports/log.js';
 import { createAwsClients } from './adapters.js';
@@ -32,7 +32,8 @@ export function healthDepsFromEnv(processEnv: NodeJS.ProcessEnv, log: Log): Heal
   const env = parseEnv(healthEnvSchema, processEnv);
   const config = loadConfigFile(env.CANDLEBOT_CONFIG_PATH);
   const { ddb, sqs } = createAwsClients(env);
-  return createHealthDepsFromEnv(env, { config, ddb, sqs, clock: systemClock, log });
+  // The health function also reads both outboxes' backlog (its role may Query their indexes).
+  return createHealthDepsFromEnv(env, { config, ddb, sqs, clock: systemClock, log, outboxes: true });
 }
 
 /**

@@ -41,7 +41,7 @@ import type { ExchangePort } from '../../lib/ports/exchange.js';
 import { silentLog } from '../../lib/ports/log.js';
 import { healthEnvSchema } from '../../lib/health/env.js';
 import type { HealthReport } from '../../lib/health/evaluate.js';
-import { createHealthDepsFromEnv } from '../../lib/health/wiring.js';
+import { createHealthDepsFromEnv } from '../../lib/runtime/health-deps.js';
 import { asciiJson } from '../../lib/queue/sqs-notification-queue.js';
 import { createScanRuntime, type ScanRuntime } from '../../lib/runtime/scan.js';
 import { createDynamoControlStore } from '../../lib/store/state/control-store.js';

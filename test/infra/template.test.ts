@@ -166,9 +166,13 @@ describe('packaged CloudFormation template', () => {
     });
   }
 
-  test('the health role is read-only: GetItem on the state and positions tables, queue attributes, its logs', () => {
+  test('the health role is read-only: GetItem on the state and positions tables, the outbox indexes, queue attributes, its logs', () => {
     const grants = roleGrants('HealthLambdaFunction');
-    const allowed = new Set(['logs:CreateLogStream', 'logs:PutLogEvents', 'dynamodb:GetItem', 'sqs:GetQueueAttributes']);
+    const allowed = new Set(['logs:CreateLogStream', 'logs:PutLogEvents', 'dynamodb:GetItem', 'dynamodb:Query', 'sqs:GetQueueAttributes']);
+    // Query only the two outboxes' backlog (rows still PENDING past their lease), nothing else.
+    const queries = grants.filter((g) => g.action === 'dynamodb:Query').map((g) => g.resource);
+    assert.equal(queries.length, 2, queries.join());
+    for (const r of queries) assert.ok(r.includes('/index/outbox-pending') && (r.includes('SignalsTable') || r.includes('PositionsTable')), r);
     for (const g of grants) {
       assert.ok(allowed.has(g.action), `unexpected action ${g.action}`);
       assert.ok(!g.resource.includes('*'), `wildcard resource ${g.resource}`);

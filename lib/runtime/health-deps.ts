@@ -1,19 +1,20 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { scannedTimeframes, type BotConfig } from '../config/schema.js';
-import { timeframeMs } from '../core/timeframe.js';
 import { ConfigError, PermanentError } from '../errors.js';
-import type { HealthEnv } from './env.js';
+import type { HealthEnv } from '../health/env.js';
 import type { Clock } from '../ports/clock.js';
 import type { Log } from '../ports/log.js';
 import { createDynamoBreakerReader } from '../store/state/breaker-store.js';
 import { createDynamoControlStore } from '../store/state/control-store.js';
 import { createDynamoHeartbeatStore } from '../store/state/heartbeat-store.js';
-import { createDynamoPositionStore } from '../store/positions/position-store.js';
 import { createDynamoSignalStore } from '../store/signals/signal-store.js';
-import { readQueueDepth } from './queue-depth.js';
-import type { HealthDeps, OutboxProbe } from './read-health.js';
-import { VERSION } from './version.js';
+import { readQueueDepth } from '../queue/queue-depth.js';
+import type { HealthDeps, OutboxProbe } from '../health/read-health.js';
+import { VERSION } from '../health/version.js';
+import { POSITION_EVENTS_THRESHOLD_MS, signalOutboxThresholdMs } from '../health/outbox-thresholds.js';
+import type { PositionStore } from '../ports/positions.js';
+import { positionStore } from './adapters.js';
 
 export interface HealthWiring {
   readonly config: BotConfig;
@@ -39,24 +40,8 @@ export interface HealthWiring {
   readonly outboxThresholdMs?: { readonly signals?: number; readonly positionEvents?: number };
 }
 
-/**
- * Default patience of the position-event outbox: the monitor delivers it every minute by
- * default (`--monitor-rate` may make that 5 or 10 minutes), so 15 minutes past the lease is stuck.
- */
-export const POSITION_EVENTS_THRESHOLD_MS = 15 * 60_000;
-
-/**
- * Default patience of the signal outbox: every scan re-drives it, and the shortest scanned
- * timeframe is how often a scan runs; two of them past the lease (as for the scan age) is stuck.
- */
-export function signalOutboxThresholdMs(config: BotConfig): number {
-  const shortest = Math.min(...scannedTimeframes(config).map((tf) => timeframeMs(tf)));
-  return 2 * (Number.isFinite(shortest) ? shortest : 3_600_000);
-}
-
-function outboxProbes(w: HealthWiring): OutboxProbe[] {
+function outboxProbes(w: HealthWiring, events: PositionStore): OutboxProbe[] {
   const { config, ddb } = w;
-  const events = createDynamoPositionStore({ client: ddb, table: w.positionsTable, ttlDays: config.signals.ttlDays });
   // Only backlog() is used: the lease length does not matter for reading.
   const signals = w.signalsTable === undefined ? undefined : createDynamoSignalStore({ client: ddb, table: w.signalsTable, leaseMs: 60_000, ttlDays: config.signals.ttlDays });
   return [
@@ -76,7 +61,7 @@ function outboxProbes(w: HealthWiring): OutboxProbe[] {
  */
 export function createHealthDeps(w: HealthWiring): HealthDeps {
   const { config, ddb, sqs } = w;
-  const positions = createDynamoPositionStore({ client: ddb, table: w.positionsTable, ttlDays: config.signals.ttlDays });
+  const positions = positionStore(ddb, w.positionsTable, config);
   return {
     timeframes: scannedTimeframes(config),
     exchanges: config.exchanges.map((e) => e.id),
@@ -95,7 +80,7 @@ export function createHealthDeps(w: HealthWiring): HealthDeps {
     version: w.version ?? VERSION,
     ...(w.probeTimeoutMs !== undefined ? { probeTimeoutMs: w.probeTimeoutMs } : {}),
     ...(w.backlogThreshold !== undefined ? { backlogThreshold: w.backlogThreshold } : {}),
-    ...(w.outboxes ? { outboxes: outboxProbes(w) } : {}),
+    ...(w.outboxes ? { outboxes: outboxProbes(w, positions) } : {}),
   };
 }
 
