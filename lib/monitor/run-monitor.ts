@@ -66,7 +66,7 @@ export interface MonitorReport {
 /** maxOpenPositions is at most 1000 (config schema). */
 export const LIST_LIMIT = 1000;
 export const EVENT_LIMIT = 50;
-const NO_EVENTS: EventDeliveryReport = { found: 0, delivered: 0, skipped: 0, failed: 0, quarantined: 0 };
+const NO_EVENTS: EventDeliveryReport = { found: 0, delivered: 0, skipped: 0, failed: 0, quarantined: 0, listFailed: 0 };
 
 function groupByMarket(positions: readonly StoredOpenPosition[]): MarketGroup[] {
   const groups = new Map<string, { exchange: string; symbol: string; timeframe: Timeframe; positions: StoredOpenPosition[] }>();
@@ -137,7 +137,10 @@ export async function runMonitor(deps: MonitorDeps): Promise<MonitorReport> {
   try {
     events = await deliverPositionEvents({ store: deps.store, queue: deps.queue, clock, log }, EVENT_LIMIT);
   } catch (error) {
-    log.error('position events could not be listed; the next run retries', { error: describeError(error) });
+    // Listing failures come back as listFailed; this is a claim, complete, park or quarantine
+    // that failed: counted as one failed delivery, the events stay pending for the next run.
+    log.error('position events could not be delivered; the next run retries', { error: describeError(error) });
+    events = { ...NO_EVENTS, failed: 1 };
   }
   const durationMs = clock.now() - started;
   // After the positions: a failed refresh is reported, never thrown (lib/dashboard/after-monitor.ts).

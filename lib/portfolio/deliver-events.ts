@@ -34,7 +34,7 @@ export interface EventDeliveryReport {
    * 1 when the pending events could not be listed (nothing was delivered; the next run retries),
    * else 0 (absent: 0). A failure to publish, not "nothing to deliver".
    */
-  readonly listFailed?: number;
+  readonly listFailed: number;
 }
 
 export async function deliverPositionEvents(deps: EventDeliveryDeps, limit: number): Promise<EventDeliveryReport> {

@@ -17,6 +17,8 @@ export function scanMetrics(report: ScanReport): MetricPoint[] {
     { name: 'SymbolsSkipped', value: report.skipped },
     { name: 'Signals', value: report.signalled },
     { name: 'OutboxPending', value: report.outboxPending },
+    // Signals the re-drive could not enqueue (a listing failure counts as one): they stay pending.
+    { name: 'OutboxRedriveFailures', value: report.redrive.failed },
     { name: 'CandleGaps', value: report.gaps },
     { name: 'ScanDuration', value: report.durationMs, unit: 'Milliseconds' },
   ];
@@ -30,6 +32,8 @@ export function monitorMetrics(report: MonitorReport): MetricPoint[] {
     { name: 'RowsQuarantined', value: report.quarantined },
     { name: 'MonitorFailures', value: report.failed },
     { name: 'PositionEventsDelivered', value: report.events.delivered },
+    // Events not delivered this run (send failures and a failed listing of the outbox): still pending.
+    { name: 'PositionEventFailures', value: report.events.failed + report.events.listFailed },
     { name: 'MonitorDuration', value: report.durationMs, unit: 'Milliseconds' },
   ];
   // The pinned dashboards refreshed after the positions (absent: off, no USERS_TABLE).

@@ -5,7 +5,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { z } from 'zod';
 import { localContext } from '../../lib/aws/lambda-context.js';
 import { lambdaHandler, lazy, parseEvent } from '../../lib/runtime/handler-kit.js';
-import { monitorMetrics, notifyMetrics } from '../../lib/runtime/report-metrics.js';
+import { monitorMetrics, notifyMetrics, scanMetrics } from '../../lib/runtime/report-metrics.js';
 import { captureStdout } from '../support/capture-stdout.js';
 
 const logger = () => new Logger({ serviceName: 'candlebot-test' });
@@ -95,10 +95,17 @@ describe('lambdaHandler', () => {
 });
 
 describe('report metrics', () => {
+  it('scan: signals the outbox re-drive could not enqueue are published (OutboxRedriveFailures)', () => {
+    const report = { scanned: 3, failed: 0, skipped: 0, signalled: 1, outboxPending: 0, gaps: 0, durationMs: 9, redrive: { found: 2, delivered: 1, skipped: 0, failed: 1 } } as unknown as Parameters<typeof scanMetrics>[0];
+    const point = scanMetrics(report).find((p) => p.name === 'OutboxRedriveFailures');
+    assert.equal(point?.value, 1);
+  });
   it('monitor: the dashboard outcome becomes DashboardsEnqueued or DashboardRefreshFailures; absent, neither', () => {
-    const base = { listed: 2, truncated: false, quarantined: 0, closed: 1, lost: 0, progressed: 1, marked: 1, unchanged: 0, gaps: 0, skipped: 0, failed: 0, failures: [], events: { found: 1, delivered: 1, skipped: 0, failed: 0, quarantined: 0 }, durationMs: 5 };
+    const base = { listed: 2, truncated: false, quarantined: 0, closed: 1, lost: 0, progressed: 1, marked: 1, unchanged: 0, gaps: 0, skipped: 0, failed: 0, failures: [], events: { found: 1, delivered: 1, skipped: 0, failed: 0, quarantined: 0, listFailed: 0 }, durationMs: 5 };
     const names = (points: ReturnType<typeof monitorMetrics>) => Object.fromEntries(points.map((p) => [p.name, p.value]));
-    assert.deepEqual(names(monitorMetrics(base)), { PositionsListed: 2, PositionsClosed: 1, PositionsMarked: 2, RowsQuarantined: 0, MonitorFailures: 0, PositionEventsDelivered: 1, MonitorDuration: 5 });
+    assert.deepEqual(names(monitorMetrics(base)), { PositionsListed: 2, PositionsClosed: 1, PositionsMarked: 2, RowsQuarantined: 0, MonitorFailures: 0, PositionEventsDelivered: 1, PositionEventFailures: 0, MonitorDuration: 5 });
+    // Outbox failures are published, never turned into zeros (a failed listing counts too).
+    assert.equal(names(monitorMetrics({ ...base, events: { ...base.events, failed: 2, listFailed: 1 } })).PositionEventFailures, 3);
     assert.equal(names(monitorMetrics({ ...base, dashboards: { chats: 3, enqueued: 3, limited: false } })).DashboardsEnqueued, 3);
     assert.equal(names(monitorMetrics({ ...base, dashboards: { failed: 'AWS_TRANSIENT' } })).DashboardRefreshFailures, 1);
   });
