@@ -5,7 +5,7 @@
  */
 import type { CommandContext } from './command.js';
 import { TelegramApiError, type InlineButton, type SendOptions, type TelegramPort } from '../ports/telegram.js';
-import { splitHtml } from '../telegram/split.js';
+import { splitHtml } from '../core/html-split.js';
 import { paginate, type PageCodec } from './pagination.js';
 import { TELEGRAM_TEXT_LIMIT } from '../core/format.js';
 

@@ -14,8 +14,6 @@ import type { ExchangePort } from '../ports/exchange.js';
 import type { Log } from '../ports/log.js';
 import type { ClosedTradesReader, PositionQueries } from '../ports/positions.js';
 import type { RecentSignalsReader } from '../ports/recent-signals.js';
-import { createDynamoClosedTrades } from '../store/positions/closed-trades.js';
-import { createDynamoRecentSignals } from '../store/signals/recent-signals.js';
 import type { BotCommand } from './command.js';
 import { chartCommand } from './commands/data-chart.js';
 import { pnlCommand } from './commands/data-pnl.js';

@@ -15,7 +15,7 @@ import type { Log } from '../ports/log.js';
 import type { PositionStore } from '../ports/positions.js';
 import type { TelegramPort } from '../ports/telegram.js';
 import type { UserStore } from '../ports/users.js';
-import type { SubscribersRead } from '../store/users/audience.js';
+import type { SubscribersRead } from '../ports/users.js';
 import type { BotCommand } from './command.js';
 import { dashboardCommand } from './commands/ops-dashboard.js';
 import { pauseCommand, resumeCommand } from './commands/ops-pause.js';

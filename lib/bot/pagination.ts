@@ -7,7 +7,7 @@
  * in it: only data the bot signed, for a command of PAGEABLE_COMMANDS, is ever acted on.
  */
 import { createHmac, createSecretKey, hkdfSync, timingSafeEqual } from 'node:crypto';
-import { splitHtml } from '../telegram/split.js';
+import { splitHtml } from '../core/html-split.js';
 import { TELEGRAM_TEXT_LIMIT } from '../core/format.js';
 
 /** Telegram's limit on callback_data. */

@@ -20,7 +20,7 @@ import { formatUtc } from '../core/format.js';
 import { asCandlebotError, CandlebotError, describeError, PermanentError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import { readCandleFile, writeCandleFile } from './candle-file.js';
-import type { CandleHistory } from './history-source.js';
+import type { CandleHistory } from '../exchange/history-source.js';
 import type { DownloadObserver, PairResult, PairStatus } from './observer.js';
 import { withRetry, type RetryPolicy, type Sleep } from './retry.js';
 

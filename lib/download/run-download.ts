@@ -5,11 +5,11 @@
  * others; markets are loaded once (retried like pages).
  */
 import type { Timeframe } from '../core/timeframe.js';
-import { asCandlebotError, CandlebotError, describeError, PermanentError } from '../errors.js';
+import { asCandlebotError, CandlebotError, PermanentError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import { ohlcvFilePath } from './candle-file.js';
 import { downloadPair } from './download-pair.js';
-import { ccxtCandleHistory, type CandleHistory } from './history-source.js';
+import { ccxtCandleHistory, type CandleHistory } from '../exchange/history-source.js';
 import type { DownloadObserver, PairResult } from './observer.js';
 import { DEFAULT_RETRY, realSleep, withRetry, type RetryPolicy, type Sleep } from './retry.js';
 

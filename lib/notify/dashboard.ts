@@ -1,7 +1,7 @@
 import { describeError } from '../errors.js';
 import { TelegramApiError } from '../ports/telegram.js';
 import type { ChatProfile } from '../ports/users.js';
-import { splitHtml } from '../telegram/split.js';
+import { splitHtml } from '../core/html-split.js';
 import { withSlot, type DeliveryContext } from './deliver-context.js';
 import { TELEGRAM_TEXT_LIMIT } from '../core/format.js';
 

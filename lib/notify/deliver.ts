@@ -7,7 +7,7 @@ import { backoffMs, failureAction } from './policy.js';
 import { inQuietHours } from './quiet-hours.js';
 import { sendParts, textPlan, photoPlan, type PartPlan } from './parts.js';
 import { TELEGRAM_TEXT_LIMIT } from '../core/format.js';
-import { splitHtml } from '../telegram/split.js';
+import { splitHtml } from '../core/html-split.js';
 
 /**
  * Delivers one validated notification: claim → user gate → rate slots → send (resuming after

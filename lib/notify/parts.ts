@@ -1,4 +1,4 @@
-import { captionAndRest, splitHtml } from '../telegram/split.js';
+import { captionAndRest, splitHtml } from '../core/html-split.js';
 import { TELEGRAM_CAPTION_LIMIT, TELEGRAM_TEXT_LIMIT } from '../core/format.js';
 import { PhotoUnavailable, withSlot, type DeliveryContext } from './deliver-context.js';
 

@@ -1,6 +1,6 @@
 /**
  * Ports of the notify consumer (issue 4). DynamoDB adapters in lib/store/deliveries/deliveries.ts,
- * lib/store/state/send-rate.ts and chart-files.ts; the SQS visibility adapter in lib/notify/sqs-visibility.ts.
+ * lib/store/state/send-rate.ts and chart-files.ts; the SQS visibility adapter in lib/queue/sqs-visibility.ts.
  */
 
 /** Which sequence of Telegram calls a delivery uses; fixed by the first part sent. */

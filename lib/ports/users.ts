@@ -87,3 +87,13 @@ export interface RecipientQuery {
 export interface RecipientResolver {
   resolve(query: RecipientQuery): Promise<readonly number[]>;
 }
+
+/** The subscribers of a set of symbols, as /stats and the daily summary count them. */
+export interface SubscribersRead {
+  /** Subscription rows read. */
+  readonly subscriptions: number;
+  /** Distinct subscribed chats, sorted. */
+  readonly chats: readonly number[];
+  /** The row bound was reached: counts are lower bounds. */
+  readonly truncated: boolean;
+}

@@ -2,7 +2,7 @@ import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { translateAwsError } from '../aws/errors.js';
 import { PermanentError, TransientError } from '../errors.js';
 import { retry, type RetryPolicy } from '../retry.js';
-import { notificationSchema, type Notification } from '../core/notification.js';
+import { notificationSchema } from '../core/notification.js';
 import type { NotificationQueue } from '../ports/queue.js';
 
 export interface SqsQueueOptions {

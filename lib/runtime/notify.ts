@@ -10,7 +10,7 @@ import type { BotConfig } from '../config/schema.js';
 import { createChartPhotos, type RenderChart } from '../notify/chart-photos.js';
 import type { BackoffOptions } from '../notify/policy.js';
 import type { BatchDeps, BatchReport, NotifyRecord } from '../notify/run-batch.js';
-import { createSqsVisibility } from '../notify/sqs-visibility.js';
+import { createSqsVisibility } from '../queue/sqs-visibility.js';
 import { systemClock, type Clock } from '../ports/clock.js';
 import type { DeliveryStore } from '../ports/delivery.js';
 import { silentLog, type Log } from '../ports/log.js';

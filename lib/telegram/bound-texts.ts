@@ -11,7 +11,7 @@
 import { TELEGRAM_CAPTION_LIMIT, TELEGRAM_TEXT_LIMIT } from '../core/format.js';
 import { silentLog, type Log } from '../ports/log.js';
 import type { TelegramPort } from '../ports/telegram.js';
-import { captionAndRest, splitHtml } from './split.js';
+import { captionAndRest, splitHtml } from '../core/html-split.js';
 
 /** Telegram's limit on answerCallbackQuery's text. */
 export const CALLBACK_ANSWER_LIMIT = 200;

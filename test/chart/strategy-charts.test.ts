@@ -17,7 +17,7 @@ import { chartForClose, chartForSignal, STRATEGY_CHARTS } from '../../lib/core/c
 import { toSignal, type Signal } from '../../lib/core/signal.js';
 import { getStrategy, STRATEGY_NAMES } from '../../lib/core/strategies/index.js';
 import type { SignalIntent } from '../../lib/core/strategies/types.js';
-import { chartSpecSchema, type ChartSpec } from '../../lib/core/notification.js';
+import { chartSpecSchema } from '../../lib/core/notification.js';
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 

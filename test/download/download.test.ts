@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { Clock } from '../../lib/ports/clock.js';
-import { ccxtCandleHistory, type CandleHistory } from '../../lib/download/history-source.js';
+import { ccxtCandleHistory, type CandleHistory } from '../../lib/exchange/history-source.js';
 import type { DownloadObserver, PairKey, PairResult } from '../../lib/download/observer.js';
 import { downloadCandles, type DownloadDeps, type DownloadRequest } from '../../lib/download/run-download.js';
 import { readOhlcvFiles } from '../../lib/backtest/ohlcv-files.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { captionAndRest, splitHtml } from '../../lib/telegram/split.js';
+import { captionAndRest, splitHtml } from '../../lib/core/html-split.js';
 import { parseTelegramHtml } from '../support/fake-telegram/index.js';
 
 /** Well-formed Telegram HTML as our messages use it: b, i, code, pre, a href, entities, emoji, newlines. */

@@ -12,7 +12,7 @@ import type { ControlState, ControlStore } from '../../ports/control.js';
 import type { Log } from '../../ports/log.js';
 import type { PortfolioState, PositionLedger, PositionQueries, TradeStats } from '../../ports/positions.js';
 import type { UserStore } from '../../ports/users.js';
-import type { SubscribersRead } from '../../store/users/audience.js';
+import type { SubscribersRead } from '../../ports/users.js';
 import { describeControl } from './ops-pause.js';
 
 export const STATS_MAX_DASHBOARDS = 1000;

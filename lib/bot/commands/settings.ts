@@ -10,7 +10,7 @@ import { escapeHtml } from '../../core/format.js';
 import { echo } from '../echo.js';
 import { isCandlebotError } from '../../errors.js';
 import { DEFAULT_CHAT_SETTINGS, type ChatSettings, type UserStore } from '../../ports/users.js';
-import { canonicalTimeZone } from '../../store/users/user-rows.js';
+import { canonicalTimeZone } from '../../core/time-zone.js';
 
 const ARGS = '[tz <Area/City> | quiet <22-7|off> | signals|positions|summary <on|off>]';
 const USAGE = `/settings ${ARGS}`;

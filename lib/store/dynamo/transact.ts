@@ -84,7 +84,7 @@ function unstorable(value: unknown, path: string): string | null {
  * its place, instead of the document client's AWS_PERMANENT "greater than MAX_SAFE_INTEGER".
  */
 function checkStorable(items: readonly TransactItem[], label: string): void {
-  for (const [i, item] of items.entries()) {
+  for (const item of items) {
     const [kind, action] = Object.entries(item).find(([, v]) => v !== undefined) as [string, { Item?: object; Key?: object; ExpressionAttributeValues?: object }];
     const key = JSON.stringify(action.Key ?? { pk: (action.Item as { pk?: unknown } | undefined)?.pk });
     const problem = unstorable(action.Item ?? action.ExpressionAttributeValues, `${kind} ${key}: value`);

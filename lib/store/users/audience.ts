@@ -5,6 +5,7 @@
  * Used by the daily summary's fan-out and the admin's /stats.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { SubscribersRead } from '../../ports/users.js';
 import type { NotificationKind } from '../../core/notification.js';
 import { DEFAULT_RETRY, type RetryPolicy } from '../dynamo/transact.js';
 import { batchGetProfiles } from './batch-get-profiles.js';
@@ -16,14 +17,6 @@ export const DEFAULT_MAX_SUBSCRIPTION_ROWS = 20_000;
 /** 5 attempts, waiting 100, 200, 400, 800 ms between them (no jitter). */
 const PROFILE_READ_RETRY: RetryPolicy = { ...DEFAULT_RETRY, attempts: 5, baseMs: 50, capMs: 800, random: () => 1 };
 
-export interface SubscribersRead {
-  /** Subscription rows read. */
-  readonly subscriptions: number;
-  /** Distinct subscribed chats, sorted. */
-  readonly chats: readonly number[];
-  /** The row bound was reached: counts are lower bounds. */
-  readonly truncated: boolean;
-}
 
 /** The fan keys that can hold subscriptions: every configured symbol and `*`. */
 export function fanKeys(symbols: readonly string[]): string[] {

@@ -10,6 +10,7 @@ import { TIMEFRAMES } from '../../core/timeframe.js';
 import { describeIssues } from '../../core/zod-issues.js';
 import { PermanentError } from '../../errors.js';
 import type { ChatProfile, ChatSettings, Subscription } from '../../ports/users.js';
+import { canonicalTimeZone } from '../../core/time-zone.js';
 
 export const PROFILE_SK = 'profile';
 export const SUB_PREFIX = 'sub#';
@@ -21,15 +22,6 @@ export const DASHBOARDS_INDEX = 'dashboards';
 
 export const chatPk = (chatId: number): string => `chat#${chatId}`;
 export const subSk = (s: Pick<Subscription, 'symbol' | 'strategy' | 'timeframe'>): string => `${SUB_PREFIX}${s.symbol}#${s.strategy}#${s.timeframe}`;
-
-/** The canonical name of an IANA time zone (`europe/berlin` → `Europe/Berlin`), or undefined when Intl does not know it. */
-export function canonicalTimeZone(tz: string): string | undefined {
-  try {
-    return new Intl.DateTimeFormat('en-US', { timeZone: tz }).resolvedOptions().timeZone;
-  } catch {
-    return undefined; // RangeError: Intl's only answer for an unknown zone
-  }
-}
 
 const validTimeZone = (tz: string): boolean => canonicalTimeZone(tz) !== undefined;
 
