@@ -22,34 +22,27 @@ export interface CandlebotErrorOptions<C extends ErrorCode = ErrorCode> {
   readonly retryAfterMs?: number;
 }
 
-export abstract class CandlebotError extends Error {
+/** `C`: the codes this class may carry (the compiler checks a TransientError gets a transient code). */
+export abstract class CandlebotError<C extends ErrorCode = ErrorCode> extends Error {
   abstract readonly kind: ErrorKind;
-  readonly code: ErrorCode;
+  readonly code: C;
   readonly retryAfterMs: number | undefined;
 
-  constructor(message: string, options: CandlebotErrorOptions) {
+  constructor(message: string, options: CandlebotErrorOptions<C>) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = options.code;
     this.retryAfterMs = options.retryAfterMs;
   }
 }
 
-export class TransientError extends CandlebotError {
+export class TransientError extends CandlebotError<TransientCode> {
   override readonly name = 'TransientError';
   readonly kind = 'transient' as const;
-  declare readonly code: TransientCode;
-  constructor(message: string, options: CandlebotErrorOptions<TransientCode>) {
-    super(message, options);
-  }
 }
 
-export class PermanentError extends CandlebotError {
+export class PermanentError extends CandlebotError<PermanentCode> {
   override readonly name = 'PermanentError';
   readonly kind = 'permanent' as const;
-  declare readonly code: PermanentCode;
-  constructor(message: string, options: CandlebotErrorOptions<PermanentCode>) {
-    super(message, options);
-  }
 }
 
 /** A configuration or environment value is invalid. Always permanent. */

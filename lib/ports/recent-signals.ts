@@ -1,23 +1,13 @@
 /** The newest recorded signals, for /signals. */
+import type { Signal } from '../core/signal.js';
 
 /** Most signals one call returns (the /signals maximum). */
 export const MAX_RECENT = 50;
 
-/** A recorded signal as listed: its fields and when it was recorded. */
-export interface RecentSignal {
-  readonly id: string;
-  readonly strategy: string;
-  readonly exchange: string;
-  readonly symbol: string;
-  readonly timeframe: string;
-  readonly candleTime: number;
-  readonly side: 'long' | 'short';
-  readonly entry: number;
-  readonly stop: number;
-  readonly target: number;
-  /** When the signal was recorded (epoch ms). */
+/** A recorded signal as listed: its fields (no indicators, no bar) and when it was recorded (epoch ms). */
+export type RecentSignal = Pick<Signal, 'id' | 'strategy' | 'exchange' | 'symbol' | 'timeframe' | 'candleTime' | 'side' | 'entry' | 'stop' | 'target'> & {
   readonly createdAt: number;
-}
+};
 
 export interface RecentSignals {
   readonly signals: RecentSignal[];

@@ -9,28 +9,27 @@ import type { ScanReport } from '../scan/run-scan.js';
 import type { SummaryReport } from '../summary/run-summary.js';
 import type { MetricPoint } from './handler-kit.js';
 
+type NumberField<R> = { [K in keyof R]: R[K] extends number ? K : never }[keyof R];
+
+/** Count metrics read straight off a report: `{ MetricName: 'reportField' }`. */
+function counts<R>(report: R, fields: Readonly<Record<string, NumberField<R>>>): MetricPoint[] {
+  return Object.entries(fields).map(([name, field]) => ({ name, value: report[field] as number }));
+}
+
 /** Dimension `timeframe` (set on the invocation's metrics) comes with these. */
 export function scanMetrics(report: ScanReport): MetricPoint[] {
   return [
-    { name: 'SymbolsScanned', value: report.scanned },
-    { name: 'SymbolsFailed', value: report.failed },
-    { name: 'SymbolsSkipped', value: report.skipped },
-    { name: 'Signals', value: report.signalled },
-    { name: 'OutboxPending', value: report.outboxPending },
+    ...counts(report, { SymbolsScanned: 'scanned', SymbolsFailed: 'failed', SymbolsSkipped: 'skipped', Signals: 'signalled', OutboxPending: 'outboxPending', CandleGaps: 'gaps' }),
     // Signals the re-drive could not enqueue (a listing failure counts as one): they stay pending.
     { name: 'OutboxRedriveFailures', value: report.redrive.failed },
-    { name: 'CandleGaps', value: report.gaps },
     { name: 'ScanDuration', value: report.durationMs, unit: 'Milliseconds' },
   ];
 }
 
 export function monitorMetrics(report: MonitorReport): MetricPoint[] {
   const points: MetricPoint[] = [
-    { name: 'PositionsListed', value: report.listed },
-    { name: 'PositionsClosed', value: report.closed },
+    ...counts(report, { PositionsListed: 'listed', PositionsClosed: 'closed', RowsQuarantined: 'quarantined', MonitorFailures: 'failed' }),
     { name: 'PositionsMarked', value: report.marked + report.progressed },
-    { name: 'RowsQuarantined', value: report.quarantined },
-    { name: 'MonitorFailures', value: report.failed },
     { name: 'PositionEventsDelivered', value: report.events.delivered },
     // Events not delivered this run (send failures and a failed listing of the outbox): still pending.
     { name: 'PositionEventFailures', value: report.events.failed + report.events.listFailed },
@@ -45,11 +44,7 @@ export function monitorMetrics(report: MonitorReport): MetricPoint[] {
 /** `Dropped` once per reason, each with dimension `reason`. */
 export function notifyMetrics(report: BatchReport): MetricPoint[] {
   return [
-    { name: 'Received', value: report.received },
-    { name: 'Sent', value: report.sent },
-    { name: 'Duplicates', value: report.duplicates },
-    { name: 'Retried', value: report.retried },
-    { name: 'GivenBack', value: report.givenBack },
+    ...counts(report, { Received: 'received', Sent: 'sent', Duplicates: 'duplicates', Retried: 'retried', GivenBack: 'givenBack' }),
     { name: 'RateLimitWaitMs', value: report.rateWaitMs, unit: 'Milliseconds' },
     ...Object.entries(report.dropped).map(([reason, count]): MetricPoint => ({ name: 'Dropped', value: count, dimension: ['reason', reason] })),
   ];

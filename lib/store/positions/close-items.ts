@@ -36,6 +36,11 @@ async function readStats(ctx: PositionStoreContext, scope: StatsScope): Promise<
   return toStats(read.value);
 }
 
+/** How a position ended and what it booked: on the closed position row and on its trade row alike. */
+function exitOf(c: ClosedPosition, amounts: CloseAmounts) {
+  return { exitTime: c.exitTime, exitPrice: c.exitPrice, exitReason: c.exitReason, gross: amounts.gross, fees: amounts.fees, pnl: amounts.pnl };
+}
+
 /** The position row: open at the version read → closed with its exit (off the open list). */
 export function closedPositionUpdate(ctx: PositionStoreContext, stored: StoredOpenPosition, c: ClosedPosition, amounts: CloseAmounts, now: number): TransactItem {
   const e = new Expr();
@@ -46,12 +51,7 @@ export function closedPositionUpdate(ctx: PositionStoreContext, stored: StoredOp
     best: c.best,
     bars: c.bars,
     lastChecked: c.exitTime,
-    exitTime: c.exitTime,
-    exitPrice: c.exitPrice,
-    exitReason: c.exitReason,
-    gross: amounts.gross,
-    fees: amounts.fees,
-    pnl: amounts.pnl,
+    ...exitOf(c, amounts),
     closedAt: now,
     expiresAt: expiresAt(now, ctx.ttlDays),
   });
@@ -80,12 +80,7 @@ function tradeOf(stored: StoredOpenPosition, c: ClosedPosition, amounts: CloseAm
     stake: c.stake,
     entryTime: c.entryTime,
     entryPrice: c.entryPrice,
-    exitTime: c.exitTime,
-    exitPrice: c.exitPrice,
-    exitReason: c.exitReason,
-    gross: amounts.gross,
-    fees: amounts.fees,
-    pnl: amounts.pnl,
+    ...exitOf(c, amounts),
     bars: c.bars,
     durationMs: Math.max(0, c.exitTime - c.entryTime),
     closedAt: now,
