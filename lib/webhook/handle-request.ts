@@ -18,6 +18,7 @@ import { redactSecrets } from '../bot/redact.js';
 import { updateSchema, type BotUpdate } from '../bot/update-schema.js';
 import { readBody } from './read-body.js';
 import { headerValue, SECRET_HEADER, secretMatches } from './verify-secret.js';
+import { describeIssues } from '../core/zod-issues.js';
 
 export interface WebhookRequest {
   readonly headers?: Readonly<Record<string, string | undefined>> | null;
@@ -72,7 +73,7 @@ export async function handleWebhookRequest(request: WebhookRequest, deps: Webhoo
   const parsed = updateSchema.safeParse(json);
   if (!parsed.success) {
     // Paths and messages only: the values are user content.
-    const issues = parsed.error.issues.slice(0, 10).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    const issues = parsed.error.issues.slice(0, 10).map((i) => describeIssues([i]));
     log.warn('webhook update dropped: not a valid update', { issues });
     return respond(200, { ok: true, outcome: 'invalid' });
   }
