@@ -53,6 +53,7 @@ export const ERROR_CODES = {
   LEDGER_INCONSISTENT: p('The paper ledger disagrees with itself (a lock without its position); see the logs.'),
   PORTFOLIO_MISSING: t('The portfolio row was just created and cannot be read back yet; retried.'),
   POSITION_CONTENDED: t('The market kept changing under an open or close; left for the next delivery.'),
+  BREAKER_CONTENDED: t('A circuit-breaker row kept changing under concurrent scans; the next scan records it.'),
   STATS_CONTENDED: t('The statistics row kept changing during a close; retried.'),
   NO_ATR: p("A trailing stop needs the signal's ATR, which is missing: the signal is refused, no position."),
   BAD_RANGE: p('Internal: a candle range outside the series.'),

@@ -13,7 +13,7 @@
  * - After the last attempt the last error is rethrown unchanged (callers translate it).
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import { isCandlebotError, isTransient } from './errors.js';
+import { isCandlebotError, isTransient, type ErrorCode } from './errors.js';
 
 export interface RetryPolicy {
   /** Total tries, the first included (≥ 1). */
@@ -66,6 +66,12 @@ export function retryDelay(policy: RetryPolicy, attempt: number, retryAfterMs: n
   if (retryAfterMs > policy.capMs) return undefined;
   return Math.max(backoff, retryAfterMs);
 }
+
+/** Retries only errors of this code: a contention the caller resolves by reading again (e.g. STATS_CONTENDED). */
+export const retryOnCode =
+  (code: ErrorCode) =>
+  (error: unknown): boolean =>
+    isCandlebotError(error) && error.code === code;
 
 function hintOf(error: unknown): number | undefined {
   return isCandlebotError(error) ? error.retryAfterMs : undefined;

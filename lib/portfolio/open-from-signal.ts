@@ -28,6 +28,7 @@ import type { RecipientResolver } from '../ports/users.js';
 import type { OpenContext, OpenOutcome, PortfolioState, PositionCosts, PositionLedger, PositionMeta, PositionOpener, PositionQueries, RefusalReason, RowRead } from '../ports/positions.js';
 import { reverseOnSignal } from './reverse-position.js';
 import { stakeFor } from './stake.js';
+import { retry, retryOnCode, type RetryPolicy, type Sleep } from '../retry.js';
 
 export interface PositionOpenerDeps {
   readonly store: Pick<PositionLedger, 'getPortfolio' | 'createPortfolio' | 'open' | 'refuse' | 'quarantine' | 'reverse' | 'close'> & Pick<PositionQueries, 'getPosition'>;
@@ -36,10 +37,14 @@ export interface PositionOpenerDeps {
   readonly log: Log;
   /** Chats told about opened (and reversed) positions, resolved per event before it is recorded. */
   readonly recipients: RecipientResolver;
+  /** The wait between attempts when the market changed under an open (default: real timers). */
+  readonly sleep?: Sleep;
 }
 
 /** Opens attempted per signal when the market keeps changing under us (a reversal that lost a race, then a normal open). */
 const MAX_ATTEMPTS = 4;
+/** Read the market again after a short jittered wait (≤ 10, 20, 40 ms): the race's winner is usually done by then. */
+const OPEN_RETRY: RetryPolicy = { attempts: MAX_ATTEMPTS, baseMs: 10, capMs: 40 };
 
 export function createPositionOpener(deps: PositionOpenerDeps): PositionOpener {
   const { store, clock, log } = deps;
@@ -126,11 +131,15 @@ export function createPositionOpener(deps: PositionOpenerDeps): PositionOpener {
       const tf = timeframeSchema.safeParse(signal.timeframe);
       if (!tf.success) throw new PermanentError(`signal ${signal.id}: unsupported timeframe ${signal.timeframe}`, { code: 'BAD_POSITION' });
       const meta: PositionMeta = { strategy: signal.strategy, exchange: signal.exchange, timeframe: tf.data };
-      for (let n = 1; n <= MAX_ATTEMPTS; n++) {
-        const outcome = await attempt(signal, meta, timeframeMs(tf.data), context);
-        if (outcome !== 'retry') return outcome;
-      }
-      throw new TransientError(`open ${signal.id}: the market kept changing for ${MAX_ATTEMPTS} attempts`, { code: 'POSITION_CONTENDED' });
+      return retry(
+        async () => {
+          const outcome = await attempt(signal, meta, timeframeMs(tf.data), context);
+          if (outcome !== 'retry') return outcome;
+          throw new TransientError(`open ${signal.id}: the market kept changing for ${MAX_ATTEMPTS} attempts`, { code: 'POSITION_CONTENDED' });
+        },
+        OPEN_RETRY,
+        { ...(deps.sleep === undefined ? {} : { sleep: deps.sleep }), retryable: retryOnCode('POSITION_CONTENDED') },
+      );
     },
   };
 }

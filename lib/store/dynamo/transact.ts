@@ -11,8 +11,9 @@
 import { TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { awsErrorName, translateAwsError } from '../../aws/errors.js';
 import { storableProblem } from '../../core/store-bounds.js';
-import { isCandlebotError, isTransient, PermanentError, TransientError, type ErrorCode } from '../../errors.js';
+import { isTransient, PermanentError, TransientError } from '../../errors.js';
 import { retry } from '../../retry.js';
+
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { plainItem } from './codec.js';
 
@@ -53,12 +54,6 @@ const TRANSIENT_REASONS = new Set(['TransactionConflict', 'ThrottlingError', 'Pr
 export function withStoreRetry<T>(policy: RetryPolicy, call: (attempt: number) => Promise<T>, retryable: (error: unknown) => boolean = isTransient): Promise<T> {
   return retry(call, { attempts: policy.attempts, baseMs: policy.baseMs * 2, capMs: policy.capMs }, { sleep: policy.sleep, random: policy.random, retryable });
 }
-
-/** Retries only errors of this code (a contention the caller resolves by reading again). */
-export const retryOnCode =
-  (code: ErrorCode) =>
-  (error: unknown): boolean =>
-    isCandlebotError(error) && error.code === code;
 
 function reasonsOf(error: unknown): CancelReason[] {
   const raw = (error as { CancellationReasons?: { Code?: string; Item?: Record<string, AttributeValue> }[] }).CancellationReasons ?? [];

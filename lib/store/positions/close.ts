@@ -20,7 +20,8 @@ import type { PositionStoreContext } from './context.js';
 import { Expr } from '../dynamo/expr.js';
 import { lockKey, PORTFOLIO_KEY } from './keys.js';
 import { eventItem } from './rows.js';
-import { CONDITION_FAILED, retryOnCode, transactWrite, withStoreRetry, type TransactItem } from '../dynamo/transact.js';
+import { CONDITION_FAILED, transactWrite, withStoreRetry, type TransactItem } from '../dynamo/transact.js';
+import { retryOnCode } from '../../retry.js';
 
 export function createCloseOps(ctx: PositionStoreContext) {
   const { client, table } = ctx;

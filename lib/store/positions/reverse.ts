@@ -29,7 +29,8 @@ import { Expr } from '../dynamo/expr.js';
 import { lockKey, PORTFOLIO_KEY } from './keys.js';
 import { eventItem, openItem } from './rows.js';
 import { numberAt } from '../dynamo/codec.js';
-import { CONDITION_FAILED, retryOnCode, transactWrite, withStoreRetry, type CancelReason, type TransactItem } from '../dynamo/transact.js';
+import { CONDITION_FAILED, transactWrite, withStoreRetry, type CancelReason, type TransactItem } from '../dynamo/transact.js';
+import { retryOnCode } from '../../retry.js';
 
 export function createReverseOps(ctx: PositionStoreContext) {
   const { client, table } = ctx;

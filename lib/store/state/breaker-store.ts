@@ -5,6 +5,8 @@ import { defaultCorruptRowReporter, reasonOf, type CorruptRowReporter } from '..
 import { Expr } from '../dynamo/expr.js';
 import { getRow } from '../dynamo/get-row.js';
 import { send } from '../dynamo/send.js';
+import { isCandlebotError, TransientError } from '../../errors.js';
+import { retry, retryOnCode, type RetryPolicy, type Sleep } from '../../retry.js';
 
 export interface DynamoBreakerReaderOptions {
   readonly client: DynamoDBDocumentClient;
@@ -19,7 +21,12 @@ export interface DynamoBreakerOptions extends DynamoBreakerReaderOptions {
   readonly cooldownMs: number;
   /** How long one trial may take before another invocation may try again. */
   readonly trialMs: number;
+  /** The wait between lost transitions (default: real timers). */
+  readonly sleep?: Sleep;
 }
+
+/** A transition that lost a race is read and tried again: 5 tries, jittered waits ≤ 5, 10, 20, 40 ms. */
+const BREAKER_RETRY: RetryPolicy = { attempts: 5, baseMs: 5, capMs: 40 };
 
 const rowSchema = z.object({
   state: z.enum(['closed', 'open', 'half-open']).default('closed'),
@@ -87,6 +94,26 @@ export function createDynamoBreakerStore(options: DynamoBreakerOptions): Breaker
     return seen.version === 0 ? `attribute_not_exists(${version}) OR ${version} = ${v}` : `${version} = ${v}`;
   }
 
+  /**
+   * Runs a read-and-transition until it wins (lib/retry.ts, BREAKER_RETRY); false when another
+   * invocation moved first every time.
+   */
+  async function retryTransition(exchange: string, attempt: () => Promise<boolean>): Promise<boolean> {
+    try {
+      return await retry(
+        async () => {
+          if (await attempt()) return true;
+          throw new TransientError(`breaker ${exchange}: the row kept changing`, { code: 'BREAKER_CONTENDED' });
+        },
+        BREAKER_RETRY,
+        { ...(options.sleep === undefined ? {} : { sleep: options.sleep }), retryable: retryOnCode('BREAKER_CONTENDED') },
+      );
+    } catch (error) {
+      if (isCandlebotError(error) && error.code === 'BREAKER_CONTENDED') return false;
+      throw error;
+    }
+  }
+
   /** Conditional transition from the version read; false when another invocation moved first. */
   async function transition(exchange: string, seen: Row, set: Partial<Omit<Fields, 'version'>>, now: number): Promise<boolean> {
     const e = new Expr();
@@ -108,24 +135,26 @@ export function createDynamoBreakerStore(options: DynamoBreakerOptions): Breaker
     },
 
     async recordSuccess(exchange, now) {
-      for (let attempt = 0; attempt < 5; attempt++) {
+      // false (lost every race) is no error: other invocations kept recording; the next success closes it.
+      await retryTransition(exchange, async () => {
         const row = await readRow(exchange);
-        if (row.state === 'closed' && row.failures === 0 && row.corrupt === undefined) return;
-        if (await transition(exchange, row, { state: 'closed', failures: 0, openUntil: 0, trialUntil: 0 }, now)) return;
-      }
+        if (row.state === 'closed' && row.failures === 0 && row.corrupt === undefined) return true;
+        return transition(exchange, row, { state: 'closed', failures: 0, openUntil: 0, trialUntil: 0 }, now);
+      });
     },
 
     async recordFailure(exchange, now) {
-      for (let attempt = 0; attempt < 5; attempt++) {
+      let next: Omit<Fields, 'version'> | undefined;
+      const done = await retryTransition(exchange, async () => {
         const row = await readRow(exchange);
         const failures = row.failures + 1;
         const opens = row.state === 'half-open' || (row.state === 'closed' && failures >= failureThreshold);
-        const next: Omit<Fields, 'version'> = opens
+        next = opens
           ? { state: 'open', failures, openUntil: now + cooldownMs, trialUntil: 0 }
           : { state: row.state, failures, openUntil: row.openUntil, trialUntil: row.trialUntil };
-        if (await transition(exchange, row, next, now)) return view(next);
-      }
-      return view(await readRow(exchange));
+        return transition(exchange, row, next, now);
+      });
+      return done && next ? view(next) : view(await readRow(exchange));
     },
 
     async read(exchange) {

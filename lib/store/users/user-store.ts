@@ -10,7 +10,8 @@ import { DEFAULT_CHAT_SETTINGS, type ChatProfile, type ChatSettings, type UserSt
 import { Expr } from '../dynamo/expr.js';
 import { getItem, queryPage } from '../dynamo/read.js';
 import { send } from '../dynamo/send.js';
-import { DEFAULT_RETRY, retryOnCode, withStoreRetry, type RetryPolicy } from '../dynamo/transact.js';
+import { DEFAULT_RETRY, withStoreRetry, type RetryPolicy } from '../dynamo/transact.js';
+import { retryOnCode } from '../../retry.js';
 import { listSubscriptions, subscribe, unsubscribe, type SubscriptionDeps } from './subscriptions.js';
 import { chatPk, checkSettings, DASHBOARD_KEY, DASHBOARDS_INDEX, parseProfile, PROFILE_SK, toProfile } from './user-rows.js';
 
