@@ -18,6 +18,8 @@ import type { OutboxBacklog, OutboxEntry, OutboxListing, OutboxStore } from '../
 import { queryPage } from './read.js';
 import { request, send } from './send.js';
 
+/** The sparse GSI of both outbox tables (infra/tables.yml): rows with an `outbox` marker, by lease. */
+export const OUTBOX_INDEX = 'outbox-pending';
 export const OUTBOX_PENDING = 'PENDING';
 export const OUTBOX_FAILED = 'FAILED';
 

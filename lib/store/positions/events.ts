@@ -7,9 +7,9 @@
  * the relay), a chart that fails validation is left out of its event (toEvent).
  */
 import type { PositionEvent, PositionEventStore, RowProblem } from '../../ports/positions.js';
-import { createDynamoOutbox } from '../dynamo/outbox.js';
+import { createDynamoOutbox, OUTBOX_INDEX } from '../dynamo/outbox.js';
 import type { PositionStoreContext } from './context.js';
-import { eventKey, expiresAt, OUTBOX_INDEX } from './keys.js';
+import { eventKey, expiresAt } from './keys.js';
 import { eventRowSchema, readRow, toEvent } from './rows.js';
 
 export function createEventOps(ctx: PositionStoreContext): PositionEventStore {

@@ -11,12 +11,9 @@ export interface ItemKey {
 }
 
 export const LIST_INDEX = 'position-lists';
-export const OUTBOX_INDEX = 'outbox-pending';
 export const LIST_OPEN = 'open';
 export const LIST_REJECTED = 'rejected';
 export const LIST_QUARANTINED = 'quarantined';
-export const OUTBOX_PENDING = 'PENDING';
-export const OUTBOX_FAILED = 'FAILED';
 
 export const PORTFOLIO_KEY: ItemKey = Object.freeze({ pk: 'portfolio', sk: 'paper' });
 

@@ -15,12 +15,11 @@ import {
   LIST_OPEN,
   LIST_REJECTED,
   openListSort,
-  OUTBOX_FAILED,
-  OUTBOX_PENDING,
   positionKey,
   rowIdOf,
   timeListSort,
 } from './keys.js';
+import { OUTBOX_FAILED, OUTBOX_PENDING } from '../dynamo/outbox.js';
 
 const price = z.number().finite().positive();
 const time = z.int();

@@ -3,9 +3,8 @@ import type { Signal } from '../../core/signal.js';
 import type { PendingSignal } from '../../ports/signals.js';
 import { describeIssues } from '../../core/zod-issues.js';
 import { PermanentError } from '../../errors.js';
+import { OUTBOX_FAILED, OUTBOX_PENDING } from '../dynamo/outbox.js';
 
-export const OUTBOX_PENDING = 'PENDING';
-export const OUTBOX_FAILED = 'FAILED';
 /** Partition of the `recent` GSI of SignalsTable: every signal row (see infra/tables.yml). */
 export const RECENT_KEY = 'signal';
 

@@ -1,10 +1,10 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Signal } from '../../core/signal.js';
 import type { PendingSignal, RecordResult, SignalStore } from '../../ports/signals.js';
-import { createDynamoOutbox } from '../dynamo/outbox.js';
+import { createDynamoOutbox, OUTBOX_INDEX, OUTBOX_PENDING } from '../dynamo/outbox.js';
 import { getItem } from '../dynamo/read.js';
 import { send } from '../dynamo/send.js';
-import { OUTBOX_PENDING, parseRow, rowToPending, rowToSignal, toRow } from './signal-row.js';
+import { parseRow, rowToPending, rowToSignal, toRow } from './signal-row.js';
 
 export interface DynamoSignalStoreOptions {
   readonly client: DynamoDBDocumentClient;
@@ -14,7 +14,6 @@ export interface DynamoSignalStoreOptions {
   readonly ttlDays: number;
 }
 
-const OUTBOX_INDEX = 'outbox-pending';
 
 export function createDynamoSignalStore(options: DynamoSignalStoreOptions): SignalStore {
   const { client, table, leaseMs, ttlDays } = options;
