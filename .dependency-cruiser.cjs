@@ -62,6 +62,13 @@ module.exports = {
       to: { path: '^lib/(runtime|cli)/' },
     },
     {
+      name: 'use-cases-reach-aws-and-telegram-through-ports',
+      severity: 'error',
+      comment: 'A use case talks to DynamoDB, SQS, AWS and Telegram only through lib/ports (the runtime wires the adapters in).',
+      from: { path: '^lib/[^/]+/', pathNot: ['^lib/(core|ports|aws|store|exchange|telegram|queue|chart|config|runtime|cli)/'] },
+      to: { path: '^lib/(store|aws|queue|telegram)/' },
+    },
+    {
       name: 'handlers-import-runtime-and-use-cases',
       severity: 'error',
       comment: 'functions/ only adapt: the handler kit and runtime (lib/runtime) and use cases.',

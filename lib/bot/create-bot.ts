@@ -10,7 +10,7 @@
 import { Telegraf } from 'telegraf';
 import type { Update, UserFromGetMe } from 'telegraf/types';
 import { TransientError } from '../errors.js';
-import { createBotApi, type BotApi } from './bot-api.js';
+import type { BotApi } from '../ports/telegram.js';
 import type { Dispatcher, UpdateOutcome } from './dispatch.js';
 import type { BotUpdate } from './update-schema.js';
 
@@ -21,8 +21,8 @@ export interface CreateBotOptions {
   readonly dispatcher: Dispatcher;
   /** Upper bound of one update's handling (the Lambda timeout must be larger). */
   readonly handlerTimeoutMs?: number;
-  /** Timeout of getMe and the other direct Bot API calls. */
-  readonly apiTimeoutMs?: number;
+  /** Direct Bot API calls (getMe, setWebhook…), with their timeout: lib/telegram/bot-api.ts. */
+  readonly api: BotApi;
   /** Preset identity (skips getMe), e.g. in tests or when already known. */
   readonly botInfo?: UserFromGetMe;
 }
@@ -36,12 +36,11 @@ export interface Bot {
 }
 
 export const DEFAULT_HANDLER_TIMEOUT_MS = 20_000;
-export const DEFAULT_API_TIMEOUT_MS = 10_000;
 
 export function createBot(options: CreateBotOptions): Bot {
   const handlerTimeout = options.handlerTimeoutMs ?? DEFAULT_HANDLER_TIMEOUT_MS;
   const telegraf = new Telegraf(options.token, { handlerTimeout, telegram: options.apiRoot ? { apiRoot: options.apiRoot } : {} });
-  const api = createBotApi({ token: options.token, apiRoot: options.apiRoot, timeoutMs: options.apiTimeoutMs ?? DEFAULT_API_TIMEOUT_MS });
+  const { api } = options;
   if (options.botInfo) telegraf.botInfo = options.botInfo;
 
   // The outcome of the update being handled, keyed by the update object itself.

@@ -11,7 +11,7 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { createBotRuntime, botEnvSchema } from '../runtime/webhook.js';
-import type { BotApi } from '../bot/bot-api.js';
+import type { BotApi } from '../ports/telegram.js';
 import type { UpdateOutcome } from '../bot/dispatch.js';
 import { redactSecrets } from '../bot/redact.js';
 import { updateSchema, type BotUpdate } from '../bot/update-schema.js';

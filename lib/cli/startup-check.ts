@@ -7,7 +7,7 @@
  *    running: the scans retry at every close);
  *  - what will run when: each timeframe's next scan and its strategies, the monitor every minute.
  */
-import { createBotApi } from '../bot/bot-api.js';
+import { createBotApi } from '../telegram/bot-api.js';
 import { redactSecrets } from '../bot/redact.js';
 import { strategiesFor, type BotConfig, type ExchangeConfig } from '../config/schema.js';
 import { formatUtc } from '../core/format.js';

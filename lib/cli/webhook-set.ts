@@ -17,7 +17,8 @@
  */
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
-import { createBotApi, type BotApi } from '../bot/bot-api.js';
+import type { BotApi } from '../ports/telegram.js';
+import { createBotApi } from '../telegram/bot-api.js';
 import { commandMenu, listBotCommands } from '../bot/command-menu.js';
 import { redactSecrets } from '../bot/redact.js';
 import { listIssues } from '../core/zod-issues.js';

@@ -77,3 +77,16 @@ export class TelegramApiError extends CandlebotError {
     this.kind = TRANSIENT.has(options.failure) ? 'transient' : 'permanent';
   }
 }
+
+export interface CallOptions {
+  /** This call's timeout instead of the adapter's (long polling waits longer than a send). */
+  readonly timeoutMs?: number;
+  /** Aborts the call early (e.g. stopping long polling). */
+  readonly signal?: AbortSignal;
+}
+
+/** Raw Bot API calls with a timeout and translated errors (getUpdates, setWebhook, getMe…). */
+export interface BotApi {
+  /** `method` is a raw Bot API method (`getMe`, `getUpdates`, `setWebhook`…), `payload` its parameters. */
+  call(method: string, payload: Readonly<Record<string, unknown>>, options?: CallOptions): Promise<unknown>;
+}

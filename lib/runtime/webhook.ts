@@ -28,6 +28,7 @@ import { handleWebhookRequest } from '../webhook/handle-request.js';
 import { DEFAULT_MAX_BODY_BYTES } from '../webhook/read-body.js';
 import { createAwsClients, userStore } from './adapters.js';
 import { allCommands, type BotWiringInput } from './bot-commands.js';
+import { createBotApi } from '../telegram/bot-api.js';
 
 /**
  * What the bot needs from the environment: the webhook's, its secret optional (local long
@@ -97,11 +98,14 @@ export function createBotRuntime(env: BotEnv, config: BotConfig, options: BotRun
     apiRoot: env.TELEGRAM_API_ROOT,
     dispatcher,
     handlerTimeoutMs: options.handlerTimeoutMs,
-    apiTimeoutMs: options.telegramTimeoutMs,
+    api: createBotApi({ token, apiRoot: env.TELEGRAM_API_ROOT, timeoutMs: options.telegramTimeoutMs ?? BOT_API_TIMEOUT_MS }),
     botInfo: options.botInfo,
   });
   return Object.freeze({ bot, input, commands });
 }
+
+/** Timeout of getMe and the other direct Bot API calls. */
+const BOT_API_TIMEOUT_MS = 10_000;
 
 /** Update handling must end before the function's timeout (serverless.yml: 25 s). */
 export const HANDLER_TIMEOUT_MS = 20_000;

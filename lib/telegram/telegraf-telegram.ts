@@ -15,7 +15,7 @@
 import { Telegram } from 'telegraf';
 import type { Log } from '../ports/log.js';
 import { silentLog } from '../ports/log.js';
-import type { PhotoInput, SendOptions, SentPhoto, TelegramPort } from '../ports/telegram.js';
+import type { CallOptions, PhotoInput, SendOptions, SentPhoto, TelegramPort } from '../ports/telegram.js';
 import { TelegramApiError } from '../ports/telegram.js';
 import { translateTelegramError } from './translate-error.js';
 
@@ -35,13 +35,6 @@ export interface TelegrafTelegramOptions {
  * resolving to the raw `result`. Other adapters (webhook setup, commands) may use it.
  */
 export type TelegramCall = (method: string, payload: Readonly<Record<string, unknown>>, options?: CallOptions) => Promise<unknown>;
-
-export interface CallOptions {
-  /** This call's timeout instead of the adapter's (long polling waits longer than a send). */
-  readonly timeoutMs?: number;
-  /** Aborts the call early (e.g. stopping long polling). */
-  readonly signal?: AbortSignal;
-}
 
 interface MessageResult {
   readonly message_id: number;
