@@ -20,7 +20,7 @@ export interface DescribeIssuesOptions {
 }
 
 /** `a.b.0.c` (dot-joined), or '' for the root. */
-export function issuePath(issue: IssueLike): string {
+function issuePath(issue: IssueLike): string {
   return issue.path.map(String).join('.');
 }
 

@@ -22,7 +22,8 @@ import type { Clock } from '../ports/clock.js';
 import { readCandleFile, writeCandleFile } from './candle-file.js';
 import type { CandleHistory } from '../exchange/history-source.js';
 import type { DownloadObserver, PairResult, PairStatus } from './observer.js';
-import { withRetry, type RetryPolicy, type Sleep } from './retry.js';
+import type { RetryPolicy, Sleep } from '../retry.js';
+import { withRetry } from './retry.js';
 
 export interface PairRequest {
   readonly symbol: string;

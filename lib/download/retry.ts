@@ -6,9 +6,6 @@
 import { asCandlebotError, type CandlebotError } from '../errors.js';
 import { retry, type RetryEvent, type RetryPolicy, type Sleep } from '../retry.js';
 
-export type { RetryPolicy, Sleep } from '../retry.js';
-export { realSleep } from '../retry.js';
-
 /** 5 tries, 1 s doubling to at most 30 s; a Retry-After above 30 s gives up at once. */
 export const DEFAULT_RETRY: RetryPolicy = Object.freeze({ attempts: 5, baseMs: 1_000, capMs: 30_000, jitter: 'none' });
 

@@ -11,7 +11,8 @@ import { ohlcvFilePath } from './candle-file.js';
 import { downloadPair } from './download-pair.js';
 import { ccxtCandleHistory, type CandleHistory } from '../exchange/history-source.js';
 import type { DownloadObserver, PairResult } from './observer.js';
-import { DEFAULT_RETRY, realSleep, withRetry, type RetryPolicy, type Sleep } from './retry.js';
+import { realSleep, type RetryPolicy, type Sleep } from '../retry.js';
+import { DEFAULT_RETRY, withRetry } from './retry.js';
 
 export interface DownloadRequest {
   readonly exchange: string;
