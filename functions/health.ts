@@ -1,5 +1,5 @@
 import type { HealthDeps } from '../lib/health/read-health.js';
-import { defaultLogger, lambdaHandler, lazy, powertoolsLog, type HandlerOptions } from '../lib/runtime/handler-kit.js';
+import { defaultLogger, lambdaHandler, lazy, powertoolsLog, type HandlerOptions, type WithDynamoErrors } from '../lib/runtime/handler-kit.js';
 import { answerHealth, healthDepsFromEnv } from '../lib/runtime/health.js';
 
 export { healthEventSchema } from '../lib/runtime/health.js';
@@ -16,8 +16,8 @@ export interface HealthHandlerOptions extends HandlerOptions {
  */
 export function makeHealthHandler(options: HealthHandlerOptions = {}) {
   const logger = defaultLogger(options.logger);
-  const deps = lazy(() => healthDepsFromEnv(options.env ?? process.env, powertoolsLog(logger)), options.deps);
-  return lambdaHandler({ logger }, (event) => answerHealth(event, deps, logger));
+  const deps = lazy<HealthDeps & WithDynamoErrors>(() => healthDepsFromEnv(options.env ?? process.env, powertoolsLog(logger)), options.deps);
+  return lambdaHandler({ logger, dynamoErrors: () => deps.peek()?.dynamoErrors }, (event) => answerHealth(event, deps, logger));
 }
 
 export const handler = makeHealthHandler();

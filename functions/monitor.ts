@@ -17,7 +17,7 @@ export interface MonitorHandlerOptions extends HandlerOptions {
 export function makeMonitorHandler(options: MonitorHandlerOptions = {}) {
   const logger = defaultLogger(options.logger);
   const runtime = lazy(() => monitorRuntimeFromEnv(options.env ?? process.env), options.runtime);
-  return lambdaHandler({ logger, metrics: true, event: { schema: monitorEventSchema, what: 'monitor' } }, async (_event, inv): Promise<MonitorResult> => {
+  return lambdaHandler({ logger, dynamoErrors: () => runtime.peek()?.dynamoErrors, event: { schema: monitorEventSchema, what: 'monitor' } }, async (_event, inv): Promise<MonitorResult> => {
     const report = await runMonitor(runtime().deps({ log: inv.log, remainingMs: inv.remainingMs }));
     inv.publish(monitorMetrics(report));
     logger.info('monitor finished', monitorLogLine(report));

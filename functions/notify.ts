@@ -2,7 +2,6 @@ import type { SQSBatchResponse } from 'aws-lambda';
 import { runBatch } from '../lib/notify/run-batch.js';
 import { defaultLogger, lambdaHandler, lazy, powertoolsLog, type HandlerOptions } from '../lib/runtime/handler-kit.js';
 import { batchResponse, notifyRuntimeFromEnv, sqsEventSchema, sqsRecords, type NotifyRuntime } from '../lib/runtime/notify.js';
-import { notifyMetrics } from '../lib/runtime/report-metrics.js';
 
 export { sqsEventSchema } from '../lib/runtime/notify.js';
 
@@ -19,9 +18,8 @@ export interface NotifyHandlerOptions extends HandlerOptions {
 export function makeNotifyHandler(options: NotifyHandlerOptions = {}) {
   const logger = defaultLogger(options.logger);
   const runtime = lazy(() => notifyRuntimeFromEnv(options.env ?? process.env, powertoolsLog(logger)), options.runtime);
-  return lambdaHandler({ logger, metrics: true, event: { schema: sqsEventSchema, what: 'SQS' } }, async (event, inv): Promise<SQSBatchResponse> => {
+  return lambdaHandler({ logger, dynamoErrors: () => runtime.peek()?.dynamoErrors, event: { schema: sqsEventSchema, what: 'SQS' } }, async (event, inv): Promise<SQSBatchResponse> => {
     const report = await runBatch(runtime().deps({ log: inv.log, remainingMs: inv.remainingMs }), sqsRecords(event));
-    inv.publish(notifyMetrics(report));
     logger.info('notify batch finished', { ...report, failures: report.failures.length });
     return batchResponse(report);
   });

@@ -1,5 +1,5 @@
 import { defaultLogger, lambdaHandler, lazy, type HandlerOptions } from '../lib/runtime/handler-kit.js';
-import { scanMetrics } from '../lib/runtime/report-metrics.js';
+import { scanFailureRatio, scanMetrics, scanOutboxStuck } from '../lib/runtime/report-metrics.js';
 import { scanEventSchema, scanResult, scanRuntimeFromEnv, type ScanResult, type ScanRuntime } from '../lib/runtime/scan.js';
 import { runScan } from '../lib/scan/run-scan.js';
 
@@ -18,10 +18,10 @@ export interface ScanHandlerOptions extends HandlerOptions {
 export function makeScanHandler(options: ScanHandlerOptions = {}) {
   const logger = defaultLogger(options.logger);
   const runtime = lazy(() => scanRuntimeFromEnv(options.env ?? process.env), options.runtime);
-  return lambdaHandler({ logger, metrics: true, event: { schema: scanEventSchema, what: 'scan' } }, async (event, inv): Promise<ScanResult> => {
+  return lambdaHandler({ logger, dynamoErrors: () => runtime.peek()?.dynamoErrors, event: { schema: scanEventSchema, what: 'scan' } }, async (event, inv): Promise<ScanResult> => {
     const report = await runScan(runtime().deps({ log: inv.log, remainingMs: inv.remainingMs }), event.timeframe);
-    inv.publish(scanMetrics(report), { timeframe: report.timeframe });
-    logger.info('scan finished', { ...report, failures: report.failures.slice(0, 50) });
+    inv.publish(scanMetrics(report));
+    logger.info('scan finished', { ...report, failureRatio: scanFailureRatio(report), outboxStuck: scanOutboxStuck(report), failures: report.failures.slice(0, 50) });
     return scanResult(report);
   });
 }

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { defaultLogger, lambdaHandler, type HandlerOptions } from '../lib/runtime/handler-kit.js';
+import { webhookMetrics } from '../lib/runtime/report-metrics.js';
 import { webhookResponder, type BotRuntime, type WebhookEnv } from '../lib/runtime/webhook.js';
 
 export interface WebhookHandlerOptions extends HandlerOptions {
@@ -18,7 +19,11 @@ export function makeWebhookHandler(options: WebhookHandlerOptions = {}) {
   const logger = defaultLogger(options.logger);
   const respond = webhookResponder({ ...options, logger });
   // No logEvent: the event carries the secret header.
-  return lambdaHandler({ logger, logEvent: false }, (event): Promise<APIGatewayProxyStructuredResultV2> => respond(event as APIGatewayProxyEventV2));
+  return lambdaHandler({ logger, logEvent: false, dynamoErrors: respond.dynamoErrors }, async (event, inv): Promise<APIGatewayProxyStructuredResultV2> => {
+    const response = await respond(event as APIGatewayProxyEventV2);
+    inv.publish(webhookMetrics(response));
+    return response;
+  });
 }
 
 export const handler = makeWebhookHandler();

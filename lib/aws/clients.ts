@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { observeAwsCalls, type AwsCallObserver } from './call-recorder.js';
+import { countDynamoErrors, type DynamoErrorCounter } from './dynamo-errors.js';
 
 export interface AwsClientOptions {
   readonly region: string;
@@ -11,6 +12,8 @@ export interface AwsClientOptions {
   readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string } | undefined;
   /** Sees every command the client sends (the IAM coverage test records them); absent in production. */
   readonly onCall?: AwsCallObserver | undefined;
+  /** Counts the DynamoDB attempts throttled or failed with a 5xx (metric DynamoDBErrors, lib/aws/dynamo-errors.ts). */
+  readonly dynamoErrors?: DynamoErrorCounter | undefined;
 }
 
 function common(options: AwsClientOptions) {
@@ -28,6 +31,7 @@ export function createDocumentClient(options: AwsClientOptions): DynamoDBDocumen
   const client = new DynamoDBClient({ ...common(options), ...bounded });
   // The document client shares this middleware stack: its calls are seen marshalled (PutItem…).
   if (options.onCall) observeAwsCalls(client, 'dynamodb', options.onCall);
+  if (options.dynamoErrors) countDynamoErrors(client, options.dynamoErrors);
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }
 

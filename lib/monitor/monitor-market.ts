@@ -104,7 +104,7 @@ export async function monitorMarket(deps: MarketDeps, exchange: ExchangePort, gr
       const { step, rules } = p;
       if (step.kind !== 'none' && step.gap) {
         outcome.gaps++;
-        deps.log.warn('candles missing since the last check of a position', { positionId: stored.position.id, lastChecked: new Date(stored.lastChecked).toISOString() });
+        deps.log.warn('candles missing since the last check of a position', { positionId: stored.position.id, signalId: stored.position.id, lastChecked: new Date(stored.lastChecked).toISOString() });
       }
       const result = await apply(deps, stored, step, { price, rules, now, chartCandles });
       if (result === 'closed') outcome.closed.push(stored.position.id);
@@ -139,6 +139,6 @@ async function apply(
   const event = chats.length === 0 ? undefined : { kind: 'closed' as const, recipients: chats, text, ...(chart ? { chart } : {}) };
   const result = await deps.store.close({ stored, closed, now, ...(event ? { event } : {}) });
   if (result.status === 'lost') return 'lost';
-  deps.log.info('paper position closed', { positionId: closed.id, exitReason: closed.exitReason, exitPrice: closed.exitPrice, pnl: amounts.pnl });
+  deps.log.info('paper position closed', { positionId: closed.id, signalId: closed.id, exchange: stored.meta.exchange, symbol: stored.position.symbol, timeframe: stored.meta.timeframe, strategy: stored.meta.strategy, side: closed.side, exitReason: closed.exitReason, exitPrice: closed.exitPrice, pnl: amounts.pnl });
   return 'closed';
 }

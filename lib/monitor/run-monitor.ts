@@ -12,7 +12,7 @@
 import type { BotConfig, ExchangeConfig } from '../config/schema.js';
 import type { Timeframe } from '../core/timeframe.js';
 import { refreshAfterMonitor, type DashboardOutcome, type DashboardRefresher } from '../dashboard/after-monitor.js';
-import { describeError, PermanentError } from '../errors.js';
+import { asCandlebotError, describeError, PermanentError } from '../errors.js';
 import { deliverPositionEvents, type EventDeliveryReport } from '../portfolio/deliver-events.js';
 import type { Clock } from '../ports/clock.js';
 import type { ExchangePort } from '../ports/exchange.js';
@@ -86,7 +86,7 @@ async function quarantineAll(deps: MonitorDeps, problems: readonly RowProblem[])
       if (await deps.store.quarantine(problem, deps.clock.now())) n++;
       deps.log.error('position row failed validation; quarantined (not fixed)', { ...problem });
     } catch (error) {
-      deps.log.error('position row failed validation and could not be quarantined', { ...problem, error: describeError(error) });
+      deps.log.error('position row failed validation and could not be quarantined', { ...problem, code: asCandlebotError(error).code, error: describeError(error) });
     }
   }
   return n;
@@ -111,7 +111,7 @@ async function prepareExchanges(deps: MonitorDeps, groups: readonly MarketGroup[
           else ready.push({ adapter, group });
         }
       } catch (error) {
-        deps.log.error('exchange not available to the monitor', { exchange: id, error: describeError(error) });
+        deps.log.error('exchange not available to the monitor', { exchange: id, code: asCandlebotError(error).code, error: describeError(error) });
         for (const group of mine) fail(group, error);
       }
     }),
@@ -132,6 +132,8 @@ export async function runMonitor(deps: MonitorDeps): Promise<MonitorReport> {
   );
   const sum = (f: (o: MarketOutcome) => number) => results.reduce((n, o) => n + f(o), 0);
   for (const o of results) failures.push(...o.failures);
+  // One line per failed position (at most 50; the report counts them all): a position's id is the id of its signal.
+  for (const f of failures.slice(0, 50)) log.warn('position not monitored', { ...f, signalId: f.positionId });
 
   let events = NO_EVENTS;
   try {
@@ -139,7 +141,7 @@ export async function runMonitor(deps: MonitorDeps): Promise<MonitorReport> {
   } catch (error) {
     // Listing failures come back as listFailed; this is a claim, complete, park or quarantine
     // that failed: counted as one failed delivery, the events stay pending for the next run.
-    log.error('position events could not be delivered; the next run retries', { error: describeError(error) });
+    log.error('position events could not be delivered; the next run retries', { code: asCandlebotError(error).code, error: describeError(error) });
     events = { ...NO_EVENTS, failed: 1 };
   }
   const durationMs = clock.now() - started;

@@ -31,6 +31,23 @@ export type DeliverOutcome =
   | { readonly type: 'dropped'; readonly reason: string }
   | { readonly type: 'retry'; readonly delayMs: number; readonly reason: string; readonly rateLimited: boolean };
 
+/**
+ * The signal a notification is about, for the log lines (correlation): a signal's notification
+ * names it as its source; a position's (`<position id>#opened|closed`) names the position, whose
+ * id is the id of the signal that opened it. Summaries and dashboards have none.
+ */
+export function signalIdOf(n: Pick<Notification, 'kind' | 'sourceId'>): string | undefined {
+  if (n.kind === 'signal') return n.sourceId;
+  if (n.kind === 'position-opened' || n.kind === 'position-closed') return n.sourceId.replace(/#(opened|closed)$/, '');
+  return undefined;
+}
+
+/** The correlation fields of every log line about one notification. */
+export function notificationFields(n: Pick<Notification, 'id' | 'chatId' | 'kind' | 'sourceId'>): Record<string, unknown> {
+  const signalId = signalIdOf(n);
+  return { notificationId: n.id, chatId: n.chatId, kind: n.kind, ...(signalId === undefined ? {} : { signalId }) };
+}
+
 /** A rate-slot wait gave up within this invocation: give the message back (retry later). */
 export class SlotUnavailable extends Error {
   constructor(readonly retryAfterMs: number) {
@@ -67,7 +84,7 @@ export async function withSlot<T>(ctx: DeliveryContext, send: () => Promise<T>):
     return await send();
   } finally {
     await slot.release().catch((error: unknown) =>
-      ctx.deps.log.warn('send slot not released; it expires by itself', { notificationId: ctx.n.id, chatId: ctx.n.chatId, error: describeError(error) }),
+      ctx.deps.log.warn('send slot not released; it expires by itself', { ...notificationFields(ctx.n), error: describeError(error) }),
     );
   }
 }

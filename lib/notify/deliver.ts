@@ -1,7 +1,7 @@
-import { describeError } from '../errors.js';
+import { asCandlebotError, describeError } from '../errors.js';
 import { TelegramApiError } from '../ports/telegram.js';
 import { deliverDashboard } from './dashboard.js';
-import { PhotoUnavailable, SlotUnavailable, type DeliverDeps, type DeliverOutcome, type DeliveryContext } from './deliver-context.js';
+import { notificationFields, PhotoUnavailable, SlotUnavailable, type DeliverDeps, type DeliverOutcome, type DeliveryContext } from './deliver-context.js';
 import type { Notification } from '../core/notification.js';
 import { backoffMs, failureAction } from './policy.js';
 import { inQuietHours } from './quiet-hours.js';
@@ -16,7 +16,7 @@ import { splitHtml } from '../core/html-split.js';
  */
 export async function deliver(deps: DeliverDeps, n: Notification, receiveCount: number): Promise<DeliverOutcome> {
   const { deliveries, clock, log } = deps;
-  const meta = { notificationId: n.id, chatId: n.chatId, kind: n.kind, receiveCount };
+  const meta = { ...notificationFields(n), receiveCount };
   let claimed = false;
   let rateWaitMs = 0;
   try {
@@ -82,7 +82,7 @@ async function deliverMessage(ctx: DeliveryContext): Promise<{ messageIds: reado
       return { messageIds: await sendParts(ctx, textPlan(n.text)), withChart: false };
     }
     if (plan.kind === 'photo' && nothingSent && error instanceof TelegramApiError && error.failure === 'bad-request' && !error.message.toLowerCase().includes('entities')) {
-      deps.log.warn('Telegram refused the chart photo; sending text only', { notificationId: n.id, error: describeError(error) });
+      deps.log.warn('Telegram refused the chart photo; sending text only', { ...notificationFields(n), code: asCandlebotError(error).code, error: describeError(error) });
       return { messageIds: await sendParts(ctx, textPlan(n.text)), withChart: false };
     }
     throw error;
@@ -101,15 +101,15 @@ async function onFailure(deps: DeliverDeps, n: Notification, error: unknown, rec
     if (action.type === 'drop') {
       if (action.deactivate) await deps.users.deactivate(n.chatId, action.deactivate, clock.now());
       if (claimed) await deliveries.markDropped(n.id, action.reason, clock.now());
-      (action.deactivate ? log.warn : log.error)('notification dropped', { ...meta, reason: action.reason });
+      (action.deactivate ? log.warn : log.error)('notification dropped', { ...meta, code: asCandlebotError(error).code, reason: action.reason });
       return { type: 'dropped', reason: action.reason };
     }
     if (claimed) await deliveries.release(n.id);
-    log[action.severity]('notification send failed; will retry', { ...meta, reason: action.reason, delayMs: action.delayMs });
+    log[action.severity]('notification send failed; will retry', { ...meta, code: asCandlebotError(error).code, reason: action.reason, delayMs: action.delayMs });
     return { type: 'retry', delayMs: action.delayMs, reason: action.reason, rateLimited: action.rateLimited };
   } catch (second) {
     // Recording the failure failed too (DynamoDB down…): retry the message; the lease expires by itself.
-    log.error('notification failure could not be recorded; will retry', { ...meta, error: describeError(error), recordError: describeError(second) });
+    log.error('notification failure could not be recorded; will retry', { ...meta, code: asCandlebotError(second).code, error: describeError(error), recordError: describeError(second) });
     return { type: 'retry', delayMs: backoffMs(receiveCount, deps.backoff, deps.random), reason: `record-failed: ${describeError(second).slice(0, 200)}`, rateLimited: false };
   }
 }

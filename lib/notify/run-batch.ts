@@ -1,6 +1,6 @@
-import { describeError } from '../errors.js';
+import { asCandlebotError, describeError } from '../errors.js';
 import { deliver } from './deliver.js';
-import type { DeliverDeps, DeliverOutcome } from './deliver-context.js';
+import { notificationFields, type DeliverDeps, type DeliverOutcome } from './deliver-context.js';
 import type { MessageVisibility } from '../ports/delivery.js';
 import type { Notification } from '../core/notification.js';
 import { parseNotificationBody } from './parse-body.js';
@@ -63,7 +63,7 @@ export async function runBatch(deps: BatchDeps, records: readonly NotifyRecord[]
       await deps.visibility.change(record.receiptHandle, seconds);
     } catch (error) {
       // The message still comes back, after the queue's visibility timeout.
-      log.warn('could not set the retry delay of a message', { messageId: record.messageId, seconds, error: describeError(error) });
+      log.warn('could not set the retry delay of a message', { messageId: record.messageId, seconds, code: asCandlebotError(error).code, error: describeError(error) });
     }
   };
 
@@ -79,9 +79,9 @@ export async function runBatch(deps: BatchDeps, records: readonly NotifyRecord[]
     try {
       await deps.deliveries.recordMalformed(record.messageId, { issue: parsed.issue, body: record.body }, deps.clock.now());
       dropped['malformed'] = (dropped['malformed'] ?? 0) + 1;
-      log.error(`malformed notification dropped: SQS message ${record.messageId}: ${parsed.issue}`, { messageId: record.messageId, bodyLength: record.body.length });
+      log.error(`malformed notification dropped: SQS message ${record.messageId}: ${parsed.issue}`, { messageId: record.messageId, code: 'NOTIFICATION_MALFORMED', bodyLength: record.body.length });
     } catch (error) {
-      log.error('malformed notification could not be recorded; will retry', { messageId: record.messageId, issue: parsed.issue, error: describeError(error) });
+      log.error('malformed notification could not be recorded; will retry', { messageId: record.messageId, issue: parsed.issue, code: asCandlebotError(error).code, error: describeError(error) });
       retried++;
       await fail(record, deps.backoff.baseMs);
     }
@@ -108,7 +108,7 @@ export async function runBatch(deps: BatchDeps, records: readonly NotifyRecord[]
       }
       if (deps.remainingMs() < deps.reserveMs) {
         givenBack++;
-        log.info('invocation nearly out of time; giving the message back', { messageId: record.messageId, notificationId: n.id });
+        log.info('invocation nearly out of time; giving the message back', { messageId: record.messageId, ...notificationFields(n) });
         await fail(record, 0);
         continue;
       }

@@ -7,7 +7,7 @@
  * out (text only, logged), never the notification. A failure to list the events is logged and
  * reported as `listFailed: 1` (never as an empty outbox).
  */
-import { describeError } from '../errors.js';
+import { asCandlebotError, describeError } from '../errors.js';
 import { relayOutbox } from '../outbox/relay.js';
 import type { Clock } from '../ports/clock.js';
 import type { Log } from '../ports/log.js';
@@ -50,21 +50,23 @@ export async function deliverPositionEvents(deps: EventDeliveryDeps, limit: numb
       },
       async deliver(event) {
         if (event.chartProblem !== undefined) {
-          log.warn('position event chart failed validation; sent as text only', { eventId: positionEventId(event), reason: event.chartProblem });
+          log.warn('position event chart failed validation; sent as text only', { eventId: positionEventId(event), signalId: event.positionId, reason: event.chartProblem });
         }
         await deps.queue.send(positionNotifications(event));
         return { status: 'delivered', value: undefined };
       },
       id: positionEventId,
       failure({ id, error, parked }) {
-        if (parked) log.error('position notifications refused for good; parked as FAILED', { eventId: id, error: describeError(error) });
-        else log.error('position notifications not enqueued; retried after the lease', { eventId: id, error: describeError(error) });
+        // The event id is `<position id>#<kind>`; a position's id is the id of the signal that opened it.
+        const where = { eventId: id, signalId: id.replace(/#(opened|closed)$/, ''), code: asCandlebotError(error).code, error: describeError(error) };
+        if (parked) log.error('position notifications refused for good; parked as FAILED', where);
+        else log.error('position notifications not enqueued; retried after the lease', where);
       },
     },
     limit,
   );
   if ('listError' in report) {
-    log.error('position events could not be listed; the next run retries', { error: describeError(report.listError) });
+    log.error('position events could not be listed; the next run retries', { code: asCandlebotError(report.listError).code, error: describeError(report.listError) });
     return { found: 0, delivered: 0, skipped: 0, failed: 0, quarantined: 0, listFailed: 1 };
   }
   return { found: report.found, delivered: report.delivered, skipped: report.skipped, failed: report.failed.length, quarantined: report.quarantined, listFailed: 0 };

@@ -71,7 +71,7 @@ export function createPositionOpener(deps: PositionOpenerDeps): PositionOpener {
   async function refuse(pending: PendingPosition, meta: PositionMeta, reason: RefusalReason, detail: string): Promise<OpenOutcome> {
     const rejected = rejectPending(pending, `${reason}: ${detail}`);
     if ((await store.refuse(rejected, meta, costs, clock.now())) === 'exists') return decided(pending.id);
-    log.warn('paper position refused', { positionId: pending.id, reason, detail });
+    log.warn('paper position refused', { positionId: pending.id, signalId: pending.id, reason, detail });
     return { status: 'refused', positionId: pending.id, reason, detail };
   }
 
@@ -122,7 +122,7 @@ export function createPositionOpener(deps: PositionOpenerDeps): PositionOpener {
       if (step.kind === 'refuse') return refuse(pending, meta, 'already-open', step.detail);
       return 'retry';
     }
-    log.info('paper position opened', { positionId: open.id, side: open.side, entryPrice: open.entryPrice, stake, stop: open.stop, target: open.target });
+    log.info('paper position opened', { positionId: open.id, signalId: signal.id, ...meta, symbol: signal.symbol, side: open.side, entryPrice: open.entryPrice, stake, stop: open.stop, target: open.target });
     return { status: 'opened', positionId: open.id, stake };
   }
 

@@ -130,7 +130,7 @@ export async function reverseOnSignal(deps: ReversalDeps, request: ReversalReque
   const result = await store.reverse({ stored, closed, position, meta, costs: deps.costs, now, ...(closedEvent ? { closedEvent } : {}), ...(openedEvent ? { openedEvent } : {}) });
   switch (result.status) {
     case 'reversed':
-      log.info('paper position reversed', { closedId: closed.id, pnl: amounts.pnl, positionId: position.id, side: position.side, price: signal.entry, stake });
+      log.info('paper position reversed', { signalId: signal.id, closedId: closed.id, pnl: amounts.pnl, positionId: position.id, side: position.side, price: signal.entry, stake });
       return { kind: 'done', outcome: { status: 'opened', positionId: position.id, stake, reversed: { positionId: closed.id, pnl: amounts.pnl } } };
     case 'exists':
       return { kind: 'exists' };
@@ -162,7 +162,7 @@ async function draft(
 /** Exits the old position (reason signal) without opening: the caller's next attempt opens normally or records the refusal. */
 async function closeAlone(deps: ReversalDeps, stored: StoredOpenPosition, closed: ClosedPosition, event: EventDraft | undefined, why: string): Promise<ReversalStep> {
   const result = await deps.store.close({ stored, closed, now: deps.clock.now(), ...(event ? { event } : {}) });
-  if (result.status === 'closed') deps.log.warn('opposite signal closed the position without reversing it', { positionId: closed.id, why });
+  if (result.status === 'closed') deps.log.warn('opposite signal closed the position without reversing it', { positionId: closed.id, signalId: closed.id, why });
   return { kind: 'retry' };
 }
 
@@ -175,6 +175,6 @@ async function closeOnBar(deps: ReversalDeps, stored: StoredOpenPosition, closin
   );
   const result = await deps.store.close({ stored, closed, now: deps.clock.now(), ...(event ? { event } : {}) });
   // lost: a monitor (or another delivery) moved it first; the next attempt reads the market again.
-  if (result.status === 'closed') deps.log.info('paper position closed by the signal candle before acting on the signal', { positionId: closed.id, exitReason: closed.exitReason, exitPrice: closed.exitPrice, pnl: amounts.pnl });
+  if (result.status === 'closed') deps.log.info('paper position closed by the signal candle before acting on the signal', { positionId: closed.id, signalId: closed.id, bySignalId: request.signal.id, exitReason: closed.exitReason, exitPrice: closed.exitPrice, pnl: amounts.pnl });
   return { kind: 'retry' };
 }

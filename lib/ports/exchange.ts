@@ -24,6 +24,8 @@ export interface ExchangePort {
    * including the forming candle and possibly malformed: callers validate every row.
    */
   fetchCandles(symbol: string, timeframe: string, limit: number): Promise<readonly (readonly unknown[])[]>;
+  /** How far apart the rate limiter spaces two candle requests of `limit` rows (the ccxt adapter; absent: unknown). Logged by the scan. */
+  candleRequestSpacing?(limit: number): { readonly spacingMs: number };
 }
 
 /** Cached market definitions per exchange (only the watched symbols), with a TTL. */

@@ -8,6 +8,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { appendAwsCallLog } from '../aws/call-recorder.js';
 import { createDocumentClient, createSqsClient } from '../aws/clients.js';
+import { createDynamoErrorCounter, type DynamoErrorCounter } from '../aws/dynamo-errors.js';
 import type { BotConfig, ExchangeConfig } from '../config/schema.js';
 import { createCcxtExchange } from '../exchange/ccxt-exchange.js';
 import type { Clock } from '../ports/clock.js';
@@ -37,6 +38,8 @@ export interface AwsEnv {
 export interface AwsClients {
   readonly ddb: DynamoDBDocumentClient;
   readonly sqs: SQSClient;
+  /** The DynamoDB attempts throttled or failed with a 5xx since the handler kit last took the count (metric DynamoDBErrors). */
+  readonly dynamoErrors: DynamoErrorCounter;
 }
 
 /**
@@ -47,8 +50,10 @@ export function createAwsClients(env: AwsEnv): AwsClients {
   const local = env.CANDLEBOT_DDB_ENDPOINT !== undefined && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY;
   const credentials = local ? { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! } : undefined;
   const onCall = env.CANDLEBOT_AWS_CALL_LOG ? appendAwsCallLog(env.CANDLEBOT_AWS_CALL_LOG) : undefined;
+  const dynamoErrors = createDynamoErrorCounter();
   return {
-    ddb: createDocumentClient({ region: env.AWS_REGION, endpoint: env.CANDLEBOT_DDB_ENDPOINT, credentials, onCall }),
+    ddb: createDocumentClient({ region: env.AWS_REGION, endpoint: env.CANDLEBOT_DDB_ENDPOINT, credentials, onCall, dynamoErrors }),
+    dynamoErrors,
     sqs: createSqsClient({ region: env.AWS_REGION, endpoint: env.CANDLEBOT_SQS_ENDPOINT, credentials, onCall }),
   };
 }

@@ -5,6 +5,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { z } from 'zod';
+import type { DynamoErrorCounter } from '../aws/dynamo-errors.js';
 import { parseEnv } from '../config/env.js';
 import { loadConfigFile } from '../config/load.js';
 import { describeError, isCandlebotError } from '../errors.js';
@@ -28,12 +29,12 @@ const json = (statusCode: number, body: unknown): APIGatewayProxyStructuredResul
 });
 
 /** The readers from the process environment and the config file it names (the first request). */
-export function healthDepsFromEnv(processEnv: NodeJS.ProcessEnv, log: Log): HealthDeps {
+export function healthDepsFromEnv(processEnv: NodeJS.ProcessEnv, log: Log): HealthDeps & { readonly dynamoErrors: DynamoErrorCounter } {
   const env = parseEnv(healthEnvSchema, processEnv);
   const config = loadConfigFile(env.CANDLEBOT_CONFIG_PATH);
-  const { ddb, sqs } = createAwsClients(env);
+  const { ddb, sqs, dynamoErrors } = createAwsClients(env);
   // The health function also reads both outboxes' backlog (its role may Query their indexes).
-  return createHealthDepsFromEnv(env, { config, ddb, sqs, clock: systemClock, log, outboxes: true });
+  return { ...createHealthDepsFromEnv(env, { config, ddb, sqs, clock: systemClock, log, outboxes: true }), dynamoErrors };
 }
 
 /**

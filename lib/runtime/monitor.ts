@@ -5,6 +5,7 @@
  * that must survive an invocation lives here.
  */
 import { z } from 'zod';
+import type { DynamoErrorCounter } from '../aws/dynamo-errors.js';
 import { monitorEnvSchema, parseEnv, type MonitorEnv } from '../config/env.js';
 import { loadConfigFile } from '../config/load.js';
 import type { BotConfig, ExchangeConfig } from '../config/schema.js';
@@ -16,6 +17,7 @@ import type { ExchangePort } from '../ports/exchange.js';
 import type { Log } from '../ports/log.js';
 import type { PositionStore } from '../ports/positions.js';
 import type { NotificationQueue } from '../ports/queue.js';
+import { monitorOutboxStuck } from './report-metrics.js';
 import { ccxtExchanges, controlStore, createAwsClients, notificationQueue, positionStore, recipientResolverFor, userStore, type AwsClients } from './adapters.js';
 
 /** The EventBridge scheduled event (serverless.yml: every minute), or `{}` for a manual run. */
@@ -40,7 +42,7 @@ export const monitorResult = (report: MonitorReport): MonitorResult => ({
 /** The 'monitor finished' log line: the report without the dashboard outcome (logged apart), at most 50 failures. */
 export function monitorLogLine(report: MonitorReport): Record<string, unknown> {
   const { dashboards: _logged, ...rest } = report;
-  return { ...rest, failures: report.failures.slice(0, 50) };
+  return { ...rest, outboxStuck: monitorOutboxStuck(report), failures: report.failures.slice(0, 50) };
 }
 
 /** How long an event claimer owns a position event before another run may take it over. */
@@ -48,6 +50,8 @@ export const EVENT_LEASE_MS = 60_000;
 
 export interface MonitorRuntime {
   readonly config: BotConfig;
+  /** DynamoDB attempts throttled or failed with a 5xx (the handler kit publishes DynamoDBErrors); absent in test doubles. */
+  readonly dynamoErrors?: DynamoErrorCounter;
   /** `dashboards: false`: no dashboard refresh in this run (replay). */
   deps(options: { log: Log; remainingMs: () => number; clock?: Clock; exchange?: (c: ExchangeConfig) => Promise<ExchangePort>; dashboards?: false }): MonitorDeps;
 }
@@ -72,6 +76,7 @@ export function createMonitorRuntime(env: MonitorEnv, config: BotConfig, recipie
 
   return Object.freeze({
     config,
+    dynamoErrors: clients.dynamoErrors,
     deps({ log, remainingMs, clock = systemClock, exchange, dashboards: wanted }: Parameters<MonitorRuntime['deps']>[0]): MonitorDeps {
       // A new resolver per invocation: its memo never outlives the run.
       const chats = recipientResolverFor({ client: ddb, usersTable, fixed: recipients, adminChatIds: config.telegram.adminChatIds, log });

@@ -4,6 +4,7 @@
  */
 import type { SQSBatchResponse } from 'aws-lambda';
 import { z } from 'zod';
+import type { DynamoErrorCounter } from '../aws/dynamo-errors.js';
 import { notifyEnvSchema, parseEnv, type NotifyEnv } from '../config/env.js';
 import { loadConfigFile } from '../config/load.js';
 import type { BotConfig } from '../config/schema.js';
@@ -89,6 +90,8 @@ export interface NotifyRuntime {
   readonly config: BotConfig;
   readonly deliveries: DeliveryStore;
   readonly tuning: NotifyTuning;
+  /** DynamoDB attempts throttled or failed with a 5xx (the handler kit publishes DynamoDBErrors); absent in test doubles. */
+  readonly dynamoErrors?: DynamoErrorCounter;
   /** Dependencies of one invocation (a fresh chart memo each time). */
   deps(options: { log: Log; remainingMs: () => number }): BatchDeps;
 }
@@ -106,7 +109,7 @@ const lazyRender: RenderChart = async (spec) => {
 export function createNotifyRuntime(env: NotifyEnv, config: BotConfig, overrides: NotifyRuntimeOverrides = {}): NotifyRuntime {
   const tuning: NotifyTuning = Object.freeze({ ...DEFAULT_NOTIFY_TUNING, ...overrides.tuning });
   const clock = overrides.clock ?? systemClock;
-  const { ddb, sqs } = createAwsClients(env);
+  const { ddb, sqs, dynamoErrors } = createAwsClients(env);
   const delivery = config.telegram.delivery;
   const deliveries = createDynamoDeliveryStore({ client: ddb, table: env.DELIVERIES_TABLE });
   const limiter = createDynamoSendRateLimiter({
@@ -134,6 +137,7 @@ export function createNotifyRuntime(env: NotifyEnv, config: BotConfig, overrides
     config,
     deliveries,
     tuning,
+    dynamoErrors,
     deps({ log, remainingMs }: { log: Log; remainingMs: () => number }): BatchDeps {
       return {
         telegram,

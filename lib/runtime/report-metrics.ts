@@ -1,55 +1,48 @@
 /**
- * Use case reports → CloudWatch metrics (EMF, namespace `candlebot`), in one place. The names
- * and dimensions are part of the deployment: alarms and the dashboard in serverless.yml read
- * them (test/infra checks the wiring).
+ * Use case reports → the custom metrics of the catalogue (lib/runtime/metric-catalogue.ts), in
+ * one place. Only what an alarm needs is a metric (issue 14's budget: $0.30 per metric-month,
+ * metered in the hours a point is published); every other count of a report stays in the
+ * report's log line (`scan finished`, `monitor finished`, `notify batch finished`) and the
+ * dashboard reads it with Logs Insights. test/infra/metrics-wiring.test.ts checks that what the
+ * handlers emit is exactly the catalogue.
  */
 import type { MonitorReport } from '../monitor/run-monitor.js';
-import type { BatchReport } from '../notify/run-batch.js';
 import type { ScanReport } from '../scan/run-scan.js';
-import type { SummaryReport } from '../summary/run-summary.js';
 import type { MetricPoint } from './handler-kit.js';
 
-type NumberField<R> = { [K in keyof R]: R[K] extends number ? K : never }[keyof R];
-
-/** Count metrics read straight off a report: `{ MetricName: 'reportField' }`. */
-function counts<R>(report: R, fields: Readonly<Record<string, NumberField<R>>>): MetricPoint[] {
-  return Object.entries(fields).map(([name, field]) => ({ name, value: report[field] as number }));
+/**
+ * ScanFailureRatio of a completed scan: paused by /pause → 0; nothing scanned (every symbol
+ * failed or was skipped, e.g. an open circuit) → 1; else failed / (scanned + failed).
+ */
+export function scanFailureRatio(report: Pick<ScanReport, 'paused' | 'scanned' | 'failed'>): number {
+  if (report.paused) return 0;
+  if (report.scanned === 0) return 1;
+  return report.failed / (report.scanned + report.failed);
 }
 
-/** Dimension `timeframe` (set on the invocation's metrics) comes with these. */
+/** Signals this scan left PENDING/FAILED: recorded but not enqueued, plus re-drives that failed (a failed listing counts as one). */
+export const scanOutboxStuck = (report: Pick<ScanReport, 'outboxPending' | 'redrive'>): number => report.outboxPending + report.redrive.failed;
+
+/** Position events the monitor left undelivered: failed sends plus a failed listing. */
+export const monitorOutboxStuck = (report: Pick<MonitorReport, 'events'>): number => report.events.failed + report.events.listFailed;
+
+/** `only when > 0` metrics of the catalogue: no point at all for 0 (nothing metered). */
+const nonZero = (point: MetricPoint): MetricPoint[] => (point.value > 0 ? [point] : []);
+
+/** ScanFailureRatio {timeframe} every run; OutboxStuck when > 0. */
 export function scanMetrics(report: ScanReport): MetricPoint[] {
   return [
-    ...counts(report, { SymbolsScanned: 'scanned', SymbolsFailed: 'failed', SymbolsSkipped: 'skipped', Signals: 'signalled', OutboxPending: 'outboxPending', CandleGaps: 'gaps' }),
-    // Signals the re-drive could not enqueue (a listing failure counts as one): they stay pending.
-    { name: 'OutboxRedriveFailures', value: report.redrive.failed },
-    { name: 'ScanDuration', value: report.durationMs, unit: 'Milliseconds' },
+    { name: 'ScanFailureRatio', value: scanFailureRatio(report), dimensions: { timeframe: report.timeframe } },
+    ...nonZero({ name: 'OutboxStuck', value: scanOutboxStuck(report) }),
   ];
 }
 
+/** MonitorFailures every run; OutboxStuck when > 0. */
 export function monitorMetrics(report: MonitorReport): MetricPoint[] {
-  const points: MetricPoint[] = [
-    ...counts(report, { PositionsListed: 'listed', PositionsClosed: 'closed', RowsQuarantined: 'quarantined', MonitorFailures: 'failed' }),
-    { name: 'PositionsMarked', value: report.marked + report.progressed },
-    { name: 'PositionEventsDelivered', value: report.events.delivered },
-    // Events not delivered this run (send failures and a failed listing of the outbox): still pending.
-    { name: 'PositionEventFailures', value: report.events.failed + report.events.listFailed },
-    { name: 'MonitorDuration', value: report.durationMs, unit: 'Milliseconds' },
-  ];
-  // The pinned dashboards refreshed after the positions (absent: off, no USERS_TABLE).
-  const dash = report.dashboards;
-  if (dash) points.push('failed' in dash ? { name: 'DashboardRefreshFailures', value: 1 } : { name: 'DashboardsEnqueued', value: dash.enqueued });
-  return points;
+  return [{ name: 'MonitorFailures', value: report.failed }, ...nonZero({ name: 'OutboxStuck', value: monitorOutboxStuck(report) })];
 }
 
-/** `Dropped` once per reason, each with dimension `reason`. */
-export function notifyMetrics(report: BatchReport): MetricPoint[] {
-  return [
-    ...counts(report, { Received: 'received', Sent: 'sent', Duplicates: 'duplicates', Retried: 'retried', GivenBack: 'givenBack' }),
-    { name: 'RateLimitWaitMs', value: report.rateWaitMs, unit: 'Milliseconds' },
-    ...Object.entries(report.dropped).map(([reason, count]): MetricPoint => ({ name: 'Dropped', value: count, dimension: ['reason', reason] })),
-  ];
-}
-
-export function summaryMetrics(report: SummaryReport): MetricPoint[] {
-  return [{ name: 'DailySummariesEnqueued', value: report.enqueued }];
+/** WebhookServerErrors: 1 for an answer with a 5xx status, else nothing. */
+export function webhookMetrics(response: { readonly statusCode?: number | undefined }): MetricPoint[] {
+  return (response.statusCode ?? 200) >= 500 ? [{ name: 'WebhookServerErrors', value: 1 }] : [];
 }

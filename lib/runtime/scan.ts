@@ -3,6 +3,7 @@
  * container) and the answer it returns (functions/scan.ts).
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoErrorCounter } from '../aws/dynamo-errors.js';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
 import { parseEnv, scanEnvSchema, type ScanEnv } from '../config/env.js';
@@ -58,6 +59,8 @@ export interface ScanRuntime {
   readonly config: BotConfig;
   readonly ddb: DynamoDBDocumentClient;
   readonly sqs: SQSClient;
+  /** DynamoDB attempts throttled or failed with a 5xx (the handler kit publishes DynamoDBErrors). */
+  readonly dynamoErrors: DynamoErrorCounter;
   /** Scan dependencies for one invocation. */
   deps(options: { log: Log; remainingMs: () => number; clock?: Clock; exchange?: (c: ExchangeConfig) => Promise<ExchangePort> }): ScanDeps;
 }
@@ -72,7 +75,7 @@ export interface ScanRuntime {
  * absent: the subscribers of USERS_TABLE when set, else telegram.adminChatIds.
  */
 export function createScanRuntime(env: ScanEnv, config: BotConfig, recipients?: readonly number[]): ScanRuntime {
-  const { ddb, sqs } = createAwsClients(env);
+  const { ddb, sqs, dynamoErrors } = createAwsClients(env);
   const signals = createDynamoSignalStore({ client: ddb, table: env.SIGNALS_TABLE, leaseMs: OUTBOX_LEASE_MS, ttlDays: config.signals.ttlDays });
   const queue = notificationQueue(sqs, env.NOTIFY_QUEUE_URL);
   const breaker = createDynamoBreakerStore({
@@ -92,6 +95,7 @@ export function createScanRuntime(env: ScanEnv, config: BotConfig, recipients?: 
     config,
     ddb,
     sqs,
+    dynamoErrors,
     deps({ log, remainingMs, clock = systemClock, exchange }: Parameters<ScanRuntime['deps']>[0]): ScanDeps {
       // A new resolver per invocation: its memo never outlives the run.
       const chats = recipientResolverFor({ client: ddb, usersTable: env.USERS_TABLE, fixed: recipients, adminChatIds: config.telegram.adminChatIds, log });

@@ -5,6 +5,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
+import type { DynamoErrorCounter } from '../aws/dynamo-errors.js';
 import { parseEnv } from '../config/env.js';
 import { loadConfigFile } from '../config/load.js';
 import { strategyNames, type BotConfig } from '../config/schema.js';
@@ -68,9 +69,9 @@ export function createSummaryDeps(w: SummaryWiring): SummaryDeps {
 }
 
 /** The deps from the process environment and the config file it names (the handler's first invocation). */
-export function summaryDepsFromEnv(processEnv: NodeJS.ProcessEnv, log: Log): SummaryDeps {
+export function summaryDepsFromEnv(processEnv: NodeJS.ProcessEnv, log: Log): SummaryDeps & { readonly dynamoErrors: DynamoErrorCounter } {
   const env = parseEnv(summaryEnvSchema, processEnv);
   const config = loadConfigFile(env.CANDLEBOT_CONFIG_PATH);
-  const { ddb, sqs } = createAwsClients(env);
-  return createSummaryDeps({ config, ddb, sqs, positionsTable: env.POSITIONS_TABLE, usersTable: env.USERS_TABLE, queueUrl: env.NOTIFY_QUEUE_URL, clock: systemClock, log });
+  const { ddb, sqs, dynamoErrors } = createAwsClients(env);
+  return { ...createSummaryDeps({ config, ddb, sqs, positionsTable: env.POSITIONS_TABLE, usersTable: env.USERS_TABLE, queueUrl: env.NOTIFY_QUEUE_URL, clock: systemClock, log }), dynamoErrors };
 }

@@ -7,6 +7,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { UserFromGetMe } from 'telegraf/types';
+import type { DynamoErrorCounter } from '../aws/dynamo-errors.js';
 import { powertoolsLog } from '../aws/powertools-log.js';
 import type { BotCommand } from '../bot/command.js';
 import { createBot, type Bot } from '../bot/create-bot.js';
@@ -65,6 +66,8 @@ export interface BotRuntime {
   readonly bot: Bot;
   readonly input: BotWiringInput;
   readonly commands: readonly BotCommand[];
+  /** DynamoDB attempts throttled or failed with a 5xx (the handler kit publishes DynamoDBErrors); absent in test doubles. */
+  readonly dynamoErrors?: DynamoErrorCounter;
 }
 
 export function createBotRuntime(env: BotEnv, config: BotConfig, options: BotRuntimeOptions): BotRuntime {
@@ -73,7 +76,7 @@ export function createBotRuntime(env: BotEnv, config: BotConfig, options: BotRun
   const token = env.TELEGRAM_BOT_TOKEN;
   // The commands never see the webhook secret; it only keys the page buttons.
   const { TELEGRAM_WEBHOOK_SECRET: webhookSecret, ...commandEnv } = env;
-  const { ddb, sqs } = createAwsClients(commandEnv);
+  const { ddb, sqs, dynamoErrors } = createAwsClients(commandEnv);
   // Replies wait out a short 429 (≤ 3 s, twice at most) instead of failing the update: the
   // handler has 20 s, and a failed update is re-run by Telegram. Outermost, every text is kept
   // within Telegram's limits whatever a command built (the last line of defence: a 400 "message
@@ -101,7 +104,7 @@ export function createBotRuntime(env: BotEnv, config: BotConfig, options: BotRun
     api: createBotApi({ token, apiRoot: env.TELEGRAM_API_ROOT, timeoutMs: options.telegramTimeoutMs ?? BOT_API_TIMEOUT_MS }),
     botInfo: options.botInfo,
   });
-  return Object.freeze({ bot, input, commands });
+  return Object.freeze({ bot, input, commands, dynamoErrors });
 }
 
 /** Timeout of getMe and the other direct Bot API calls. */
@@ -124,7 +127,13 @@ export interface WebhookOptions {
  * the first request; the bot (config, clients, telegraf) is built on the first request that
  * passes the secret check, and reused by warm invocations.
  */
-export function webhookResponder(options: WebhookOptions): (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2> {
+export interface WebhookResponder {
+  (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2>;
+  /** The bot runtime's DynamoDB error counter once the bot is built (the handler kit publishes DynamoDBErrors). */
+  dynamoErrors(): DynamoErrorCounter | undefined;
+}
+
+export function webhookResponder(options: WebhookOptions): WebhookResponder {
   const log = powertoolsLog(options.logger);
   let env: WebhookEnv | undefined;
   let runtime: BotRuntime | undefined;
@@ -134,7 +143,7 @@ export function webhookResponder(options: WebhookOptions): (event: APIGatewayPro
       ? options.runtime(e)
       : createBotRuntime(e, loadConfigFile(e.CANDLEBOT_CONFIG_PATH), { log, secrets: [e.TELEGRAM_WEBHOOK_SECRET], handlerTimeoutMs: HANDLER_TIMEOUT_MS }));
 
-  return async (event) => {
+  const respond = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
     const e = getEnv();
     const response = await handleWebhookRequest(
       { headers: event.headers, body: event.body, isBase64Encoded: event.isBase64Encoded },
@@ -148,4 +157,5 @@ export function webhookResponder(options: WebhookOptions): (event: APIGatewayPro
     );
     return { statusCode: response.statusCode, headers: { ...response.headers }, body: response.body };
   };
+  return Object.assign(respond, { dynamoErrors: () => runtime?.dynamoErrors });
 }

@@ -1,6 +1,6 @@
 import { lastClosedOpenTime, type Timeframe } from '../core/timeframe.js';
 import { strategiesFor, type BotConfig, type ExchangeConfig } from '../config/schema.js';
-import { describeError, isCandlebotError, isTransient } from '../errors.js';
+import { asCandlebotError, describeError, isCandlebotError, isTransient } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { ExchangePort } from '../ports/exchange.js';
 import type { ControlStore } from '../ports/control.js';
@@ -150,12 +150,12 @@ function pausedReport(timeframe: Timeframe, candleTime: number, durationMs: numb
 async function redriveSafely(deps: ScanDeps): Promise<ScanReport['redrive']> {
   try {
     const r = await redrivePending(deps, REDRIVE_LIMIT);
-    for (const f of r.failed) deps.log.error('outbox re-drive failed; will retry after the lease', { signalId: f.id, error: describeError(f.error) });
+    for (const f of r.failed) deps.log.error('outbox re-drive failed; will retry after the lease', { signalId: f.id, code: asCandlebotError(f.error).code, error: describeError(f.error) });
     if (r.found > 0) deps.log.info('outbox re-driven', { found: r.found, delivered: r.delivered, skipped: r.skipped });
     return { found: r.found, delivered: r.delivered, skipped: r.skipped, failed: r.failed.length };
   } catch (error) {
     // Listing the outbox failed: the scan itself can still run; the next run retries.
-    deps.log.error('outbox re-drive could not list pending signals', { error: describeError(error) });
+    deps.log.error('outbox re-drive could not list pending signals', { code: asCandlebotError(error).code, error: describeError(error) });
     return { found: 0, delivered: 0, skipped: 0, failed: 1 };
   }
 }
@@ -177,11 +177,11 @@ async function scanExchange(
   try {
     decision = await deps.breaker.acquire(id, clock.now());
   } catch (error) {
-    log.error('circuit breaker state could not be read; exchange not scanned', { exchange: id, error: describeError(error) });
+    log.error('circuit breaker state could not be read; exchange not scanned', { exchange: id, timeframe, code: asCandlebotError(error).code, error: describeError(error) });
     return allSymbolsFailed(error);
   }
   if (!decision.allowed) {
-    log.warn('exchange skipped: circuit open', { exchange: id, openUntil: new Date(decision.openUntil).toISOString() });
+    log.warn('exchange skipped: circuit open', { exchange: id, timeframe, code: 'CIRCUIT_OPEN', openUntil: new Date(decision.openUntil).toISOString() });
     return { results: [], failures: [], skipped: exchangeConfig.symbols.length };
   }
   let exchange: ExchangePort;
@@ -195,15 +195,25 @@ async function scanExchange(
       failures.push({ exchange: id, symbol, code: 'BAD_SYMBOL', kind: 'permanent', message: `${symbol} is not listed on ${id}` });
     }
   } catch (error) {
-    log.error('exchange markets could not be loaded', { exchange: id, error: describeError(error) });
+    log.error('exchange markets could not be loaded', { exchange: id, timeframe, code: asCandlebotError(error).code, error: describeError(error) });
     if (isTransient(error)) await recordOutcome(deps, id, 'failure');
     return allSymbolsFailed(error);
   }
 
+  const symbolsStarted = clock.now();
   const { results, notStarted } = await runBounded(known, deps.config.scan.concurrency, mayStart, (symbol) =>
     scanSymbol(deps, exchange, symbol, timeframe, strategies),
   );
-  if (notStarted.length > 0) log.warn('time running low: symbols not started', { exchange: id, count: notStarted.length });
+  if (notStarted.length > 0) log.warn('time running low: symbols not started', { exchange: id, timeframe, count: notStarted.length });
+  // The rate limiter spaces one exchange's candle requests: with n requests, the wall time cannot be under (n - 1) × spacing.
+  const spacingMs = exchange.candleRequestSpacing?.(deps.config.scan.candles + 1).spacingMs;
+  log.info('exchange scanned', {
+    exchange: id,
+    timeframe,
+    symbols: results.length,
+    wallMs: clock.now() - symbolsStarted,
+    ...(spacingMs === undefined ? {} : { requestSpacingMs: spacingMs, rateLimitFloorMs: Math.max(0, results.length - 1) * spacingMs }),
+  });
 
   const succeeded = results.some((r) => r.ok);
   const transientFailures = results.filter((r) => !r.ok && r.failure.kind === 'transient').length;
@@ -225,9 +235,9 @@ async function recordOutcome(deps: ScanDeps, exchange: string, outcome: 'success
       return;
     }
     const state = await deps.breaker.recordFailure(exchange, deps.clock.now());
-    if (state.state === 'open') deps.log.error('circuit opened for exchange', { exchange, openUntil: new Date(state.openUntil).toISOString() });
+    if (state.state === 'open') deps.log.error('circuit opened for exchange', { exchange, code: 'CIRCUIT_OPEN', openUntil: new Date(state.openUntil).toISOString() });
   } catch (error) {
-    deps.log.error('circuit breaker state could not be updated', { exchange, outcome, error: describeError(error) });
+    deps.log.error('circuit breaker state could not be updated', { exchange, outcome, code: asCandlebotError(error).code, error: describeError(error) });
   }
 }
 
@@ -239,6 +249,8 @@ async function scanSymbol(
   strategies: ScanDeps['config']['strategies'],
 ): Promise<SymbolResult> {
   const { log } = deps;
+  const started = deps.clock.now();
+  const where = { exchange: exchange.id, symbol, timeframe };
   try {
     const evaluation = await evaluateSymbol({ exchange, symbol, timeframe, candles: deps.config.scan.candles, strategies, now: deps.clock.now() });
     if (evaluation.gaps.length > 0) log.warn('candle gaps', { exchange: exchange.id, symbol, gaps: evaluation.gaps.length, first: evaluation.gaps[0] });
@@ -256,24 +268,29 @@ async function scanSymbol(
         continue;
       }
       signalled++;
-      log.info('signal recorded', { signalId: signal.id, side: signal.side, entry: signal.entry, stop: signal.stop, target: signal.target });
+      log.info('signal recorded', { signalId: signal.id, ...where, strategy, side: signal.side, entry: signal.entry, stop: signal.stop, target: signal.target });
       if (result.status === 'pending') {
         outboxPending++;
         log.error('signal recorded but notifications not enqueued yet; the outbox re-drives them', {
           signalId: signal.id,
+          ...where,
+          code: asCandlebotError(result.error).code,
           error: describeError(result.error),
         });
       } else if (result.status === 'failed') {
         log.error('signal recorded but its notifications were refused for good; parked as FAILED in the outbox', {
           signalId: signal.id,
+          ...where,
+          code: asCandlebotError(result.error).code,
           error: describeError(result.error),
         });
       }
     }
+    log.info('symbol scanned', { ...where, durationMs: deps.clock.now() - started, signals: signalled, duplicates });
     return { symbol, ok: true, signalled, duplicates, outboxPending, gaps: evaluation.gaps.length };
   } catch (error) {
     const f = failure(exchange.id, symbol, error);
-    log.warn('symbol failed', { ...f });
+    log.warn('symbol failed', { ...f, timeframe, durationMs: deps.clock.now() - started });
     return { symbol, ok: false, failure: f };
   }
 }

@@ -32,13 +32,14 @@ describe('monitor handler → dashboards', () => {
     return { result, lines };
   };
 
-  it('with USERS_TABLE: one dashboard notification for the chat, and the DashboardsEnqueued metric', async () => {
+  // Issue 14 (deliberate): DashboardsEnqueued is no longer a metric; the outcome is logged (`dashboards refreshed`).
+  it('with USERS_TABLE: one dashboard notification for the chat, and the refresh logged', async () => {
     const { result, lines } = await run({ ...r.env, CANDLEBOT_CONFIG_PATH: configPath });
     assert.deepEqual(result, { listed: 0, closed: 0, quarantined: 0, failed: 0, notified: 0 });
     const sent = await drainQueue(r.sqs, r.queues.NotifyQueue!);
     assert.deepEqual(sent.map((n) => [n.kind, n.chatId]), [['dashboard', 777]]);
     assert.match(sent[0]!.text, /Open positions: 0/);
-    assert.equal(lines.find((j) => j._aws !== undefined)?.DashboardsEnqueued, 1);
+    assert.equal(lines.find((j) => j.message === 'dashboards refreshed')?.enqueued, 1);
   });
 
   it('without USERS_TABLE: the monitor runs as before and enqueues no dashboard', async () => {

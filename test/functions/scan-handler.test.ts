@@ -58,7 +58,9 @@ describe('functions/scan handler (middy + Powertools) on the live clock', () => 
 
   const env = () => ({ ...r.env, CANDLEBOT_CONFIG_PATH: configPath });
 
-  it('scans, returns the counts, logs the report and emits EMF metrics', async () => {
+  // Issue 14 (deliberate): the counts are no longer metrics, they stay in the `scan finished` line; the one scan
+  // metric is ScanFailureRatio {timeframe} (lib/runtime/metric-catalogue.ts).
+  it('scans, returns the counts, logs the report and emits the ScanFailureRatio metric', async () => {
     // The simulator and the handler must agree on which 1m candle just closed: keep clear of a minute boundary.
     const intoMinute = Date.now() % 60_000;
     if (intoMinute > 50_000) await new Promise((res) => setTimeout(res, 61_000 - intoMinute));
@@ -73,13 +75,16 @@ describe('functions/scan handler (middy + Powertools) on the live clock', () => 
     const finished = json.find((j) => j.message === 'scan finished');
     assert.ok(finished, 'report logged');
     assert.equal(finished.function_request_id, 'req-1', 'Lambda context injected into logs');
+    assert.equal(finished.scanned, SYMBOLS.length);
+    assert.equal(finished.failed, 1);
+    assert.equal(finished.signalled, result.signalled);
+    assert.equal(typeof finished.durationMs, 'number');
+    assert.equal(finished.failureRatio, 1 / (SYMBOLS.length + 1));
     const emf = json.find((j) => j._aws !== undefined);
     assert.ok(emf, 'EMF metrics flushed');
-    assert.equal(emf.SymbolsScanned, SYMBOLS.length);
-    assert.equal(emf.SymbolsFailed, 1);
-    assert.equal(emf.Signals, result.signalled);
+    assert.equal(emf.ScanFailureRatio, 1 / (SYMBOLS.length + 1), 'failed / (scanned + failed)');
     assert.equal(emf.timeframe, '1m');
-    assert.equal(typeof emf.ScanDuration, 'number');
+    assert.equal(emf.SymbolsScanned, undefined, 'counts stay in the log line');
     const sent = await drainQueue(r.sqs, r.queues.NotifyQueue!);
     assert.equal(sent.length, result.signalled, 'one notification per signal for the single subscribed chat');
     assert.ok(sent.every((n) => n.chatId === 42));

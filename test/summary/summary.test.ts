@@ -129,7 +129,9 @@ describe('daily summary (local stack)', () => {
 
     const manual = await invoke({ date: '2026-01-09' });
     assert.deepEqual(manual.result, { date: '2026-01-09', trades: 2, truncated: false, recipients: 3, enqueued: 3 });
-    assert.equal(manual.lines.find((j) => j._aws !== undefined)?.DailySummariesEnqueued, 3);
+    // Issue 14 (deliberate): DailySummariesEnqueued is no longer a metric; the count is in the log line.
+    assert.equal(manual.lines.find((j) => j.message === 'daily summary enqueued')?.enqueued, 3);
+    assert.equal(manual.lines.filter((j) => j._aws !== undefined).length, 0, 'no metric published by the summary');
     await drainQueue(r.sqs, r.queues.NotifyQueue!);
 
     const scheduled = await invoke({ 'detail-type': 'Scheduled Event', source: 'aws.events', time: new Date().toISOString() });
