@@ -85,6 +85,12 @@ export const ERROR_CODES = {
   BAD_QUEUE_ATTRIBUTES: p('SQS returned queue attributes that are not numbers.'),
   DELIVERY_LOST_LEASE: p('Another delivery took over this message; this one stops.'),
   DELIVERY_STORE: p('The delivery record vanished while sending.'),
+  // Secrets Manager (the Telegram secret, read at runtime: lib/aws/secrets.ts)
+  SECRET_NOT_FOUND: p('The Telegram secret candlebot/<stage>/telegram does not exist in this account and region: create it (README "Deploy to AWS").'),
+  SECRET_ACCESS_DENIED: p("The function's role may not read the secret (or decrypt it with its KMS key): a deployment problem."),
+  SECRET_REFUSED: p('Secrets Manager refused to return the secret (e.g. it is scheduled for deletion).'),
+  SECRET_INVALID: p('The secret is not JSON {"botToken","webhookSecret"} with valid values; the message names the field: fix it with put-secret-value.'),
+  SECRET_UNAVAILABLE: t('Secrets Manager throttled, failed (5xx) or could not be reached; retried.'),
   // Telegram and users
   TELEGRAM_RATE_LIMITED: t('Telegram said "too many requests"; the message waits retry_after and is sent again.'),
   TELEGRAM_UNAVAILABLE: t('Telegram failed on its side or did not answer; retried with backoff.'),

@@ -6,7 +6,7 @@
  */
 import { appendFileSync } from 'node:fs';
 
-export type AwsService = 'dynamodb' | 'sqs';
+export type AwsService = 'dynamodb' | 'sqs' | 'secretsmanager';
 
 /** One part of a multi-item call: a TransactWriteItems action or a Batch* request, with its table. */
 export interface AwsCallItem {
@@ -22,6 +22,8 @@ export interface AwsCallRecord {
   readonly tableName?: string;
   readonly indexName?: string;
   readonly queueUrl?: string;
+  /** Secrets Manager: the SecretId asked for (a name or ARN, never a value). */
+  readonly secretId?: string;
   /** TransactWriteItems / TransactGetItems / BatchGetItem / BatchWriteItem: one entry per (kind, table). */
   readonly items?: readonly AwsCallItem[];
 }
@@ -57,12 +59,14 @@ export function describeAwsCall(service: AwsService, commandName: string, rawInp
   const tableName = str(input['TableName']);
   const indexName = str(input['IndexName']);
   const queueUrl = str(input['QueueUrl']);
+  const secretId = str(input['SecretId']);
   return {
     service,
     command,
     ...(tableName !== undefined ? { tableName } : {}),
     ...(indexName !== undefined ? { indexName } : {}),
     ...(queueUrl !== undefined ? { queueUrl } : {}),
+    ...(secretId !== undefined ? { secretId } : {}),
     ...(items.length ? { items: uniqueItems(items) } : {}),
   };
 }
