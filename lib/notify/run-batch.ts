@@ -79,7 +79,7 @@ export async function runBatch(deps: BatchDeps, records: readonly NotifyRecord[]
     try {
       await deps.deliveries.recordMalformed(record.messageId, { issue: parsed.issue, body: record.body }, deps.clock.now());
       dropped['malformed'] = (dropped['malformed'] ?? 0) + 1;
-      log.error(`malformed notification dropped: SQS message ${record.messageId}: ${parsed.issue}`, { messageId: record.messageId, code: 'NOTIFICATION_MALFORMED', bodyLength: record.body.length });
+      log.error(`malformed notification dropped: SQS message ${record.messageId}: ${parsed.issue}`, { messageId: record.messageId, code: 'NOTIFICATION_MALFORMED', reason: 'malformed', bodyLength: record.body.length });
     } catch (error) {
       log.error('malformed notification could not be recorded; will retry', { messageId: record.messageId, issue: parsed.issue, code: asCandlebotError(error).code, error: describeError(error) });
       retried++;

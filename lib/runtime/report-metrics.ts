@@ -20,8 +20,11 @@ export function scanFailureRatio(report: Pick<ScanReport, 'paused' | 'scanned' |
   return report.failed / (report.scanned + report.failed);
 }
 
-/** Signals this scan left PENDING/FAILED: recorded but not enqueued, plus re-drives that failed (a failed listing counts as one). */
-export const scanOutboxStuck = (report: Pick<ScanReport, 'outboxPending' | 'redrive'>): number => report.outboxPending + report.redrive.failed;
+/**
+ * Signals this scan left PENDING/FAILED: recorded but not enqueued (pending) or refused for good
+ * (parked), plus re-drives that failed (a failed listing counts as one).
+ */
+export const scanOutboxStuck = (report: Pick<ScanReport, 'outboxPending' | 'outboxFailed' | 'redrive'>): number => report.outboxPending + report.outboxFailed + report.redrive.failed;
 
 /** Position events the monitor left undelivered: failed sends plus a failed listing. */
 export const monitorOutboxStuck = (report: Pick<MonitorReport, 'events'>): number => report.events.failed + report.events.listFailed;

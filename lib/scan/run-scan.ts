@@ -56,6 +56,8 @@ export interface ScanReport {
   readonly duplicates: number;
   /** Signals recorded whose notifications could not be enqueued yet (re-driven later). */
   readonly outboxPending: number;
+  /** Signals recorded whose notifications were refused for good: parked as FAILED in the outbox. */
+  readonly outboxFailed: number;
   readonly gaps: number;
   readonly failures: readonly SymbolFailure[];
   readonly redrive: Omit<RedriveReport, 'failed'> & { readonly failed: number };
@@ -69,7 +71,7 @@ export interface ScanReport {
 const REDRIVE_LIMIT = 25;
 
 type SymbolResult =
-  | { symbol: string; ok: true; signalled: number; duplicates: number; outboxPending: number; gaps: number }
+  | { symbol: string; ok: true; signalled: number; duplicates: number; outboxPending: number; outboxFailed: number; gaps: number }
   | { symbol: string; ok: false; failure: SymbolFailure };
 
 function failure(exchange: string, symbol: string, error: unknown): SymbolFailure {
@@ -124,6 +126,7 @@ export async function runScan(scanDeps: ScanDeps, timeframe: Timeframe): Promise
     signalled: ok.reduce((n, r) => n + r.signalled, 0),
     duplicates: ok.reduce((n, r) => n + r.duplicates, 0),
     outboxPending: ok.reduce((n, r) => n + r.outboxPending, 0),
+    outboxFailed: ok.reduce((n, r) => n + r.outboxFailed, 0),
     gaps: ok.reduce((n, r) => n + r.gaps, 0),
     failures,
     redrive,
@@ -143,7 +146,7 @@ export async function runScan(scanDeps: ScanDeps, timeframe: Timeframe): Promise
 }
 
 function pausedReport(timeframe: Timeframe, candleTime: number, durationMs: number, tradingPaused: boolean): ScanReport {
-  const none = { scanned: 0, failed: 0, skipped: 0, signalled: 0, duplicates: 0, outboxPending: 0, gaps: 0 };
+  const none = { scanned: 0, failed: 0, skipped: 0, signalled: 0, duplicates: 0, outboxPending: 0, outboxFailed: 0, gaps: 0 };
   return { timeframe, candleTime, ...none, failures: [], redrive: { found: 0, delivered: 0, skipped: 0, failed: 0 }, durationMs, paused: true, tradingPaused };
 }
 
@@ -207,13 +210,8 @@ async function scanExchange(
   if (notStarted.length > 0) log.warn('time running low: symbols not started', { exchange: id, timeframe, count: notStarted.length });
   // The rate limiter spaces one exchange's candle requests: with n requests, the wall time cannot be under (n - 1) × spacing.
   const spacingMs = exchange.candleRequestSpacing?.(deps.config.scan.candles + 1).spacingMs;
-  log.info('exchange scanned', {
-    exchange: id,
-    timeframe,
-    symbols: results.length,
-    wallMs: clock.now() - symbolsStarted,
-    ...(spacingMs === undefined ? {} : { requestSpacingMs: spacingMs, rateLimitFloorMs: Math.max(0, results.length - 1) * spacingMs }),
-  });
+  const floor = spacingMs === undefined ? {} : { requestSpacingMs: spacingMs, rateLimitFloorMs: Math.max(0, results.length - 1) * spacingMs };
+  log.info('exchange scanned', { exchange: id, timeframe, symbols: results.length, wallMs: clock.now() - symbolsStarted, ...floor });
 
   const succeeded = results.some((r) => r.ok);
   const transientFailures = results.filter((r) => !r.ok && r.failure.kind === 'transient').length;
@@ -257,6 +255,7 @@ async function scanSymbol(
     let signalled = 0;
     let duplicates = 0;
     let outboxPending = 0;
+    let outboxFailed = 0;
     for (const signal of evaluation.signals) {
       // A store (or recipients) error here propagates: the symbol is reported failed, nothing was recorded.
       const { strategy, exchange: ex, symbol: sym, timeframe: tf } = signal;
@@ -278,6 +277,7 @@ async function scanSymbol(
           error: describeError(result.error),
         });
       } else if (result.status === 'failed') {
+        outboxFailed++;
         log.error('signal recorded but its notifications were refused for good; parked as FAILED in the outbox', {
           signalId: signal.id,
           ...where,
@@ -287,7 +287,7 @@ async function scanSymbol(
       }
     }
     log.info('symbol scanned', { ...where, durationMs: deps.clock.now() - started, signals: signalled, duplicates });
-    return { symbol, ok: true, signalled, duplicates, outboxPending, gaps: evaluation.gaps.length };
+    return { symbol, ok: true, signalled, duplicates, outboxPending, outboxFailed, gaps: evaluation.gaps.length };
   } catch (error) {
     const f = failure(exchange.id, symbol, error);
     log.warn('symbol failed', { ...f, timeframe, durationMs: deps.clock.now() - started });

@@ -143,7 +143,7 @@ describe('lambdaHandler', () => {
 
 describe('report metrics', () => {
   const scan = (over: Record<string, unknown>) =>
-    ({ timeframe: '1h', paused: false, scanned: 3, failed: 0, skipped: 0, signalled: 1, outboxPending: 0, gaps: 0, durationMs: 9, redrive: { found: 0, delivered: 0, skipped: 0, failed: 0 }, ...over }) as unknown as Parameters<typeof scanMetrics>[0];
+    ({ timeframe: '1h', paused: false, scanned: 3, failed: 0, skipped: 0, signalled: 1, outboxPending: 0, outboxFailed: 0, gaps: 0, durationMs: 9, redrive: { found: 0, delivered: 0, skipped: 0, failed: 0 }, ...over }) as unknown as Parameters<typeof scanMetrics>[0];
   it('ScanFailureRatio: failed / (scanned + failed); nothing scanned → 1; paused → 0', () => {
     assert.equal(scanFailureRatio(scan({ scanned: 3, failed: 1 })), 0.25);
     assert.equal(scanFailureRatio(scan({ scanned: 5, failed: 0 })), 0);
@@ -151,10 +151,10 @@ describe('report metrics', () => {
     assert.equal(scanFailureRatio(scan({ scanned: 0, failed: 4 })), 1);
     assert.equal(scanFailureRatio(scan({ scanned: 0, failed: 0, paused: true })), 0);
   });
-  it('scan: ScanFailureRatio {timeframe} every run; OutboxStuck only when signals were left pending (re-drive failures count)', () => {
+  it('scan: ScanFailureRatio {timeframe} every run; OutboxStuck only when signals were left pending or parked (re-drive failures count)', () => {
     assert.deepEqual(scanMetrics(scan({})), [{ name: 'ScanFailureRatio', value: 0, dimensions: { timeframe: '1h' } }]);
-    const stuck = scanMetrics(scan({ outboxPending: 1, redrive: { found: 2, delivered: 1, skipped: 0, failed: 1 } }));
-    assert.deepEqual(stuck.find((p) => p.name === 'OutboxStuck'), { name: 'OutboxStuck', value: 2 });
+    const stuck = scanMetrics(scan({ outboxPending: 1, outboxFailed: 1, redrive: { found: 2, delivered: 1, skipped: 0, failed: 1 } }));
+    assert.deepEqual(stuck.find((p) => p.name === 'OutboxStuck'), { name: 'OutboxStuck', value: 3 });
   });
   it('monitor: MonitorFailures every run (0 too); OutboxStuck = failed sends plus a failed listing, only when > 0', () => {
     const base = { listed: 2, truncated: false, quarantined: 0, closed: 1, lost: 0, progressed: 1, marked: 1, unchanged: 0, gaps: 0, skipped: 0, failed: 0, failures: [], events: { found: 1, delivered: 1, skipped: 0, failed: 0, quarantined: 0, listFailed: 0 }, durationMs: 5 };
