@@ -5,7 +5,7 @@
 import type { SQSBatchResponse } from 'aws-lambda';
 import { z } from 'zod';
 import type { DynamoErrorCounter } from '../aws/dynamo-errors.js';
-import { notifyEnvSchema, parseEnv, type NotifyEnv } from '../config/env.js';
+import { parseEnv } from '../config/env.js';
 import { loadConfigFile } from '../config/load.js';
 import type { BotConfig } from '../config/schema.js';
 import { createChartPhotos, type RenderChart } from '../notify/chart-photos.js';
@@ -20,8 +20,8 @@ import type { UserStore } from '../ports/users.js';
 import { createDynamoDeliveryStore } from '../store/deliveries/deliveries.js';
 import { createDynamoChartFileCache } from '../store/state/chart-files.js';
 import { createDynamoSendRateLimiter } from '../store/state/send-rate.js';
-import { createTelegrafTelegram } from '../telegram/telegraf-telegram.js';
 import { createAwsClients, userStore } from './adapters.js';
+import { notifyFunctionEnvSchema, telegramCredentials, telegramPortFrom, type NotifyFunctionEnv } from './telegram-secret.js';
 
 /**
  * The SQS event (serverless.yml: NotifyQueue, batch ≤ 10, ReportBatchItemFailures). Only the
@@ -106,7 +106,7 @@ const lazyRender: RenderChart = async (spec) => {
  * Wires the notify consumer from a validated environment and config. Built once per container
  * (SDK clients, telegraf, immutable config); nothing that must survive an invocation.
  */
-export function createNotifyRuntime(env: NotifyEnv, config: BotConfig, overrides: NotifyRuntimeOverrides = {}): NotifyRuntime {
+export function createNotifyRuntime(env: NotifyFunctionEnv, config: BotConfig, overrides: NotifyRuntimeOverrides = {}): NotifyRuntime {
   const tuning: NotifyTuning = Object.freeze({ ...DEFAULT_NOTIFY_TUNING, ...overrides.tuning });
   const clock = overrides.clock ?? systemClock;
   const { ddb, sqs, dynamoErrors } = createAwsClients(env);
@@ -124,12 +124,8 @@ export function createNotifyRuntime(env: NotifyEnv, config: BotConfig, overrides
   const users = overrides.users ?? userStore(ddb, env.USERS_TABLE, config);
   const telegram =
     overrides.telegram ??
-    createTelegrafTelegram({
-      token: env.TELEGRAM_BOT_TOKEN,
-      ...(env.TELEGRAM_API_ROOT ? { apiRoot: env.TELEGRAM_API_ROOT } : {}),
-      timeoutMs: tuning.telegramTimeoutMs,
-      log: overrides.log ?? silentLog,
-    });
+    // The token: deployed from the Secrets Manager secret TELEGRAM_SECRET_ID (re-read on a 401), locally TELEGRAM_BOT_TOKEN.
+    telegramPortFrom(telegramCredentials(env), { apiRoot: env.TELEGRAM_API_ROOT, timeoutMs: tuning.telegramTimeoutMs, log: overrides.log ?? silentLog });
   const visibility = createSqsVisibility({ client: sqs, queueUrl: env.NOTIFY_QUEUE_URL });
   const render = overrides.render ?? lazyRender;
 
@@ -160,6 +156,6 @@ export function createNotifyRuntime(env: NotifyEnv, config: BotConfig, overrides
 
 /** The runtime from the process environment and the config file it names (the handler's first invocation). */
 export function notifyRuntimeFromEnv(processEnv: NodeJS.ProcessEnv, log: Log): NotifyRuntime {
-  const env = parseEnv(notifyEnvSchema, processEnv);
+  const env = parseEnv(notifyFunctionEnvSchema, processEnv);
   return createNotifyRuntime(env, loadConfigFile(env.CANDLEBOT_CONFIG_PATH), { log });
 }

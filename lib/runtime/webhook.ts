@@ -14,6 +14,7 @@ import { createBot, type Bot } from '../bot/create-bot.js';
 import { createDispatcher } from '../bot/dispatch.js';
 import { createPageCodec, deriveCallbackKey } from '../bot/pagination.js';
 import { parseEnv, webhookEnvSchema, type WebhookEnv } from '../config/env.js';
+import { describeError, isCandlebotError } from '../errors.js';
 
 export type { WebhookEnv } from '../config/env.js';
 import { loadConfigFile } from '../config/load.js';
@@ -23,13 +24,12 @@ import type { Log } from '../ports/log.js';
 import { createCommandRateLimit } from '../store/users/command-rate-limit.js';
 import { createDynamoSlowdownNotice } from '../store/users/slowdown-notice.js';
 import { boundTexts } from '../telegram/bound-texts.js';
-import { createTelegrafTelegram } from '../telegram/telegraf-telegram.js';
 import { waitOnRateLimit } from '../telegram/wait-on-rate-limit.js';
 import { handleWebhookRequest } from '../webhook/handle-request.js';
 import { DEFAULT_MAX_BODY_BYTES } from '../webhook/read-body.js';
 import { createAwsClients, userStore } from './adapters.js';
 import { allCommands, type BotWiringInput } from './bot-commands.js';
-import { createBotApi } from '../telegram/bot-api.js';
+import { botApiFrom, environmentCredentials, telegramCredentials, telegramPortFrom, webhookFunctionEnvSchema, type TelegramCredentialSource, type WebhookFunctionEnv } from './telegram-secret.js';
 
 /**
  * What the bot needs from the environment: the webhook's, its secret optional (local long
@@ -60,6 +60,8 @@ export interface BotRuntimeOptions {
   readonly handlerTimeoutMs?: number;
   /** Timeout of each Bot API call (default 10 s). */
   readonly telegramTimeoutMs?: number;
+  /** Where the token is re-read after a 401 (deployed: the secret); default the env's token, never re-read. */
+  readonly credentials?: TelegramCredentialSource;
 }
 
 export interface BotRuntime {
@@ -81,7 +83,8 @@ export function createBotRuntime(env: BotEnv, config: BotConfig, options: BotRun
   // handler has 20 s, and a failed update is re-run by Telegram. Outermost, every text is kept
   // within Telegram's limits whatever a command built (the last line of defence: a 400 "message
   // is too long" would leave the user with nothing).
-  const telegram = boundTexts(waitOnRateLimit(createTelegrafTelegram({ token, apiRoot: env.TELEGRAM_API_ROOT, timeoutMs: options.telegramTimeoutMs, log }), { maxWaitMs: 3_000 }), { log });
+  const credentials = options.credentials ?? environmentCredentials(env);
+  const telegram = boundTexts(waitOnRateLimit(telegramPortFrom(credentials, { apiRoot: env.TELEGRAM_API_ROOT, timeoutMs: options.telegramTimeoutMs, log }), { maxWaitMs: 3_000 }), { log });
   const input: BotWiringInput = Object.freeze({ env: commandEnv, config, ddb, sqs, clock, log, telegram });
   const commands = (options.commands ?? allCommands)(input);
   const dispatcher = createDispatcher({
@@ -101,7 +104,7 @@ export function createBotRuntime(env: BotEnv, config: BotConfig, options: BotRun
     apiRoot: env.TELEGRAM_API_ROOT,
     dispatcher,
     handlerTimeoutMs: options.handlerTimeoutMs,
-    api: createBotApi({ token, apiRoot: env.TELEGRAM_API_ROOT, timeoutMs: options.telegramTimeoutMs ?? BOT_API_TIMEOUT_MS }),
+    api: botApiFrom(credentials, { apiRoot: env.TELEGRAM_API_ROOT, timeoutMs: options.telegramTimeoutMs ?? BOT_API_TIMEOUT_MS, log }),
     botInfo: options.botInfo,
   });
   return Object.freeze({ bot, input, commands, dynamoErrors });
@@ -135,22 +138,37 @@ export interface WebhookResponder {
 
 export function webhookResponder(options: WebhookOptions): WebhookResponder {
   const log = powertoolsLog(options.logger);
-  let env: WebhookEnv | undefined;
+  let env: WebhookFunctionEnv | undefined;
+  let credentials: TelegramCredentialSource | undefined;
   let runtime: BotRuntime | undefined;
-  const getEnv = (): WebhookEnv => (env ??= parseEnv(webhookEnvSchema, options.env ?? process.env));
-  const getRuntime = (e: WebhookEnv): BotRuntime =>
+  const getEnv = (): WebhookFunctionEnv => (env ??= parseEnv(webhookFunctionEnvSchema, options.env ?? process.env));
+  // Deployed: the Secrets Manager secret TELEGRAM_SECRET_ID (cached, re-read on a 401); locally the two variables.
+  const getCredentials = (e: WebhookFunctionEnv): TelegramCredentialSource => (credentials ??= telegramCredentials(e));
+  const getRuntime = (e: WebhookEnv, source: TelegramCredentialSource): BotRuntime =>
     (runtime ??= options.runtime
       ? options.runtime(e)
-      : createBotRuntime(e, loadConfigFile(e.CANDLEBOT_CONFIG_PATH), { log, secrets: [e.TELEGRAM_WEBHOOK_SECRET], handlerTimeoutMs: HANDLER_TIMEOUT_MS }));
+      : createBotRuntime(e, loadConfigFile(e.CANDLEBOT_CONFIG_PATH), { log, secrets: [e.TELEGRAM_WEBHOOK_SECRET], handlerTimeoutMs: HANDLER_TIMEOUT_MS, credentials: source }));
 
   const respond = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
-    const e = getEnv();
+    const fnEnv = getEnv();
+    const source = getCredentials(fnEnv);
+    let e: WebhookEnv;
+    try {
+      const { botToken, webhookSecret } = await source.get();
+      if (webhookSecret === undefined) throw new TypeError('webhook: no webhook secret (the env schema requires one)');
+      e = { ...fnEnv, TELEGRAM_BOT_TOKEN: botToken, TELEGRAM_WEBHOOK_SECRET: webhookSecret };
+    } catch (error) {
+      // The secret cannot be read (missing, access denied, invalid, Secrets Manager down): every
+      // update fails until it can, so none is acknowledged; Telegram re-delivers them.
+      log.error('webhook cannot read its Telegram secret; Telegram will retry the update', { source: source.from, code: isCandlebotError(error) ? error.code : undefined, error: describeError(error) });
+      return { statusCode: 500, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ok: false, error: 'bot misconfigured' }) };
+    }
     const response = await handleWebhookRequest(
       { headers: event.headers, body: event.body, isBase64Encoded: event.isBase64Encoded },
       {
         secret: e.TELEGRAM_WEBHOOK_SECRET,
         maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
-        handleUpdate: (update) => getRuntime(e).bot.handleUpdate(update),
+        handleUpdate: (update) => getRuntime(e, source).bot.handleUpdate(update),
         log,
         secrets: [e.TELEGRAM_BOT_TOKEN, e.TELEGRAM_WEBHOOK_SECRET],
       },

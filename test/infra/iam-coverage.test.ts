@@ -55,12 +55,13 @@ import { bar, scriptedExchange } from '../positions/scripted-exchange.js';
 import { testClock } from '../support/clock.js';
 import { startBinanceSim, type BinanceSim } from '../support/exchange-sim/binance-sim.js';
 import { startFakeTelegram, type FakeTelegram } from '../support/fake-telegram/index.js';
+import { startFakeSecretsManager, type FakeSecretsManager } from '../support/fake-secrets-manager.js';
 import { checkCalls, localNames, type CoverageReport, type LocalNames } from '../support/iam-check.js';
 import { testResources, type TestResources } from '../support/local-aws.js';
 import { drainQueue } from '../support/queue.js';
 import { packagedTemplate, type CfnTemplate } from '../support/packaged-template.js';
 import { FAST_STRATEGIES, SCAN_NOW } from '../support/scan-fixture.js';
-import { ADMIN_CHAT, startHarness, type Harness } from '../webhook/harness.js';
+import { ADMIN_CHAT, SECRET, startHarness, type Harness } from '../webhook/harness.js';
 import { tempDir } from '../support/temp-dir.js';
 
 process.env['POWERTOOLS_METRICS_DISABLED'] = 'true';
@@ -83,6 +84,8 @@ describe('IAM coverage: every AWS call of every function is allowed by its role 
   let sim: BinanceSim;
   let fake: FakeTelegram;
   let h: Harness;
+  /** Secrets Manager for the functions that read the Telegram secret (TELEGRAM_SECRET_ID as in the template). */
+  let sm: FakeSecretsManager;
   let dir: string;
   const logOf = (fn: Fn) => join(dir, `${fn}.jsonl`);
   const envFor = (fn: Fn, res: TestResources, extra: Record<string, string> = {}): Record<string, string> => ({ ...res.env, ...extra, CANDLEBOT_AWS_CALL_LOG: logOf(fn) });
@@ -94,6 +97,12 @@ describe('IAM coverage: every AWS call of every function is allowed by its role 
     }
   };
   const names = (): LocalNames => localNames(r, rs, h.res);
+  /** The deployed environment's Telegram part: the template's secret name (served by the fake), no token variable. */
+  const telegramSecretEnv = (fn: Fn): Record<string, string> => {
+    const secretId = String(template.Resources[logicalId(fn)]?.Properties['Environment']?.Variables?.['TELEGRAM_SECRET_ID']);
+    sm.put(secretId, JSON.stringify({ botToken: fake.token, webhookSecret: SECRET }));
+    return { TELEGRAM_SECRET_ID: secretId, CANDLEBOT_SECRETS_ENDPOINT: sm.endpoint };
+  };
   const writeConfig = (name: string, raw: unknown): string => {
     const path = join(dir, `${name}.config.yml`);
     writeFileSync(path, stringify(raw));
@@ -108,6 +117,7 @@ describe('IAM coverage: every AWS call of every function is allowed by its role 
     [r, rs] = await Promise.all([testResources('iam'), testResources('iam-scan')]);
     sim = await startBinanceSim({ symbols: SIM_SYMBOLS, nowMs: SCAN_NOW });
     fake = await startFakeTelegram({ limits: false });
+    sm = await startFakeSecretsManager();
     h = await startHarness();
     for (const res of [r, rs]) {
       const users = createDynamoUserStore({ client: res.doc, table: res.tables.UsersTable! });
@@ -117,7 +127,7 @@ describe('IAM coverage: every AWS call of every function is allowed by its role 
     }
   });
   after(async () => {
-    await Promise.allSettled([sim?.close(), fake?.close(), h?.close()]);
+    await Promise.allSettled([sim?.close(), fake?.close(), h?.close(), sm?.close()]);
     r?.close();
     rs?.close();
   });
@@ -236,7 +246,7 @@ describe('IAM coverage: every AWS call of every function is allowed by its role 
       strategies: [{ name: 'ema-cross' }],
       telegram: { delivery: { perChatIntervalMs: 1000, globalPerSecond: 25, charts: true, chartCandles: 150 } },
     });
-    const handler = makeNotifyHandler({ env: envFor('notify', r, { CANDLEBOT_CONFIG_PATH: configPath, TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot }), logger: quiet() });
+    const handler = makeNotifyHandler({ env: envFor('notify', r, { CANDLEBOT_CONFIG_PATH: configPath, ...telegramSecretEnv('notify'), TELEGRAM_API_ROOT: fake.apiRoot }), logger: quiet() });
     const note = (chatId: number, extra: Partial<NotificationInput> = {}): string =>
       asciiJson(notificationSchema.parse({ v: 1, id: `iam-${chatId}-${randomUUID()}#chat#${chatId}`, kind: 'signal', chatId, text: `<b>BUY</b> BTC/USDT`, parseMode: 'HTML', sourceId: `iam-${chatId}`, createdAt: Date.now(), ...extra }));
     const bodies = [note(201), note(202, { chart: chartSpec() }), note(206, { kind: 'dashboard', text: 'dashboard v1' }), note(203), note(204), note(205), 'not json at all'];
@@ -273,7 +283,8 @@ describe('IAM coverage: every AWS call of every function is allowed by its role 
         strategies: [{ name: 'ema-cross' }],
         telegram: { adminChatIds: [ADMIN_CHAT], commands: { perMinute: 600, burst: 100 } },
       });
-      h.handler = makeWebhookHandler({ env: envFor('webhook', h.res, { ...h.env, CANDLEBOT_CONFIG_PATH: configPath }), logger: quiet() });
+      const { TELEGRAM_BOT_TOKEN: _token, TELEGRAM_WEBHOOK_SECRET: _secret, ...webhookEnv } = h.env;
+      h.handler = makeWebhookHandler({ env: envFor('webhook', h.res, { ...webhookEnv, CANDLEBOT_CONFIG_PATH: configPath, ...telegramSecretEnv('webhook') }), logger: quiet() });
       // One open position and one recorded signal for /positions, /chart, /signals, /pnl.
       const config = parseConfig({ exchanges: [{ id: 'binance', symbols: ['BTC/USDT'], timeframes: ['1h'] }], strategies: [{ name: 'ema-cross' }] });
       const signalTime = lastClosedOpenTime(wall, '1h') - HOUR;
@@ -344,6 +355,14 @@ describe('IAM coverage: every AWS call of every function is allowed by its role 
   it('the scan’s close transaction (issue 12: DeleteItem of the market lock on PositionsTable) is among the recorded calls', () => {
     const deletes = calls('scan').filter((c) => c.command === 'TransactWriteItems' && c.items?.some((i) => i.kind === 'Delete' && i.tableName === r.tables.PositionsTable));
     assert.ok(deletes.length >= 1, 'the reversal scenario must drive the scan through the close transaction');
+  });
+
+  it('notify and webhook read the Telegram secret at runtime (GetSecretValue recorded, checked against their roles below)', () => {
+    for (const fn of ['notify', 'webhook'] as const) {
+      const reads = calls(fn).filter((c) => c.service === 'secretsmanager');
+      assert.ok(reads.length >= 1, `${fn}: no GetSecretValue recorded`);
+      assert.deepEqual([...new Set(reads.map((c) => `${c.command} ${c.secretId}`))], [`GetSecretValue ${telegramSecretEnv(fn).TELEGRAM_SECRET_ID}`], fn);
+    }
   });
 
   it('every function of the generated template has a scenario here that recorded its AWS calls', () => {

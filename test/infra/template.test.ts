@@ -216,6 +216,8 @@ describe('packaged CloudFormation template', () => {
       'logs:CreateLogStream', 'logs:PutLogEvents',
       'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:BatchGetItem',
       'sqs:GetQueueAttributes',
+      // Token and webhook secret, read at runtime (test/infra/secrets-template.test.ts checks the ARN).
+      'secretsmanager:GetSecretValue',
     ]);
     for (const g of grants) {
       assert.ok(allowed.has(g.action), `unexpected action ${g.action}`);
@@ -236,7 +238,7 @@ describe('packaged CloudFormation template', () => {
     assert.ok(!grants.some((g) => g.resource.includes('SignalsTable') && g.action !== 'dynamodb:Query'), 'signals: read through the index only');
   });
 
-  test('POST /telegram/webhook is an HTTP API (payload 2.0) route to the webhook function; its secrets are deploy-time references', () => {
+  test('POST /telegram/webhook is an HTTP API (payload 2.0) route to the webhook function; its secrets are read at runtime (only the secret’s name is in the template)', () => {
     const routes = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties['RouteKey']);
     assert.ok(routes.includes('POST /telegram/webhook'), routes.join(', '));
     const integrations = ofType('AWS::ApiGatewayV2::Integration').filter(([, i]) => JSON.stringify(i.Properties['IntegrationUri']).includes('WebhookLambdaFunction'));
@@ -245,9 +247,10 @@ describe('packaged CloudFormation template', () => {
     const fn = template.Resources['WebhookLambdaFunction']!;
     const vars = fn.Properties['Environment']['Variables'] as Record<string, unknown>;
     for (const name of ['SIGNALS_TABLE', 'STATE_TABLE', 'POSITIONS_TABLE', 'USERS_TABLE', 'NOTIFY_QUEUE_URL', 'NOTIFY_DLQ_URL']) assert.ok(vars[name], name);
-    // Never a literal secret in the template: CloudFormation resolves them from Secrets Manager at deploy.
-    assert.match(String(vars['TELEGRAM_BOT_TOKEN']), /^\{\{resolve:secretsmanager:candlebot\/[^/]+\/telegram:SecretString:botToken\}\}$/);
-    assert.match(String(vars['TELEGRAM_WEBHOOK_SECRET']), /^\{\{resolve:secretsmanager:candlebot\/[^/]+\/telegram:SecretString:webhookSecret\}\}$/);
+    // Never a secret (nor a dynamic reference resolving to one) in the template: the function reads it at runtime.
+    assert.match(String(vars['TELEGRAM_SECRET_ID']), /^candlebot\/[^/]+\/telegram$/);
+    assert.equal(vars['TELEGRAM_BOT_TOKEN'], undefined);
+    assert.equal(vars['TELEGRAM_WEBHOOK_SECRET'], undefined);
     const names = zipEntries(readFileSync(functionZip('webhook'))).map((e) => e.name);
     assert.ok(names.includes(String(vars['CANDLEBOT_CONFIG_PATH'])) && names.includes('functions/webhook.mjs'), names.join(', '));
   });
@@ -290,14 +293,17 @@ describe('packaged CloudFormation template', () => {
     assert.ok(Number(template.Resources['NotifyQueue']!.Properties['VisibilityTimeout']) >= 6 * Number(fn['Timeout']));
     const env = fn['Environment'].Variables as Record<string, unknown>;
     for (const key of ['DELIVERIES_TABLE', 'USERS_TABLE', 'STATE_TABLE', 'NOTIFY_QUEUE_URL']) assert.ok(env[key], key);
-    assert.match(JSON.stringify(env['TELEGRAM_BOT_TOKEN']), /resolve:secretsmanager/, 'the token is a deploy-time reference, never in the template');
+    assert.match(String(env['TELEGRAM_SECRET_ID']), /^candlebot\/[^/]+\/telegram$/, 'the token is read at runtime from this secret');
+    assert.equal(env['TELEGRAM_BOT_TOKEN'], undefined, 'never in the template');
   });
 
-  test('the notify role: queue consumption and retry delays on NotifyQueue, Get/Put/Update on its three tables, nothing else', () => {
+  test('the notify role: queue consumption and retry delays on NotifyQueue, Get/Put/Update on its three tables, the Telegram secret, nothing else', () => {
     const allowed = new Set([
       'logs:CreateLogStream', 'logs:PutLogEvents',
       'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes',
       'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem',
+      // The bot token, read at runtime (test/infra/secrets-template.test.ts checks the ARN).
+      'secretsmanager:GetSecretValue',
     ]);
     const grants = roleGrants('NotifyLambdaFunction');
     for (const g of grants) {

@@ -145,6 +145,12 @@ export function neededFor(call: AwsCallRecord, names: LocalNames): Needed[] {
         throw new Error(`no IAM mapping for dynamodb ${call.command} (add it to test/support/iam-check.ts)`);
     }
   }
+  if (call.service === 'secretsmanager') {
+    if (call.command !== 'GetSecretValue') throw new Error(`no IAM mapping for secretsmanager ${call.command} (add it to test/support/iam-check.ts)`);
+    if (!call.secretId || call.secretId.startsWith('arn:')) throw new Error(`GetSecretValue: expected a secret name, got ${String(call.secretId)}`);
+    // A secret's ARN is its name plus `-` and six random characters.
+    return [{ action: 'secretsmanager:GetSecretValue', resource: `arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:${call.secretId}-Ab1Cd2`, why: `GetSecretValue ${call.secretId}` }];
+  }
   const logical = call.queueUrl === undefined ? undefined : queues.get(call.queueUrl);
   if (!logical) throw new Error(`sqs ${call.command}: queue ${String(call.queueUrl)} is not one of the stack's queues`);
   switch (call.command) {

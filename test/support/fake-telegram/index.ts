@@ -76,6 +76,11 @@ export interface FakeTelegram {
   pushUpdate(update: Record<string, unknown>): Update;
   /** Forgets calls, messages, photos, webhook, script, blocked chats, updates and limiter state. */
   reset(): void;
+  /**
+   * BotFather's token revoke: from now on only `token` is accepted (the old one answers 401);
+   * the bot (its id, chats, messages) stays the same.
+   */
+  rotateToken(token: string): void;
   /** Stops the server, ending hanging requests and long polls. Idempotent. */
   close(): Promise<void>;
 }
@@ -102,7 +107,7 @@ function faultReply(fault: Fault): Reply | undefined {
 }
 
 export async function startFakeTelegram(options: FakeTelegramOptions = {}): Promise<FakeTelegram> {
-  const token = options.token ?? DEFAULT_FAKE_TOKEN;
+  let token = options.token ?? DEFAULT_FAKE_TOKEN;
   const clock = options.clock ?? systemClock;
   const state = new BotState(token, clock, options.limits ?? {}, options.knownChats ? new Set(options.knownChats) : undefined);
   const updates = new UpdateQueue();
@@ -188,7 +193,12 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
   const port = (server.address() as AddressInfo).port;
 
   return {
-    token,
+    get token() {
+      return token;
+    },
+    rotateToken(next) {
+      token = next;
+    },
     apiRoot: `http://127.0.0.1:${port}`,
     port,
     get calls() {
