@@ -156,7 +156,7 @@ function rows({ timeframes, functions, tables, trimDurations }) {
       [
         logWidget(
           'Last closes',
-          `${sources('scan', 'monitor')} | filter message like /^paper position closed/ or message = "paper position reversed" | fields @timestamp, symbol, side, exitReason, pnl, signalId | sort @timestamp desc | limit 20`,
+          `${sources('scan', 'monitor')} | filter message like /^paper position (closed|reversed)/ | fields @timestamp, symbol, side, exitReason, pnl, signalId | sort @timestamp desc | limit 20`,
         ),
         8,
       ],

@@ -28,7 +28,7 @@ const QUERIES = Object.freeze({
     name: 'signal-trail',
     query:
       'fields @timestamp, function_name, level, message, signalId, exchange, symbol, timeframe, positionId, notificationId, chatId, code, reason, pnl, error\n' +
-      '| filter signalId = "SIGNAL_ID" or closedId = "SIGNAL_ID"\n' +
+      '| filter signalId = "SIGNAL_ID"\n' +
       '| sort @timestamp asc\n' +
       '| limit 200',
   },

@@ -115,6 +115,8 @@ export async function runScan(scanDeps: ScanDeps, timeframe: Timeframe): Promise
   );
 
   const results = perExchange.flatMap((r) => r.results);
+  // Symbols failed before their own scan (not listed, markets or breaker unreadable): one line each, as scanSymbol logs its own.
+  for (const f of perExchange.flatMap((r) => r.failures)) log.warn('symbol failed', { ...f, timeframe });
   const failures = [...perExchange.flatMap((r) => r.failures), ...results.flatMap((r) => (r.ok ? [] : [r.failure]))];
   const ok = results.filter((r): r is Extract<SymbolResult, { ok: true }> => r.ok);
   const report: ScanReport = {
