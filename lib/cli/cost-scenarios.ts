@@ -1,0 +1,249 @@
+/**
+ * The scenarios `npm run cost` measures, each through a function's real handler (functions/*.ts)
+ * on the local stack, in the order a deployed bot runs them: subscribers registered; a timeline
+ * of candle closes (every scan schedule of the config at each close, the monitor after it); the
+ * daily summary; notify batches of the queued messages; bot commands through the webhook;
+ * GET /health; an alarm notification through `alerts` when the tree has that function.
+ * Every exchange of the config is simulated as Binance (the simulator speaks its API), with its
+ * symbols and timeframes.
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { stringify } from 'yaml';
+import { makeHealthHandler } from '../../functions/health.js';
+import { makeMonitorHandler } from '../../functions/monitor.js';
+import { makeNotifyHandler } from '../../functions/notify.js';
+import { makeScanHandler } from '../../functions/scan.js';
+import { makeSummaryHandler } from '../../functions/summary.js';
+import { makeWebhookHandler } from '../../functions/webhook.js';
+import { localDocumentClient, localSqs } from '../../infra/local-clients.js';
+import type { LocalEnv } from '../../infra/local-stack.js';
+import { localContext } from '../aws/lambda-context.js';
+import { monitorEnvSchema, parseEnv, scanEnvSchema } from '../config/env.js';
+import { parseConfig } from '../config/load.js';
+import type { BotConfig } from '../config/schema.js';
+import type { CostFunction, Sample } from '../cost/measurement.js';
+import { createMonitorRuntime, type MonitorRuntime } from '../runtime/monitor.js';
+import { createScanRuntime, type ScanRuntime } from '../runtime/scan.js';
+import { createDynamoUserStore } from '../store/users/user-store.js';
+import { measuredSymbol, tfMinutes, type Invoke, type MeasureOptions, type Peers } from './cost-types.js';
+
+export interface ScenarioContext extends MeasureOptions {
+  readonly stack: LocalEnv;
+  readonly peers: Peers;
+  readonly sim: { readonly url: string; setNow(ms: number): void; stats(): Promise<unknown> };
+  /** Start of the simulated timeline (aligned to the longest timeframe). */
+  readonly start: number;
+  readonly invoke: Invoke;
+}
+
+export interface ScenarioResult {
+  readonly samples: Record<CostFunction, Sample[]>;
+  readonly storage: { bytesPerSignal: number; bytesPerMessage: number; bytesPerSubscriber: number };
+  readonly notes: string[];
+}
+
+const WEBHOOK_SECRET = 'cost-measurement-webhook-secret-0123';
+const FIRST_CHAT = 700_001;
+const MAX_STEPS = 64;
+const ctx = (fn: string, timeoutMs: number) => localContext(`candlebot-${fn}`, timeoutMs, randomUUID());
+
+/** The message of the first error-level JSON log line (what a failed invocation says). */
+function firstError(log: string): string {
+  for (const line of log.split('\n')) {
+    if (!line.includes('"level":"ERROR"') && !line.includes('"level":"WARN"')) continue;
+    try {
+      const o = JSON.parse(line) as { message?: string; error?: { message?: string } };
+      return `${o.message ?? ''}${o.error?.message ? `: ${o.error.message}` : ''}`.slice(0, 200);
+    } catch {
+      return line.slice(0, 200);
+    }
+  }
+  return 'no error line logged';
+}
+
+/** Approximate DynamoDB size of the rows of a table (attribute names + JSON values + 100 bytes per item). */
+async function tableBytes(doc: ReturnType<typeof localDocumentClient>, table: string): Promise<number> {
+  let bytes = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await doc.send(new ScanCommand({ TableName: table, ExclusiveStartKey: start }));
+    for (const item of out.Items ?? []) bytes += 100 + Object.entries(item).reduce((s, [k, v]) => s + k.length + JSON.stringify(v ?? null).length, 0);
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return bytes;
+}
+
+export async function runScenarios(c: ScenarioContext): Promise<ScenarioResult> {
+  const samples: Record<CostFunction, Sample[]> = { scan: [], monitor: [], notify: [], webhook: [], summary: [], health: [], alerts: [] };
+  const notes: string[] = [];
+  const dir = mkdtempSync(join(tmpdir(), 'candlebot-cost-'));
+  const doc = localDocumentClient(c.stack.CANDLEBOT_DDB_ENDPOINT);
+  const sqs = localSqs(c.stack.CANDLEBOT_SQS_ENDPOINT);
+  try {
+    const parsed = c.config;
+    const timeframes = [...new Set(parsed.exchanges.flatMap((e) => e.timeframes))].sort((a, b) => tfMinutes(a) - tfMinutes(b));
+    const symbolsOf = (tf?: string) => [...new Set(parsed.exchanges.flatMap((e, i) => (tf === undefined || e.timeframes.includes(tf as never) ? e.symbols.map((s) => measuredSymbol(s, i)) : [])))];
+    const admins = parsed.telegram.adminChatIds.length ? parsed.telegram.adminChatIds : [FIRST_CHAT];
+    const telegram = (c.raw['telegram'] ?? {}) as Record<string, unknown>;
+    // The user's file as written, with the exchanges simulated and an admin chat (alerts, admin commands) when it has none.
+    const configFor = (symbols: readonly string[]) => ({
+      ...c.raw,
+      exchanges: [{ id: 'binance', symbols, timeframes, apiBase: c.sim.url, timeoutMs: 10_000 }],
+      telegram: { ...telegram, adminChatIds: admins, commands: { ...((telegram['commands'] ?? {}) as object), perMinute: 600, burst: 100 } },
+    });
+    const write = (name: string, cfg: unknown): { path: string; config: BotConfig } => {
+      const path = join(dir, `${name}.yml`);
+      writeFileSync(path, stringify(cfg));
+      return { path, config: parseConfig(cfg, path) };
+    };
+    const union = write('all', configFor(symbolsOf()));
+    const env: Record<string, string> = {
+      ...c.stack,
+      CANDLEBOT_DDB_ENDPOINT: c.peers.ddb,
+      CANDLEBOT_SQS_ENDPOINT: c.peers.sqs,
+      CANDLEBOT_CONFIG_PATH: union.path,
+      TELEGRAM_BOT_TOKEN: c.peers.token,
+      TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      TELEGRAM_API_ROOT: c.peers.telegram,
+    };
+
+    c.progress(`registering ${c.subscribers} subscribers (subscribed to every signal)…`);
+    const users = createDynamoUserStore({ client: doc, table: c.stack.USERS_TABLE });
+    const chats = Array.from({ length: c.subscribers }, (_, i) => FIRST_CHAT + i);
+    for (const chat of chats) {
+      await users.register(chat, Date.now());
+      await users.subscribe({ chatId: chat, symbol: '*', strategy: '*', timeframe: '*' }, Date.now());
+    }
+    const bytesPerSubscriber = c.subscribers ? (await tableBytes(doc, c.stack.USERS_TABLE)) / c.subscribers : 0;
+
+    // The timeline: every close of the shortest timeframe, the scans due at it, then the monitor.
+    let now = c.start;
+    const clock = { now: () => now };
+    const scanHandlers = new Map(
+      timeframes.map((tf) => {
+        const { config } = write(`scan-${tf}`, configFor(symbolsOf(tf)));
+        const real = createScanRuntime(parseEnv(scanEnvSchema, env), config);
+        const runtime: ScanRuntime = { ...real, deps: (o) => real.deps({ ...o, clock }) };
+        return [tf, makeScanHandler({ runtime })] as const;
+      }),
+    );
+    const monitorReal = createMonitorRuntime(parseEnv(monitorEnvSchema, env), union.config);
+    const monitor = makeMonitorHandler({ runtime: { ...monitorReal, deps: (o) => monitorReal.deps({ ...o, clock }) } as MonitorRuntime, env });
+    const step = tfMinutes(timeframes[0]!) * 60_000;
+    const steps = Math.min(MAX_STEPS, Math.max(12, Math.ceil((3 * tfMinutes(timeframes.at(-1)!) * 60_000) / step)));
+    let signals = 0;
+    c.progress(`timeline: ${steps} closes of ${timeframes[0]} (scans of ${timeframes.join(', ')} when due, the monitor after each)…`);
+    for (let k = 0; k <= steps; k++) {
+      const close = c.start + k * step;
+      now = close + 5000;
+      c.sim.setNow(now);
+      await c.sim.stats(); // the simulator has moved its clock before the scans ask
+      for (const tf of timeframes) {
+        if (close % (tfMinutes(tf) * 60_000) !== 0) continue;
+        const cold = !samples.scan.some((s) => s.group === tf);
+        const { result, q } = await c.invoke(() => scanHandlers.get(tf)!({ timeframe: tf }, ctx('scan', 120_000)) as Promise<{ signalled: number }>);
+        signals += result.signalled;
+        samples.scan.push({ q, x: result.signalled, group: tf, cold });
+      }
+      now = close + 30_000;
+      const { result, q } = await c.invoke(() => monitor({}, ctx('monitor', 60_000)) as Promise<{ listed: number }>);
+      samples.monitor.push({ q, x: result.listed, group: 'all', cold: samples.monitor.length === 0 });
+      if (k % 8 === 0) c.progress(`  close ${k}/${steps}: ${signals} signals so far`);
+    }
+    const signalBytes = (await tableBytes(doc, c.stack.SIGNALS_TABLE)) + (await tableBytes(doc, c.stack.POSITIONS_TABLE));
+
+    c.progress('daily summary…');
+    const summary = makeSummaryHandler({ env });
+    for (const event of [{ 'detail-type': 'Scheduled Event', source: 'aws.events' }, { date: new Date(now).toISOString().slice(0, 10) }]) {
+      const { q } = await c.invoke(() => summary(event, ctx('summary', 120_000)));
+      samples.summary.push({ q, x: 0, group: 'all', cold: samples.summary.length === 0 });
+    }
+
+    c.progress('notify: batches of the queued messages…');
+    const notify = makeNotifyHandler({ env });
+    let delivered = 0;
+    for (const size of [10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 1, 2, 3, 5, 1, 2]) {
+      const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: c.stack.NOTIFY_QUEUE_URL, MaxNumberOfMessages: size, WaitTimeSeconds: 1, MessageSystemAttributeNames: ['All'] }));
+      const messages = out.Messages ?? [];
+      if (messages.length === 0) break;
+      const event = {
+        Records: messages.map((m) => ({
+          messageId: m.MessageId!,
+          receiptHandle: m.ReceiptHandle!,
+          body: m.Body!,
+          attributes: { ApproximateReceiveCount: m.Attributes?.['ApproximateReceiveCount'] ?? '1', SentTimestamp: '0', SenderId: 'cost', ApproximateFirstReceiveTimestamp: '0' },
+          messageAttributes: {},
+          md5OfBody: '',
+          eventSource: 'aws:sqs',
+          eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:NotifyQueue',
+          awsRegion: 'us-east-1',
+        })),
+      };
+      const { q } = await c.invoke(() => notify(event, ctx('notify', 30_000)));
+      samples.notify.push({ q, x: messages.length, group: 'all', cold: samples.notify.length === 0 });
+      delivered += messages.length;
+      await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: c.stack.NOTIFY_QUEUE_URL, Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
+    }
+    if (delivered === 0) notes.push('notify: no message was queued during the measurement — notify is not measured');
+    const bytesPerMessage = delivered ? (await tableBytes(doc, c.stack.DELIVERIES_TABLE)) / delivered : 0;
+
+    c.progress('webhook: bot commands…');
+    c.sim.setNow(Date.now());
+    await c.sim.stats();
+    const webhook = makeWebhookHandler({ env });
+    const [symbol] = symbolsOf();
+    const commands = ['/start', '/help', '/list', '/signals', '/positions', '/pnl', `/subscribe ${symbol} ema-cross ${timeframes[0]}`, `/unsubscribe ${symbol} ema-cross ${timeframes[0]}`, '/settings tz Europe/Berlin', `/chart ${symbol} ${timeframes[0]}`];
+    let update = 1;
+    for (const round of [0, 1]) {
+      for (const text of commands) {
+        const chat = chats[round % Math.max(1, chats.length)] ?? FIRST_CHAT;
+        const body = JSON.stringify({ update_id: update++, message: { message_id: update, date: Math.floor(Date.now() / 1000), chat: { id: chat, type: 'private' }, from: { id: chat, is_bot: false, first_name: 'Cost' }, text } });
+        const event = { version: '2.0', routeKey: 'POST /telegram/webhook', rawPath: '/telegram/webhook', rawQueryString: '', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': WEBHOOK_SECRET }, requestContext: { http: { method: 'POST', path: '/telegram/webhook' } }, body, isBase64Encoded: false };
+        const { result, q, log } = await c.invoke(() => webhook(event, ctx('webhook', 25_000)) as Promise<{ statusCode?: number }>);
+        if (result.statusCode !== 200) notes.push(`webhook: "${text}" answered ${String(result.statusCode)}: ${firstError(log)}`);
+        samples.webhook.push({ q, x: 0, group: 'all', cold: samples.webhook.length === 0 });
+      }
+    }
+
+    c.progress('GET /health…');
+    const health = makeHealthHandler({ env });
+    for (let i = 0; i < 6; i++) {
+      const { q } = await c.invoke(() => health({ requestContext: { http: { method: 'GET' } } }, ctx('health', 10_000)));
+      samples.health.push({ q, x: 0, group: 'all', cold: i === 0 });
+    }
+
+    await measureAlerts(c, env, samples.alerts, notes);
+    return { samples, storage: { bytesPerSignal: signals ? signalBytes / signals : 0, bytesPerMessage, bytesPerSubscriber }, notes };
+  } finally {
+    doc.destroy();
+    sqs.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The alerts function (issue 14), when the tree has it: an SNS event carrying a CloudWatch alarm state change. */
+async function measureAlerts(c: ScenarioContext, env: Record<string, string>, out: Sample[], notes: string[]): Promise<void> {
+  const file = new URL('../../functions/alerts.ts', import.meta.url);
+  if (!existsSync(file)) return;
+  c.progress('alerts: alarm notifications…');
+  try {
+    const mod = (await import(file.href)) as Record<string, unknown>;
+    const make = mod['makeAlertsHandler'] as ((o: { env: Record<string, string> }) => (e: unknown, ctx: unknown) => Promise<unknown>) | undefined;
+    if (typeof make !== 'function') throw new Error('functions/alerts.ts exports no makeAlertsHandler');
+    const handler = make({ env });
+    for (let i = 0; i < 4; i++) {
+      const alarm = { AlarmName: `candlebot-dev-ScanStalled-1h`, NewStateValue: i % 2 ? 'OK' : 'ALARM', OldStateValue: i % 2 ? 'ALARM' : 'OK', NewStateReason: 'Threshold Crossed: 2 out of the last 3 datapoints were greater than the threshold (0.5).', StateChangeTime: new Date().toISOString(), Region: 'US East (N. Virginia)', AWSAccountId: '000000000000', AlarmArn: 'arn:aws:cloudwatch:us-east-1:000000000000:alarm:candlebot-dev-ScanStalled-1h', Trigger: { MetricName: 'ScanFailureRatio', Namespace: 'candlebot', Statistic: 'MAXIMUM', Dimensions: [{ name: 'service', value: 'candlebot' }, { name: 'timeframe', value: '1h' }], Period: 3600, EvaluationPeriods: 3, ComparisonOperator: 'GreaterThanThreshold', Threshold: 0.5, TreatMissingData: 'breaching' } };
+      const event = { Records: [{ EventSource: 'aws:sns', EventVersion: '1.0', EventSubscriptionArn: 'arn:aws:sns:us-east-1:000000000000:AlertsTopic:1', Sns: { Type: 'Notification', MessageId: randomUUID(), TopicArn: 'arn:aws:sns:us-east-1:000000000000:AlertsTopic', Subject: `ALARM: "candlebot-dev-ScanStalled-1h"`, Message: JSON.stringify(alarm), Timestamp: new Date().toISOString(), SignatureVersion: '1', Signature: '', SigningCertUrl: '', UnsubscribeUrl: '', MessageAttributes: {} } }] };
+      const { q } = await c.invoke(() => handler(event, ctx('alerts', 30_000)));
+      out.push({ q, x: 0, group: 'all', cold: i === 0 });
+    }
+  } catch (error) {
+    out.length = 0;
+    notes.push(`alerts: not measured (${(error as Error).message.split('\n')[0]})`);
+  }
+}
