@@ -133,7 +133,7 @@ export async function runMonitor(deps: MonitorDeps): Promise<MonitorReport> {
   const sum = (f: (o: MarketOutcome) => number) => results.reduce((n, o) => n + f(o), 0);
   for (const o of results) failures.push(...o.failures);
   // One line per failed position (at most 50; the report counts them all): a position's id is the id of its signal.
-  for (const f of failures.slice(0, 50)) log.warn('position not monitored', { ...f, signalId: f.positionId });
+  for (const { message, ...f } of failures.slice(0, 50)) log.warn('position not monitored', { ...f, signalId: f.positionId, error: message });
 
   let events = NO_EVENTS;
   try {

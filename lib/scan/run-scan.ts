@@ -74,6 +74,8 @@ type SymbolResult =
   | { symbol: string; ok: true; signalled: number; duplicates: number; outboxPending: number; outboxFailed: number; gaps: number }
   | { symbol: string; ok: false; failure: SymbolFailure };
 
+const failureFields = ({ message, ...f }: SymbolFailure) => ({ ...f, error: message }); // `message` is the log line's own
+
 function failure(exchange: string, symbol: string, error: unknown): SymbolFailure {
   return {
     exchange,
@@ -116,7 +118,7 @@ export async function runScan(scanDeps: ScanDeps, timeframe: Timeframe): Promise
 
   const results = perExchange.flatMap((r) => r.results);
   // Symbols failed before their own scan (not listed, markets or breaker unreadable): one line each, as scanSymbol logs its own.
-  for (const f of perExchange.flatMap((r) => r.failures)) log.warn('symbol failed', { ...f, timeframe });
+  for (const f of perExchange.flatMap((r) => r.failures)) log.warn('symbol failed', { ...failureFields(f), timeframe });
   const failures = [...perExchange.flatMap((r) => r.failures), ...results.flatMap((r) => (r.ok ? [] : [r.failure]))];
   const ok = results.filter((r): r is Extract<SymbolResult, { ok: true }> => r.ok);
   const report: ScanReport = {
@@ -292,7 +294,7 @@ async function scanSymbol(
     return { symbol, ok: true, signalled, duplicates, outboxPending, outboxFailed, gaps: evaluation.gaps.length };
   } catch (error) {
     const f = failure(exchange.id, symbol, error);
-    log.warn('symbol failed', { ...f, timeframe, durationMs: deps.clock.now() - started });
+    log.warn('symbol failed', { ...failureFields(f), timeframe, durationMs: deps.clock.now() - started });
     return { symbol, ok: false, failure: f };
   }
 }
