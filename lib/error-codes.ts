@@ -100,6 +100,9 @@ export const ERROR_CODES = {
   TELEGRAM_BAD_REQUEST: p('Telegram refused the message (400), e.g. malformed HTML.'),
   TELEGRAM_UNAUTHORIZED: p('Telegram refused TELEGRAM_BOT_TOKEN: check the token (kept for retry, with an alarm).'),
   BAD_TOKEN: p('Telegram refused TELEGRAM_BOT_TOKEN (401/404) when starting locally.'),
+  // Alerts (alarm state changes told to the admin chats)
+  ALERT_UNDELIVERED: t('An alarm could not be told to any admin chat (Telegram unavailable or the token refused); Lambda retries twice, then the alert waits in AlertsFailedQueue for 14 days.'),
+  NO_ADMIN_CHAT: p('An alarm fired but no admin chat can receive it: set telegram.adminChatIds (and /start the bot there), or deploy with --alert-email.'),
   WEBHOOK_ACTIVE: p('A webhook is set, so local long polling cannot run: delete it first.'),
   HANDLER_TIMEOUT: t('A Telegram command took too long to answer; Telegram sends the update again.'),
   NOT_REGISTERED: p('The chat has not sent /start yet.'),
