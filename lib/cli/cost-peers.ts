@@ -42,7 +42,9 @@ async function proxy(target: string, options: { rewrite?: (e: Exchange) => Buffe
       const op = String(req.headers['x-amz-target'] ?? req.url ?? '').split('.').pop()!.split('/').pop()!;
       const original = await readAll(req);
       const body = options.rewrite ? options.rewrite({ op, body: original }) : original;
-      const headers = { ...req.headers, host: url.host, 'content-length': String(body.length) };
+      // The body is forwarded whole: its length replaces any chunked transfer encoding.
+      const { 'transfer-encoding': _chunked, ...rest } = req.headers;
+      const headers = { ...rest, host: url.host, 'content-length': String(body.length) };
       const upstream = request({ host: url.hostname, port: url.port, path: req.url, method: req.method, headers }, (answer) => {
         void readAll(answer).then(async (out) => {
           options.seen({ op, body }, answer.statusCode ?? 0, out);

@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { stringify } from 'yaml';
 import { makeHealthHandler } from '../../functions/health.js';
@@ -51,6 +51,46 @@ const WEBHOOK_SECRET = 'cost-measurement-webhook-secret-0123';
 const FIRST_CHAT = 700_001;
 const MAX_STEPS = 64;
 const ctx = (fn: string, timeoutMs: number) => localContext(`candlebot-${fn}`, timeoutMs, randomUUID());
+
+/** Notify batch sizes, in turn (full batches and partial ones, for the per-message fit). */
+const BATCH_SIZES = [10, 10, 3, 10, 1, 5, 10, 2];
+
+/** Every message of the queue (hidden for the measurement), grouped by the signal/close/summary they carry, in queue order. */
+async function queuedBySource(sqs: ReturnType<typeof localSqs>, queueUrl: string): Promise<Message[][]> {
+  const groups = new Map<string, Message[]>();
+  for (;;) {
+    const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 900, MessageSystemAttributeNames: ['All'] }));
+    const messages = out.Messages ?? [];
+    if (messages.length === 0) break;
+    for (const m of messages) {
+      let source = '?';
+      try {
+        source = String((JSON.parse(m.Body ?? '') as { sourceId?: unknown }).sourceId ?? '?');
+      } catch {
+        source = 'not-json';
+      }
+      groups.set(source, [...(groups.get(source) ?? []), m]);
+    }
+  }
+  return [...groups.values()];
+}
+
+/** The SQS event Lambda's event source mapping hands notify. */
+function sqsEvent(messages: readonly Message[]) {
+  return {
+    Records: messages.map((m) => ({
+      messageId: m.MessageId!,
+      receiptHandle: m.ReceiptHandle!,
+      body: m.Body!,
+      attributes: { ApproximateReceiveCount: m.Attributes?.['ApproximateReceiveCount'] ?? '1', SentTimestamp: '0', SenderId: 'cost', ApproximateFirstReceiveTimestamp: '0' },
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:NotifyQueue',
+      awsRegion: 'us-east-1',
+    })),
+  };
+}
 
 /** The message of the first error-level JSON log line (what a failed invocation says). */
 function firstError(log: string): string {
@@ -167,27 +207,20 @@ export async function runScenarios(c: ScenarioContext): Promise<ScenarioResult> 
     c.progress('notify: batches of the queued messages…');
     const notify = makeNotifyHandler({ env });
     let delivered = 0;
-    for (const size of [10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 1, 2, 3, 5, 1, 2]) {
-      const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: c.stack.NOTIFY_QUEUE_URL, MaxNumberOfMessages: size, WaitTimeSeconds: 1, MessageSystemAttributeNames: ['All'] }));
-      const messages = out.Messages ?? [];
-      if (messages.length === 0) break;
-      const event = {
-        Records: messages.map((m) => ({
-          messageId: m.MessageId!,
-          receiptHandle: m.ReceiptHandle!,
-          body: m.Body!,
-          attributes: { ApproximateReceiveCount: m.Attributes?.['ApproximateReceiveCount'] ?? '1', SentTimestamp: '0', SenderId: 'cost', ApproximateFirstReceiveTimestamp: '0' },
-          messageAttributes: {},
-          md5OfBody: '',
-          eventSource: 'aws:sqs',
-          eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:NotifyQueue',
-          awsRegion: 'us-east-1',
-        })),
-      };
-      const { q } = await c.invoke(() => notify(event, ctx('notify', 30_000)));
-      samples.notify.push({ q, x: messages.length, group: 'all', cold: samples.notify.length === 0 });
-      delivered += messages.length;
-      await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: c.stack.NOTIFY_QUEUE_URL, Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
+    let batches = 0;
+    for (const group of await queuedBySource(sqs, c.stack.NOTIFY_QUEUE_URL)) {
+      if (batches >= 18) break;
+      // A burst as deployed: one signal's (or close's, or summary's) messages, each chat once; the next
+      // burst after the per-chat interval (deployed, bursts are minutes apart).
+      for (let i = 0; i < group.length && batches < 18; batches++) {
+        const messages = group.slice(i, i + BATCH_SIZES[batches % BATCH_SIZES.length]!);
+        i += messages.length;
+        const { q } = await c.invoke(() => notify(sqsEvent(messages), ctx('notify', 30_000)));
+        samples.notify.push({ q, x: messages.length, group: 'all', cold: samples.notify.length === 0 });
+        delivered += messages.length;
+        await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: c.stack.NOTIFY_QUEUE_URL, Entries: messages.map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle! })) }));
+      }
+      await new Promise((r) => setTimeout(r, 1100));
     }
     if (delivered === 0) notes.push('notify: no message was queued during the measurement — notify is not measured');
     const bytesPerMessage = delivered ? (await tableBytes(doc, c.stack.DELIVERIES_TABLE)) / delivered : 0;
