@@ -47,7 +47,7 @@ export const alertsEnvSchema = z
   .object({
     ...configPathShape,
     STAGE: stageSchema.default('dev'),
-    /** The dashboard's name (serverless.yml: !Ref OperationsDashboard); default candlebot-<STAGE>. */
+    /** The dashboard's name (serverless.yml: candlebot-<stage>, as infra/dashboard.cjs names it); default candlebot-<STAGE>. */
     DASHBOARD_NAME: z.string().regex(/^[A-Za-z0-9_-]{1,255}$/, 'must be a CloudWatch dashboard name').optional(),
     TELEGRAM_BOT_TOKEN: telegramTokenSchema.optional(),
     /** Only for tests/local: the Bot API root (default https://api.telegram.org). */

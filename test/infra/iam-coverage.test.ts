@@ -21,6 +21,7 @@ import { ReceiveMessageCommand, SendMessageBatchCommand } from '@aws-sdk/client-
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSEvent } from 'aws-lambda';
 import { stringify } from 'yaml';
+import { makeAlertsHandler } from '../../functions/alerts.js';
 import { makeHealthHandler } from '../../functions/health.js';
 import { makeMonitorHandler } from '../../functions/monitor.js';
 import { makeNotifyHandler } from '../../functions/notify.js';
@@ -67,7 +68,7 @@ import { tempDir } from '../support/temp-dir.js';
 process.env['POWERTOOLS_METRICS_DISABLED'] = 'true';
 
 /** The deployed functions (serverless.yml) and their logical ids in the template. */
-const FUNCTIONS = ['scan', 'monitor', 'notify', 'webhook', 'health', 'summary'] as const;
+const FUNCTIONS = ['scan', 'monitor', 'notify', 'webhook', 'health', 'summary', 'alerts'] as const;
 type Fn = (typeof FUNCTIONS)[number];
 const logicalId = (fn: string): string => `${fn[0]!.toUpperCase()}${fn.slice(1)}LambdaFunction`;
 
@@ -352,6 +353,17 @@ describe('IAM coverage: every AWS call of every function is allowed by its role 
     await drainQueue(r.sqs, r.queues.NotifyQueue!);
   });
 
+  it('scenario: alerts — an alarm state change told to the admin chats with the token read from the secret (its only AWS call)', async () => {
+    const configPath = writeConfig('alerts', { exchanges: [{ id: 'binance', symbols: ['BTC/USDT'], timeframes: ['1h'] }], strategies: [{ name: 'ema-cross' }], telegram: { adminChatIds: [111, 112] } });
+    const alerts = makeAlertsHandler({ env: envFor('alerts', r, { CANDLEBOT_CONFIG_PATH: configPath, STAGE: 'dev', ...telegramSecretEnv('alerts'), TELEGRAM_API_ROOT: fake.apiRoot }), logger: quiet() });
+    const message = { AlarmName: 'candlebot-dev-scan-errors', AlarmDescription: 'scan failed', NewStateValue: 'ALARM', OldStateValue: 'OK', NewStateReason: 'Threshold Crossed: 1 datapoint [2.0 (06/12/26 14:00:00)] was greater than or equal to the threshold (1.0).', StateChangeTime: '2026-12-06T14:05:00.000+0000', Region: 'US East (N. Virginia)' };
+    const event = { Records: [{ EventSource: 'aws:sns', EventSubscriptionArn: 'arn:aws:sns:us-east-1:000000000000:candlebot-dev-alerts:sub', Sns: { TopicArn: 'arn:aws:sns:us-east-1:000000000000:candlebot-dev-alerts', Message: JSON.stringify(message) } }] };
+    const result = await alerts(event, ctx('alerts'));
+    assert.equal(result.alerts[0]?.sent, 2, JSON.stringify(result));
+    assert.deepEqual([...new Set(calls('alerts').map((c) => `${c.service} ${c.command}`))], ['secretsmanager GetSecretValue']);
+    // The on-failure destination is SendMessage by Lambda with this role (no SDK call of the function): checked in test/infra/alarms.test.ts.
+  });
+
   it('the scan’s close transaction (issue 12: DeleteItem of the market lock on PositionsTable) is among the recorded calls', () => {
     const deletes = calls('scan').filter((c) => c.command === 'TransactWriteItems' && c.items?.some((i) => i.kind === 'Delete' && i.tableName === r.tables.PositionsTable));
     assert.ok(deletes.length >= 1, 'the reversal scenario must drive the scan through the close transaction');
@@ -369,7 +381,7 @@ describe('IAM coverage: every AWS call of every function is allowed by its role 
     const inTemplate = Object.entries(template.Resources).filter(([, res]) => res.Type === 'AWS::Lambda::Function').map(([id]) => id).sort();
     assert.deepEqual(inTemplate, FUNCTIONS.map(logicalId).sort(), 'a new function needs a scenario in test/infra/iam-coverage.test.ts (and its name in FUNCTIONS)');
     // Floors well below what the scenarios record today: a scenario that silently stops calling AWS fails.
-    const floors: Record<Fn, number> = { scan: 10, monitor: 8, notify: 6, webhook: 10, health: 3, summary: 4 };
+    const floors: Record<Fn, number> = { scan: 10, monitor: 8, notify: 6, webhook: 10, health: 3, summary: 4, alerts: 1 };
     for (const fn of FUNCTIONS) {
       const distinct = new Set(calls(fn).map((c) => JSON.stringify(c)));
       assert.ok(distinct.size >= floors[fn], `${fn}: only ${distinct.size} distinct calls recorded`);
