@@ -77,6 +77,8 @@ export interface RelayReport {
   /** Rows listed (valid and corrupt). */
   readonly found: number;
   readonly delivered: number;
+  /** The ids of the entries delivered (`id(entry)`), for the log lines. */
+  readonly deliveredIds: readonly string[];
   /** Claimed by another invocation first. */
   readonly skipped: number;
   readonly failed: readonly RelayFailure[];
@@ -93,11 +95,11 @@ export async function relayOutbox<T extends OutboxEntry, P>(deps: RelayDeps<T, P
   try {
     listing = await store.listDue(clock.now(), limit);
   } catch (error) {
-    return { found: 0, delivered: 0, skipped: 0, failed: [], quarantined: 0, listError: error };
+    return { found: 0, delivered: 0, deliveredIds: [], skipped: 0, failed: [], quarantined: 0, listError: error };
   }
   let quarantined = 0;
   for (const problem of listing.corrupt) if (deps.corrupt && (await deps.corrupt(problem))) quarantined++;
-  let delivered = 0;
+  const deliveredIds: string[] = [];
   let skipped = 0;
   const failed: RelayFailure[] = [];
   for (const entry of listing.entries) {
@@ -107,12 +109,12 @@ export async function relayOutbox<T extends OutboxEntry, P>(deps: RelayDeps<T, P
       continue;
     }
     const result = await settle(store, clock, claimed, deps.deliver);
-    if (result.status === 'delivered') delivered++;
+    if (result.status === 'delivered') deliveredIds.push(deps.id(entry));
     else {
       const failure: RelayFailure = { id: deps.id(entry), error: result.error, parked: result.status === 'parked' };
       failed.push(failure);
       deps.failure?.(failure);
     }
   }
-  return { found: listing.entries.length + listing.corrupt.length, delivered, skipped, failed, quarantined };
+  return { found: listing.entries.length + listing.corrupt.length, delivered: deliveredIds.length, deliveredIds, skipped, failed, quarantined };
 }

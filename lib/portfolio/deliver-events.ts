@@ -37,6 +37,9 @@ export interface EventDeliveryReport {
   readonly listFailed: number;
 }
 
+/** The event id is `<position id>#<kind>`; a position's id is the id of the signal that opened it. */
+const signalOfEvent = (eventId: string): string => eventId.replace(/#(opened|closed)$/, '');
+
 export async function deliverPositionEvents(deps: EventDeliveryDeps, limit: number): Promise<EventDeliveryReport> {
   const { store, log, clock } = deps;
   const report = await relayOutbox<PositionEvent, RowProblem>(
@@ -57,8 +60,7 @@ export async function deliverPositionEvents(deps: EventDeliveryDeps, limit: numb
       },
       id: positionEventId,
       failure({ id, error, parked }) {
-        // The event id is `<position id>#<kind>`; a position's id is the id of the signal that opened it.
-        const where = { eventId: id, signalId: id.replace(/#(opened|closed)$/, ''), code: asCandlebotError(error).code, error: describeError(error) };
+        const where = { eventId: id, signalId: signalOfEvent(id), code: asCandlebotError(error).code, error: describeError(error) };
         if (parked) log.error('position notifications refused for good; parked as FAILED', where);
         else log.error('position notifications not enqueued; retried after the lease', where);
       },
@@ -69,5 +71,6 @@ export async function deliverPositionEvents(deps: EventDeliveryDeps, limit: numb
     log.error('position events could not be listed; the next run retries', { code: asCandlebotError(report.listError).code, error: describeError(report.listError) });
     return { found: 0, delivered: 0, skipped: 0, failed: 0, quarantined: 0, listFailed: 1 };
   }
+  for (const id of report.deliveredIds) log.info('position event enqueued', { eventId: id, signalId: signalOfEvent(id) });
   return { found: report.found, delivered: report.delivered, skipped: report.skipped, failed: report.failed.length, quarantined: report.quarantined, listFailed: 0 };
 }

@@ -60,7 +60,7 @@ export interface ScanReport {
   readonly outboxFailed: number;
   readonly gaps: number;
   readonly failures: readonly SymbolFailure[];
-  readonly redrive: Omit<RedriveReport, 'failed'> & { readonly failed: number };
+  readonly redrive: Omit<RedriveReport, 'failed' | 'deliveredIds'> & { readonly failed: number };
   readonly durationMs: number;
   /** Scanning paused by the admin (/pause): nothing was done (no exchange call, no heartbeat). */
   readonly paused: boolean;
@@ -150,14 +150,15 @@ export async function runScan(scanDeps: ScanDeps, timeframe: Timeframe): Promise
 }
 
 function pausedReport(timeframe: Timeframe, candleTime: number, durationMs: number, tradingPaused: boolean): ScanReport {
-  const none = { scanned: 0, failed: 0, skipped: 0, signalled: 0, duplicates: 0, outboxPending: 0, outboxFailed: 0, gaps: 0 };
-  return { timeframe, candleTime, ...none, failures: [], redrive: { found: 0, delivered: 0, skipped: 0, failed: 0 }, durationMs, paused: true, tradingPaused };
+  const none = { scanned: 0, failed: 0, skipped: 0, signalled: 0, duplicates: 0, outboxPending: 0, outboxFailed: 0, gaps: 0, failures: [] };
+  return { timeframe, candleTime, ...none, redrive: { found: 0, delivered: 0, skipped: 0, failed: 0 }, durationMs, paused: true, tradingPaused };
 }
 
 async function redriveSafely(deps: ScanDeps): Promise<ScanReport['redrive']> {
   try {
     const r = await redrivePending(deps, REDRIVE_LIMIT);
     for (const f of r.failed) deps.log.error('outbox re-drive failed; will retry after the lease', { signalId: f.id, code: asCandlebotError(f.error).code, error: describeError(f.error) });
+    for (const id of r.deliveredIds) deps.log.info('signal re-driven: notifications enqueued', { signalId: id });
     if (r.found > 0) deps.log.info('outbox re-driven', { found: r.found, delivered: r.delivered, skipped: r.skipped });
     return { found: r.found, delivered: r.delivered, skipped: r.skipped, failed: r.failed.length };
   } catch (error) {
@@ -253,6 +254,7 @@ async function scanSymbol(
   const { log } = deps;
   const started = deps.clock.now();
   const where = { exchange: exchange.id, symbol, timeframe };
+  const outboxFields = (signalId: string, error: unknown) => ({ signalId, ...where, code: asCandlebotError(error).code, error: describeError(error) });
   try {
     const evaluation = await evaluateSymbol({ exchange, symbol, timeframe, candles: deps.config.scan.candles, strategies, now: deps.clock.now() });
     if (evaluation.gaps.length > 0) log.warn('candle gaps', { exchange: exchange.id, symbol, gaps: evaluation.gaps.length, first: evaluation.gaps[0] });
@@ -274,20 +276,10 @@ async function scanSymbol(
       log.info('signal recorded', { signalId: signal.id, ...where, strategy, side: signal.side, entry: signal.entry, stop: signal.stop, target: signal.target });
       if (result.status === 'pending') {
         outboxPending++;
-        log.error('signal recorded but notifications not enqueued yet; the outbox re-drives them', {
-          signalId: signal.id,
-          ...where,
-          code: asCandlebotError(result.error).code,
-          error: describeError(result.error),
-        });
+        log.error('signal recorded but notifications not enqueued yet; the outbox re-drives them', outboxFields(signal.id, result.error));
       } else if (result.status === 'failed') {
         outboxFailed++;
-        log.error('signal recorded but its notifications were refused for good; parked as FAILED in the outbox', {
-          signalId: signal.id,
-          ...where,
-          code: asCandlebotError(result.error).code,
-          error: describeError(result.error),
-        });
+        log.error('signal recorded but its notifications were refused for good; parked as FAILED in the outbox', outboxFields(signal.id, result.error));
       }
     }
     log.info('symbol scanned', { ...where, durationMs: deps.clock.now() - started, signals: signalled, duplicates });

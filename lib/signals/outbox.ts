@@ -89,6 +89,8 @@ export async function publishSignal(deps: OutboxDeps, signal: Signal, recipients
 export interface RedriveReport {
   readonly found: number;
   readonly delivered: number;
+  /** The signals re-driven (their notifications enqueued). */
+  readonly deliveredIds: readonly string[];
   /** Claimed by another invocation first. */
   readonly skipped: number;
   /** Deliveries that failed: still pending (transient, retried after the lease) or parked as FAILED. */
@@ -103,5 +105,5 @@ export interface RedriveReport {
 export async function redrivePending(deps: OutboxDeps, limit: number): Promise<RedriveReport> {
   const report = await relayOutbox({ store: deps.signals, clock: deps.clock, deliver: (pending) => deliverSignal(deps, pending), id: (pending) => pending.signal.id }, limit);
   if ('listError' in report) throw report.listError;
-  return { found: report.found, delivered: report.delivered, skipped: report.skipped, failed: report.failed.map(({ id, error }) => ({ id, error })) };
+  return { found: report.found, delivered: report.delivered, deliveredIds: report.deliveredIds, skipped: report.skipped, failed: report.failed.map(({ id, error }) => ({ id, error })) };
 }

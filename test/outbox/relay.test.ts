@@ -69,6 +69,7 @@ describe('the outbox relay (lib/outbox/relay.ts)', () => {
     );
     assert.equal(report.found, 3, 'a lease that ends exactly now is due; one that ends later is not');
     assert.equal(report.delivered, 1);
+    assert.deepEqual(report.deliveredIds, ['ok'], 'the delivered ids, for the log lines');
     assert.equal(report.skipped, 0);
     assert.deepEqual(report.failed.map((f) => [f.id, f.parked]), [['transient', false], ['permanent', true]]);
     assert.deepEqual(told.map((f) => f.id), ['transient', 'permanent']);
@@ -109,7 +110,7 @@ describe('the outbox relay (lib/outbox/relay.ts)', () => {
     const boom = new TransientError('throttled', { code: 'AWS_TRANSIENT' });
     const report = await relayOutbox({ store: { ...store, listDue: async () => Promise.reject(boom) }, clock: testClock(5), id: (e) => e.id, deliver: async () => assert.fail('nothing listed') }, 25);
     assert.equal(report.listError, boom);
-    assert.deepEqual({ ...report, listError: undefined }, { found: 0, delivered: 0, skipped: 0, failed: [], quarantined: 0, listError: undefined });
+    assert.deepEqual({ ...report, listError: undefined }, { found: 0, delivered: 0, deliveredIds: [], skipped: 0, failed: [], quarantined: 0, listError: undefined });
   });
 
   it('settle: a delivery that asks to be parked is parked with its reason (after delivering), not completed', async () => {
