@@ -122,7 +122,7 @@ export async function measure(options: MeasureOptions): Promise<Measurement> {
     for (const [fn, samples] of Object.entries(result.samples) as [CostFunction, Sample[]][]) {
       if (samples.length === 0) continue;
       progress(describe(fn, samples));
-      functions[fn] = fitSamples(DRIVERS[fn], samples);
+      functions[fn] = fitSamples(DRIVERS[fn], samples, { slopeByGroup: fn === 'monitor' });
     }
     return {
       version: 1,

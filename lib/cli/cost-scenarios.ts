@@ -11,8 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { stringify } from 'yaml';
 import { makeHealthHandler } from '../../functions/health.js';
 import { makeMonitorHandler } from '../../functions/monitor.js';
@@ -30,6 +29,7 @@ import type { CostFunction, Sample } from '../cost/measurement.js';
 import { createMonitorRuntime, type MonitorRuntime } from '../runtime/monitor.js';
 import { createScanRuntime, type ScanRuntime } from '../runtime/scan.js';
 import { createDynamoUserStore } from '../store/users/user-store.js';
+import { BATCH_SIZES, firstError, queuedBySource, sqsEvent, tableBytes, warmUpNote } from './cost-helpers.js';
 import { measuredSymbol, tfMinutes, type Invoke, type MeasureOptions, type Peers } from './cost-types.js';
 
 export interface ScenarioContext extends MeasureOptions {
@@ -51,72 +51,6 @@ const WEBHOOK_SECRET = 'cost-measurement-webhook-secret-0123';
 const FIRST_CHAT = 700_001;
 const MAX_STEPS = 64;
 const ctx = (fn: string, timeoutMs: number) => localContext(`candlebot-${fn}`, timeoutMs, randomUUID());
-
-/** Notify batch sizes, in turn (full batches and partial ones, for the per-message fit). */
-const BATCH_SIZES = [10, 10, 3, 10, 1, 5, 10, 2];
-
-/** Every message of the queue (hidden for the measurement), grouped by the signal/close/summary they carry, in queue order. */
-async function queuedBySource(sqs: ReturnType<typeof localSqs>, queueUrl: string): Promise<Message[][]> {
-  const groups = new Map<string, Message[]>();
-  for (;;) {
-    const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 900, MessageSystemAttributeNames: ['All'] }));
-    const messages = out.Messages ?? [];
-    if (messages.length === 0) break;
-    for (const m of messages) {
-      let source = '?';
-      try {
-        source = String((JSON.parse(m.Body ?? '') as { sourceId?: unknown }).sourceId ?? '?');
-      } catch {
-        source = 'not-json';
-      }
-      groups.set(source, [...(groups.get(source) ?? []), m]);
-    }
-  }
-  return [...groups.values()];
-}
-
-/** The SQS event Lambda's event source mapping hands notify. */
-function sqsEvent(messages: readonly Message[]) {
-  return {
-    Records: messages.map((m) => ({
-      messageId: m.MessageId!,
-      receiptHandle: m.ReceiptHandle!,
-      body: m.Body!,
-      attributes: { ApproximateReceiveCount: m.Attributes?.['ApproximateReceiveCount'] ?? '1', SentTimestamp: '0', SenderId: 'cost', ApproximateFirstReceiveTimestamp: '0' },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:NotifyQueue',
-      awsRegion: 'us-east-1',
-    })),
-  };
-}
-
-/** The message of the first error-level JSON log line (what a failed invocation says). */
-function firstError(log: string): string {
-  for (const line of log.split('\n')) {
-    if (!line.includes('"level":"ERROR"') && !line.includes('"level":"WARN"')) continue;
-    try {
-      const o = JSON.parse(line) as { message?: string; error?: { message?: string } };
-      return `${o.message ?? ''}${o.error?.message ? `: ${o.error.message}` : ''}`.slice(0, 200);
-    } catch {
-      return line.slice(0, 200);
-    }
-  }
-  return 'no error line logged';
-}
-
-/** Approximate DynamoDB size of the rows of a table (attribute names + JSON values + 100 bytes per item). */
-async function tableBytes(doc: ReturnType<typeof localDocumentClient>, table: string): Promise<number> {
-  let bytes = 0;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await doc.send(new ScanCommand({ TableName: table, ExclusiveStartKey: start }));
-    for (const item of out.Items ?? []) bytes += 100 + Object.entries(item).reduce((s, [k, v]) => s + k.length + JSON.stringify(v ?? null).length, 0);
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return bytes;
-}
 
 export async function runScenarios(c: ScenarioContext): Promise<ScenarioResult> {
   const samples: Record<CostFunction, Sample[]> = { scan: [], monitor: [], notify: [], webhook: [], summary: [], health: [], alerts: [] };
@@ -177,6 +111,17 @@ export async function runScenarios(c: ScenarioContext): Promise<ScenarioResult> 
     const step = tfMinutes(timeframes[0]!) * 60_000;
     const steps = Math.min(MAX_STEPS, Math.max(12, Math.ceil((3 * tfMinutes(timeframes.at(-1)!) * 60_000) / step)));
     let signals = 0;
+    // Warm-up (not measured): loads the modules (ccxt's exchange, the use cases) and fills the markets
+    // cache, as a deployed function's INIT and an earlier run would; a cold sample is then the runtime's
+    // first use only, and the module import is the --init-ms assumption.
+    const first = timeframes[0]!;
+    now = c.start - tfMinutes(timeframes.at(-1)!) * 60_000 + 5000;
+    c.sim.setNow(now);
+    await c.sim.stats();
+    const warmScan = makeScanHandler({ runtime: ((real: ScanRuntime): ScanRuntime => ({ ...real, deps: (o) => real.deps({ ...o, clock }) }))(createScanRuntime(parseEnv(scanEnvSchema, env), union.config)) });
+    const warm = await c.invoke(() => warmScan({ timeframe: first }, ctx('scan', 120_000)) as Promise<{ signalled: number }>);
+    signals += warm.result.signalled;
+    notes.push(warmUpNote('scan', warm.q));
     c.progress(`timeline: ${steps} closes of ${timeframes[0]} (scans of ${timeframes.join(', ')} when due, the monitor after each)…`);
     for (let k = 0; k <= steps; k++) {
       const close = c.start + k * step;
@@ -190,9 +135,12 @@ export async function runScenarios(c: ScenarioContext): Promise<ScenarioResult> 
         signals += result.signalled;
         samples.scan.push({ q, x: result.signalled, group: tf, cold });
       }
-      now = close + 30_000;
-      const { result, q } = await c.invoke(() => monitor({}, ctx('monitor', 60_000)) as Promise<{ listed: number }>);
-      samples.monitor.push({ q, x: result.listed, group: 'all', cold: samples.monitor.length === 0 });
+      // The monitor right after the close (new candles) and minutes later (none new): deployed, most runs are the latter.
+      for (const [group, at] of [['close', 30_000], ['between', Math.min(step - 30_000, 5 * 60_000)]] as const) {
+        now = close + at;
+        const { result, q } = await c.invoke(() => monitor({}, ctx('monitor', 60_000)) as Promise<{ listed: number }>);
+        samples.monitor.push({ q, x: result.listed, group, cold: samples.monitor.length === 0 });
+      }
       if (k % 8 === 0) c.progress(`  close ${k}/${steps}: ${signals} signals so far`);
     }
     const signalBytes = (await tableBytes(doc, c.stack.SIGNALS_TABLE)) + (await tableBytes(doc, c.stack.POSITIONS_TABLE));
@@ -208,7 +156,15 @@ export async function runScenarios(c: ScenarioContext): Promise<ScenarioResult> 
     const notify = makeNotifyHandler({ env });
     let delivered = 0;
     let batches = 0;
-    for (const group of await queuedBySource(sqs, c.stack.NOTIFY_QUEUE_URL)) {
+    const groups = await queuedBySource(sqs, c.stack.NOTIFY_QUEUE_URL);
+    const warmMessage = groups[0]?.shift();
+    if (warmMessage) {
+      // Warm-up (not measured): telegraf, the chart renderer and its font load on the first message.
+      const warmNotify = await c.invoke(() => makeNotifyHandler({ env })(sqsEvent([warmMessage]), ctx('notify', 30_000)));
+      notes.push(warmUpNote('notify', warmNotify.q));
+      await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: c.stack.NOTIFY_QUEUE_URL, Entries: [{ Id: '0', ReceiptHandle: warmMessage.ReceiptHandle! }] }));
+    }
+    for (const group of groups) {
       if (batches >= 18) break;
       // A burst as deployed: one signal's (or close's, or summary's) messages, each chat once; the next
       // burst after the per-chat interval (deployed, bursts are minutes apart).

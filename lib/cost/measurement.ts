@@ -34,6 +34,8 @@ export interface FunctionMeasurement {
   /** Per warm invocation at driver 0, by group (scan: one per timeframe; others: `all`). */
   readonly base: Readonly<Record<string, Quantities>>;
   readonly perUnit: Quantities;
+  /** When the cost per unit differs by group (monitor: runs right after a candle close write, the others mostly read). */
+  readonly perUnitByGroup?: Readonly<Record<string, Quantities>>;
   /** A cold invocation's extra over a warm one (runtime build, first markets load…); the module import is an assumption (initMs). */
   readonly coldExtra: Quantities;
   readonly warmSamples: number;
@@ -48,7 +50,7 @@ export interface FunctionMeasurement {
  * and the intercepts become the group means. Cold samples are not fitted: their mean excess
  * over the fitted warm value is `coldExtra` (never below 0).
  */
-export function fitSamples(driver: string, samples: readonly Sample[]): FunctionMeasurement {
+export function fitSamples(driver: string, samples: readonly Sample[], options: { readonly slopeByGroup?: boolean } = {}): FunctionMeasurement {
   const warm = samples.filter((s) => !s.cold);
   const cold = samples.filter((s) => s.cold);
   const fitOn = warm.length > 0 ? warm : cold;
@@ -56,27 +58,45 @@ export function fitSamples(driver: string, samples: readonly Sample[]): Function
   const byGroup = new Map(groups.map((g) => [g, fitOn.filter((s) => s.group === g)]));
   const xBar = new Map(groups.map((g) => [g, mean(byGroup.get(g)!.map((s) => s.x))]));
   const base: Record<string, Record<QuantityKey, number>> = Object.fromEntries(groups.map((g) => [g, { ...ZERO }]));
+  const slopes: Record<string, Record<QuantityKey, number>> = Object.fromEntries(groups.map((g) => [g, { ...ZERO }]));
   const perUnit: Record<QuantityKey, number> = { ...ZERO };
-  for (const k of QUANTITY_KEYS) {
+  /** Σ dx·dy and Σ dx² of the samples of `of` around their group means. */
+  const moments = (of: readonly string[], k: QuantityKey): number => {
     let sxy = 0;
     let sxx = 0;
-    for (const s of fitOn) {
-      const dx = s.x - xBar.get(s.group)!;
-      sxy += dx * (s.q[k] - mean(byGroup.get(s.group)!.map((t) => t.q[k])));
-      sxx += dx * dx;
+    for (const g of of) {
+      const yBar = mean(byGroup.get(g)!.map((t) => t.q[k]));
+      for (const s of byGroup.get(g)!) {
+        const dx = s.x - xBar.get(g)!;
+        sxy += dx * (s.q[k] - yBar);
+        sxx += dx * dx;
+      }
     }
-    const slope = sxx > 0 ? Math.max(0, sxy / sxx) : 0;
-    perUnit[k] = slope;
+    return sxx > 0 ? Math.max(0, sxy / sxx) : 0;
+  };
+  for (const k of QUANTITY_KEYS) {
+    const shared = moments(groups, k);
+    perUnit[k] = shared;
     for (const g of groups) {
-      const yBar = mean(byGroup.get(g)!.map((s) => s.q[k]));
-      base[g]![k] = Math.max(0, yBar - slope * xBar.get(g)!);
+      const slope = options.slopeByGroup ? moments([g], k) : shared;
+      slopes[g]![k] = slope;
+      base[g]![k] = Math.max(0, mean(byGroup.get(g)!.map((s) => s.q[k])) - slope * xBar.get(g)!);
     }
   }
-  const predicted = (s: Sample): Quantities => add(base[s.group] ?? meanBase(base), scale(perUnit, s.x));
+  const predicted = (s: Sample): Quantities => add(base[s.group] ?? meanBase(base), scale(slopes[s.group] ?? perUnit, s.x));
   const coldExtra = Object.fromEntries(
     QUANTITY_KEYS.map((k) => [k, warm.length === 0 ? 0 : Math.max(0, mean(cold.map((s) => s.q[k] - predicted(s)[k])))]),
   ) as Quantities;
-  return { driver, base, perUnit, coldExtra, warmSamples: warm.length, coldSamples: cold.length, meanX: mean(fitOn.map((s) => s.x)) };
+  return {
+    driver,
+    base,
+    perUnit,
+    ...(options.slopeByGroup ? { perUnitByGroup: slopes } : {}),
+    coldExtra,
+    warmSamples: warm.length,
+    coldSamples: cold.length,
+    meanX: mean(fitOn.map((s) => s.x)),
+  };
 }
 
 /** The mean of the group intercepts (a group not measured: the average group). */
@@ -92,6 +112,7 @@ export const functionMeasurementSchema = z
     driver: z.string().min(1),
     base: z.record(z.string(), quantitiesSchema),
     perUnit: quantitiesSchema,
+    perUnitByGroup: z.record(z.string(), quantitiesSchema).optional(),
     coldExtra: quantitiesSchema,
     warmSamples: z.number().int().min(0),
     coldSamples: z.number().int().min(0),

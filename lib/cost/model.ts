@@ -83,7 +83,12 @@ function functionBill(name: CostFunction, input: ModelInput, usage: Usage): Func
   let total: Quantities = ZERO;
   if (m) {
     for (const [group, n] of Object.entries(u.byGroup)) total = add(total, scale(m.base[group] ?? meanBase(m.base), n));
-    total = add(add(total, scale(m.perUnit, u.units)), scale(m.coldExtra, u.coldStarts));
+    if (m.perUnitByGroup && u.unitsByGroup) {
+      for (const [group, n] of Object.entries(u.unitsByGroup)) total = add(total, scale(m.perUnitByGroup[group] ?? m.perUnit, n));
+    } else {
+      total = add(total, scale(m.perUnit, u.units));
+    }
+    total = add(total, scale(m.coldExtra, u.coldStarts));
   }
   const ms = m ? billedMs(total, spec.memoryMb) + u.coldStarts * a.initMs + 0.5 * u.invocations : 0;
   const gbSeconds = (ms / 1000) * (spec.memoryMb / 1024);

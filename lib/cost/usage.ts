@@ -47,7 +47,7 @@ export const ASSUMPTIONS: readonly { readonly flag: string; readonly key: keyof 
   { flag: 'dashboard-views', key: 'dashboardViewsPerMonth', fallback: 30, meaning: 'dashboard openings per month (its Logs Insights widgets scan logs)' },
   { flag: 'dashboard-hours', key: 'dashboardHours', fallback: 3, meaning: 'time range a dashboard opening shows (hours of logs scanned)' },
   { flag: 'notify-batch', key: 'notifyBatch', fallback: 10, meaning: 'messages per notify invocation (SQS batch, up to 10)' },
-  { flag: 'sqs-pollers', key: 'sqsPollers', fallback: 5, meaning: 'Lambda SQS pollers of NotifyQueue, each one 20 s long poll at a time' },
+  { flag: 'sqs-pollers', key: 'sqsPollers', fallback: 5, meaning: 'Lambda SQS pollers of the idle NotifyQueue, one 20 s long poll each at a time (not documented by AWS; users report ~5)' },
   { flag: 'secret-cache-seconds', key: 'secretCacheSeconds', fallback: 300, meaning: 'secret cache per container (one GetSecretValue per cold start and per expiry)' },
   { flag: 'init-ms', key: 'initMs', fallback: 300, meaning: 'billed INIT per cold start: the bundle import (docs/figures.md: 287 ms median)' },
   { flag: 'warm-minutes', key: 'warmMinutes', fallback: 10, meaning: 'an environment idle longer than this is gone: the next invocation is cold' },
@@ -71,6 +71,8 @@ export interface FunctionUsage {
   readonly byGroup: Readonly<Record<string, number>>;
   /** Driver units in the month (signals, open-position checks, messages); 0 when the driver is per invocation. */
   readonly units: number;
+  /** The units by group, when the cost per unit differs by group (monitor). */
+  readonly unitsByGroup?: Readonly<Record<string, number>>;
   readonly coldStarts: number;
   /** Typical minutes between two invocations. */
   readonly gapMinutes: number;
@@ -96,6 +98,10 @@ export function monthlyUsage(s: Schedules, a: Assumptions): Usage {
   const shortest = Math.min(...s.timeframes.map((t) => t.minutes));
   const signals = a.signalsPerDay * MONTH_DAYS;
   const monitorRuns = MONTH_MINUTES / s.monitorMinutes;
+  // The monitor's runs right after a close of the shortest timeframe find new candles; the others (14 of 15
+  // at 1 min and 15m) find none.
+  const closeRuns = Math.min(monitorRuns, s.timeframes.length ? MONTH_MINUTES / shortest : monitorRuns);
+  const monitorGroups = { close: closeRuns, between: monitorRuns - closeRuns };
   const perEvent = a.subscribers * a.reach;
   const messages = MONTH_DAYS * ((a.signalsPerDay + a.closesPerDay) * perEvent + a.subscribers);
   const batches = messages / Math.max(1, a.notifyBatch);
@@ -106,7 +112,7 @@ export function monthlyUsage(s: Schedules, a: Assumptions): Usage {
   return {
     functions: {
       scan: usage(scans, scanByTf, signals, s.timeframes.length ? shortest : Infinity, a),
-      monitor: usage(monitorRuns, all(monitorRuns), monitorRuns * a.openPositions, s.monitorMinutes, a),
+      monitor: { ...usage(monitorRuns, monitorGroups, monitorRuns * a.openPositions, s.monitorMinutes, a), unitsByGroup: { close: monitorGroups.close * a.openPositions, between: monitorGroups.between * a.openPositions } },
       notify: usage(batches, all(batches), messages, gap(batches), a),
       webhook: usage(commands, all(commands), 0, gap(commands), a),
       summary: usage(MONTH_DAYS, all(MONTH_DAYS), 0, 1440, a),

@@ -174,6 +174,19 @@ describe('cost model: fitting samples', () => {
     assert.deepEqual([fit.warmSamples, fit.coldSamples], [5, 1]);
   });
 
+  it('slopes by group when asked (monitor: a run after a close writes per position, one between closes does not)', () => {
+    const s = (group: string, x: number) => ({ group, x, cold: false, q: q({ wru: group === 'close' ? 1 + 3 * x : 1 }) });
+    const fit = fitSamples('open position', [s('close', 1), s('close', 3), s('between', 1), s('between', 3)], { slopeByGroup: true });
+    close(fit.perUnitByGroup!['close']!.wru, 3, 'close slope');
+    close(fit.perUnitByGroup!['between']!.wru, 0, 'between slope');
+    close(fit.base['close']!.wru, 1, 'close base');
+    close(fit.base['between']!.wru, 1, 'between base');
+    const usage = monthlyUsage({ ...schedules, timeframes: [{ tf: '15m', minutes: 15 }] }, assumptions);
+    // 43,800 runs at 1 min: 2,920 right after a 15m close, 40,880 between
+    assert.deepEqual(usage.functions.monitor.byGroup, { close: 2920, between: 40_880 });
+    assert.deepEqual(usage.functions.monitor.unitsByGroup, { close: 2920 * 2, between: 40_880 * 2 });
+  });
+
   it('a negative slope (noise) is taken as 0: the base is the group mean', () => {
     const fit = fitSamples('x', [0, 1, 2].map((x) => ({ group: 'all', x, cold: false, q: q({ cpuMs: 10 - x }) })));
     close(fit.perUnit.cpuMs, 0, 'slope');
