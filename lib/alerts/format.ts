@@ -8,7 +8,7 @@
  *   — or — Value: 1 (alarms when > 0.5) · candlebot/ScanFailureRatio timeframe=1h, Maximum per 1 h
  *   Dashboard · Logs Insights (saved query candlebot-prod/failures-by-code)
  */
-import { escapeHtml, formatUtc, TELEGRAM_TEXT_LIMIT } from '../core/format.js';
+import { escapeHtml, formatUtc } from '../core/format.js';
 import { dimensionValue, parseStateReason, type AlarmMessage, type AlarmState, type AlarmTrigger } from './alarm.js';
 
 export interface AlertLinks {
@@ -83,7 +83,11 @@ export function consoleLinks(links: AlertLinks): { readonly dashboard: string; r
   return { dashboard: `${base}#dashboards/dashboard/${encodeURIComponent(links.dashboardName)}`, logsInsights: `${base}#logsV2:logs-insights` };
 }
 
-/** The whole message (≤ 4096 characters: the description is cut first). */
+/**
+ * The whole message. Its visible text stays far below Telegram's 4096 characters: the name is
+ * ≤ 255 and the description ≤ 1024 characters (CloudWatch's limits, checked by the schema), the
+ * reason shown ≤ 500.
+ */
 export function formatAlarm(alarm: AlarmMessage, links: AlertLinks): string {
   const urls = consoleLinks(links);
   const was = alarm.OldStateValue ? ` (was ${alarm.OldStateValue})` : '';
@@ -95,8 +99,6 @@ export function formatAlarm(alarm: AlarmMessage, links: AlertLinks): string {
     `<a href="${attr(urls.dashboard)}">Dashboard ${escapeHtml(links.dashboardName)}</a> · <a href="${attr(urls.logsInsights)}">Logs Insights</a> (saved query ${escapeHtml(links.queryName)})`,
   ].join('\n');
   const head = `${ICON[alarm.NewStateValue]} <b>${alarm.NewStateValue}</b> ${escapeHtml(alarm.AlarmName)}`;
-  const room = TELEGRAM_TEXT_LIMIT - head.length - tail.length - 8;
   const description = (alarm.AlarmDescription ?? '').trim();
-  const cut = description.length > room ? `${description.slice(0, Math.max(0, room - 1))}…` : description;
-  return [head, ...(cut ? [escapeHtml(cut)] : []), tail].join('\n');
+  return [head, ...(description ? [escapeHtml(description)] : []), tail].join('\n');
 }

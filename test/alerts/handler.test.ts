@@ -150,6 +150,25 @@ describe('alerts function: alarm state changes reach the admin chats', () => {
     assert.equal(fake.delivered().length, 0);
   });
 
+  it('the bot token refused (401): not retried per chat, the invocation fails (the token may be rotated before Lambda retries)', async () => {
+    const refused = makeAlertsHandler({
+      env: { CANDLEBOT_CONFIG_PATH: configPath, STAGE: 'prod', TELEGRAM_BOT_TOKEN: '999999:AAWrongTokenWrongTokenWrongTokenWrong', TELEGRAM_API_ROOT: fake.apiRoot },
+      logger: quiet(),
+      overrides: { sleep: async (ms) => void sleeps.push(ms) },
+    });
+    await assert.rejects(refused(snsEvent(alarmJson()), localContext('alerts', 30_000, randomUUID())), (e: unknown) => isCandlebotError(e) && e.code === 'ALERT_UNDELIVERED');
+    assert.deepEqual(sends().map((c) => c.status), [401, 401], 'one try per admin');
+    assert.deepEqual(sleeps, []);
+  });
+
+  it('every admin chat blocked: both recorded, nothing a retry could fix, so the invocation succeeds with nothing sent', async () => {
+    fake.blockChat(ADMIN_A);
+    fake.blockChat(ADMIN_B);
+    const result = await invoke(snsEvent(alarmJson()));
+    assert.deepEqual(result.alerts[0]?.chats.map((c) => c.status), ['gone', 'gone']);
+    assert.equal(result.alerts[0]?.sent, 0);
+  });
+
   it('malformed events fail with a clear INVALID_EVENT naming the field (and are not lost: Lambda retries, then the on-failure queue)', async () => {
     const cases: [unknown, RegExp][] = [
       [snsEvent('not json at all'), /^invalid alerts event: Records\.0\.Sns\.Message: is not a CloudWatch alarm \(not JSON/],
