@@ -369,8 +369,8 @@ describe('IAM coverage: every AWS call of every function is allowed by its role 
     assert.ok(deletes.length >= 1, 'the reversal scenario must drive the scan through the close transaction');
   });
 
-  it('notify and webhook read the Telegram secret at runtime (GetSecretValue recorded, checked against their roles below)', () => {
-    for (const fn of ['notify', 'webhook'] as const) {
+  it('notify, webhook and alerts read the Telegram secret at runtime (GetSecretValue recorded, checked against their roles below)', () => {
+    for (const fn of ['notify', 'webhook', 'alerts'] as const) {
       const reads = calls(fn).filter((c) => c.service === 'secretsmanager');
       assert.ok(reads.length >= 1, `${fn}: no GetSecretValue recorded`);
       assert.deepEqual([...new Set(reads.map((c) => `${c.command} ${c.secretId}`))], [`GetSecretValue ${telegramSecretEnv(fn).TELEGRAM_SECRET_ID}`], fn);

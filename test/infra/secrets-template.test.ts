@@ -58,9 +58,9 @@ describe('secrets in the generated template', () => {
     assert.ok(!/\{\{resolve:/i.test(JSON.stringify(template)), 'a dynamic reference in the template');
   });
 
-  test('notify, webhook (and alerts) name the stage’s secret in TELEGRAM_SECRET_ID; no other function does', () => {
+  test('notify, webhook and alerts name the stage’s secret in TELEGRAM_SECRET_ID; no other function does', () => {
     const present = functions().map(([id]) => id);
-    for (const required of ['NotifyLambdaFunction', 'WebhookLambdaFunction']) assert.ok(present.includes(required), required);
+    for (const required of READERS) assert.ok(present.includes(required), required);
     for (const [id, fn] of functions()) {
       const name = envOf(fn)['TELEGRAM_SECRET_ID'];
       if (READERS.includes(id)) assert.match(String(name), /^candlebot\/[a-z0-9-]+\/telegram$/, id);
