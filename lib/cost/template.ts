@@ -97,7 +97,9 @@ function dashboardOf(id: string, body: Json, functionNames: readonly string[]): 
     if (widget['type'] === 'log') {
       const query = String(obj(widget['properties'])['query'] ?? '');
       const groups = [...query.matchAll(/SOURCE\s+'([^']+)'/g)].map((m) => m[1]!);
-      logWidgets.push(functionNames.filter((f) => groups.some((g) => g.endsWith(`-${f}`))));
+      // A log group by name (`/aws/lambda/<service>-<stage>-scan`) or by reference (`${ScanLogGroup}`).
+      const named = (f: string, g: string) => g.endsWith(`-${f}`) || g === `\${${f.charAt(0).toUpperCase()}${f.slice(1)}LogGroup}`;
+      logWidgets.push(functionNames.filter((f) => groups.some((g) => named(f, g))));
     }
   }
   return { id, metrics, logWidgets };

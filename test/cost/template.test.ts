@@ -34,8 +34,8 @@ describe('cost model: template facts', () => {
     );
   });
 
-  it('dashboards: metric rows (an expression-only row is not a metric), Logs Insights widgets with the functions they query', () => {
-    assert.deepEqual(facts.dashboards, [{ id: 'OperationsDashboard', metrics: 2, logWidgets: [['scan', 'notify']] }]);
+  it('dashboards: metric rows (an expression-only row is not a metric), Logs Insights widgets with the functions they query (by log group name or reference)', () => {
+    assert.deepEqual(facts.dashboards, [{ id: 'OperationsDashboard', metrics: 2, logWidgets: [['scan', 'monitor', 'notify']] }]);
   });
 
   it('log retention, the monitor rate, PITR tables, one secret', () => {
