@@ -9,7 +9,9 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { z } from 'zod';
 import { localContext } from '../../lib/aws/lambda-context.js';
 import { lambdaHandler, lazy, parseEvent } from '../../lib/runtime/handler-kit.js';
+import type { CachedRowKind } from '../../lib/aws/corrupt-rows.js';
 import { createDynamoErrorCounter } from '../../lib/aws/dynamo-errors.js';
+import { CORRUPT_ROW_KINDS, METRIC_CATALOGUE, metricSpec } from '../../lib/runtime/metric-catalogue.js';
 import { monitorMetrics, scanFailureRatio, scanMetrics, webhookMetrics } from '../../lib/runtime/report-metrics.js';
 import { captureStdout } from '../support/capture-stdout.js';
 
@@ -167,5 +169,22 @@ describe('report metrics', () => {
     assert.deepEqual(webhookMetrics({ statusCode: 503 }), [{ name: 'WebhookServerErrors', value: 1 }]);
     assert.deepEqual(webhookMetrics({ statusCode: 200 }), []);
     assert.deepEqual(webhookMetrics({ statusCode: 401 }), []);
+  });
+});
+
+describe('metric catalogue', () => {
+  it('one entry per name; dimension values given for every extra dimension; the row kinds are exactly the corrupt-row kinds', () => {
+    const names = METRIC_CATALOGUE.map((m) => m.name);
+    assert.equal(new Set(names).size, names.length);
+    for (const m of METRIC_CATALOGUE) {
+      assert.deepEqual(Object.keys(m.dimensionValues).sort(), [...m.dimensions].sort(), m.name);
+      assert.ok(m.emittedBy.length > 0, m.name);
+      assert.equal(metricSpec(m.name), m);
+    }
+    // Every catalogued kind is a CachedRowKind (compile time); every CachedRowKind is catalogued (the Record must list them all).
+    const kinds: readonly CachedRowKind[] = CORRUPT_ROW_KINDS;
+    const every: Record<CachedRowKind, true> = { markets: true, 'chart-file': true, 'send-rate': true, breaker: true, heartbeat: true };
+    assert.deepEqual([...kinds].sort(), Object.keys(every).sort());
+    assert.throws(() => metricSpec('SymbolsScanned' as never), /not in the catalogue/);
   });
 });
