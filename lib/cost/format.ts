@@ -6,7 +6,7 @@ import type { TemplateFacts } from './template.js';
 import { ASSUMPTIONS, MONTH_HOURS, type Assumptions } from './usage.js';
 
 const usd = (n: number) => `$${n.toFixed(n > 0 && n < 0.01 ? 4 : 2)}`;
-const num = (n: number) => (Number.isInteger(n) || n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(2));
+const num = (n: number) => (Number.isInteger(n) || n >= 10 ? Math.round(n).toLocaleString('en-US') : n.toFixed(2));
 
 function table(head: readonly string[], rows: readonly (readonly string[])[], right: ReadonlySet<number>): string[] {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));

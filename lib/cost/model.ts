@@ -184,7 +184,8 @@ export function computeBill(input: ModelInput): Bill {
   line('Secrets Manager', 'secrets', t.secrets, 'secret-months', t.secrets * p.secretMonth);
   line('Secrets Manager', 'API calls', calls, 'calls', (calls / 1e4) * p.secretsPer10kCalls);
   const api = usage.commands + usage.healthChecks;
-  line('API Gateway', 'HTTP API requests (webhook + /health; 1M/month free in the first 12 months only, not applied)', api, 'requests', (api / 1e6) * p.httpApiPerMillion);
+  line('API Gateway', 'HTTP API requests (webhook + /health)', api, 'requests', (api / 1e6) * p.httpApiPerMillion);
+  notes.push(`API Gateway: its free tier (${fmt(p.httpApiFreeRequests12Months)} requests a month) lasts the first 12 months of an account only, so it is not applied`);
   line('SNS', 'alarm notifications published', a.alarmChangesPerMonth, 'publishes', (a.alarmChangesPerMonth / 1e6) * p.snsPublishPerMillion, covered(a.alarmChangesPerMonth, p.snsFreeRequests, p.snsPublishPerMillion / 1e6));
   const scheduled = usage.functions.scan.invocations + usage.functions.monitor.invocations + usage.functions.summary.invocations;
   line('EventBridge', 'scheduled rule events', scheduled, 'events', scheduled * p.eventbridgeScheduledRuleEvent);
@@ -221,5 +222,6 @@ export function computeBill(input: ModelInput): Bill {
 export function fmt(n: number): string {
   if (n >= 1e6) return `${(n / 1e6).toFixed(2)}M`;
   if (n >= 1e4) return `${Math.round(n / 1e3)}k`;
+  if (Number.isInteger(n)) return String(n);
   return n >= 100 ? String(Math.round(n)) : n.toFixed(n >= 10 ? 1 : 2);
 }
