@@ -34,11 +34,11 @@ const DELIVERY_TTL_DAYS = 21;
 
 export const COST_USAGE =
   'usage: npm run cost [-- --config <file>] [--json] [--measured <file>] [--template <file>] [--latency-ms N] [--<assumption> N …] [--help]\n' +
-  '  --json               machine output (bill, assumptions, template facts and the measurement)\n' +
-  '  --measured <file>    reuse a measurement saved from --json output (its `measurement`) instead of measuring (~1–2 min)\n' +
-  '  --template <file>    a CloudFormation template to count alarms and dashboards from (default: npm run package of the config)\n' +
-  '  --latency-ms N       network latency added to every exchange and Telegram request while measuring (default 100)\n' +
-  ASSUMPTIONS.map((a) => `  --${a.flag} N`.padEnd(23) + `${a.meaning}${a.fallback === undefined ? '' : ` (default ${a.fallback})`}`).join('\n') +
+  '  --json                        machine output (bill, assumptions, template facts and the measurement)\n' +
+  '  --measured <file>             reuse a measurement saved from --json output (its `measurement`) instead of measuring (~1–2 min)\n' +
+  '  --template <file>             a CloudFormation template to count alarms and dashboards from (default: npm run package of the config)\n' +
+  '  --latency-ms N                network latency added to every exchange and Telegram request while measuring (default 100)\n' +
+  ASSUMPTIONS.map((a) => `${`  --${a.flag} N`.padEnd(31)} ${a.meaning}${a.fallback === undefined ? '' : ` (default ${a.fallback})`}`).join('\n') +
   '\n  config: --config, else $CANDLEBOT_CONFIG, else candlebot.config.yml, else the shipped candlebot.config.example.yml';
 
 export interface CostArgs {
