@@ -10,7 +10,8 @@ import type { NotificationQueue } from '../ports/queue.js';
 import type { SignalStore } from '../ports/signals.js';
 import type { BreakerDecision, BreakerStore, HeartbeatStore } from '../ports/state.js';
 import type { RecipientResolver } from '../ports/users.js';
-import { publishSignal, redrivePending, type RedriveReport } from '../signals/outbox.js';
+import { redrivePending, type RedriveReport } from '../signals/outbox.js';
+import { createSignalBatch, logUndelivered, type SignalBatch } from '../signals/publish-batch.js';
 import { runBounded } from '../core/bounded.js';
 import { evaluateSymbol } from './evaluate-symbol.js';
 import { signalChart } from './signal-chart.js';
@@ -106,11 +107,14 @@ export async function runScan(scanDeps: ScanDeps, timeframe: Timeframe): Promise
 
   const redrive = await redriveSafely(deps);
 
+  // The run's new signals share their SendMessageBatch and outbox completion (lib/signals/publish-batch.ts).
+  const batch = createSignalBatch(deps);
   const perExchange = await Promise.all(
     config.exchanges
       .filter((e) => e.timeframes.includes(timeframe))
-      .map((exchangeConfig) => scanExchange(deps, exchangeConfig, timeframe, strategies, mayStart)),
+      .map((exchangeConfig) => scanExchange(deps, exchangeConfig, timeframe, strategies, mayStart, batch)),
   );
+  const undelivered = logUndelivered(deps.log, await batch.flush());
 
   const results = perExchange.flatMap((r) => r.results);
   const failures = [...perExchange.flatMap((r) => r.failures), ...results.flatMap((r) => (r.ok ? [] : [r.failure]))];
@@ -123,7 +127,7 @@ export async function runScan(scanDeps: ScanDeps, timeframe: Timeframe): Promise
     skipped: perExchange.reduce((n, r) => n + r.skipped, 0),
     signalled: ok.reduce((n, r) => n + r.signalled, 0),
     duplicates: ok.reduce((n, r) => n + r.duplicates, 0),
-    outboxPending: ok.reduce((n, r) => n + r.outboxPending, 0),
+    outboxPending: ok.reduce((n, r) => n + r.outboxPending, 0) + undelivered,
     gaps: ok.reduce((n, r) => n + r.gaps, 0),
     failures,
     redrive,
@@ -166,6 +170,7 @@ async function scanExchange(
   timeframe: Timeframe,
   strategies: ScanDeps['config']['strategies'],
   mayStart: () => boolean,
+  batch: SignalBatch,
 ): Promise<{ results: SymbolResult[]; failures: SymbolFailure[]; skipped: number }> {
   const { log, clock } = deps;
   const id = exchangeConfig.id;
@@ -201,7 +206,7 @@ async function scanExchange(
   }
 
   const { results, notStarted } = await runBounded(known, deps.config.scan.concurrency, mayStart, (symbol) =>
-    scanSymbol(deps, exchange, symbol, timeframe, strategies),
+    scanSymbol(deps, exchange, symbol, timeframe, strategies, batch),
   );
   if (notStarted.length > 0) log.warn('time running low: symbols not started', { exchange: id, count: notStarted.length });
 
@@ -237,6 +242,7 @@ async function scanSymbol(
   symbol: string,
   timeframe: Timeframe,
   strategies: ScanDeps['config']['strategies'],
+  batch: SignalBatch,
 ): Promise<SymbolResult> {
   const { log } = deps;
   try {
@@ -250,7 +256,7 @@ async function scanSymbol(
       const { strategy, exchange: ex, symbol: sym, timeframe: tf } = signal;
       const chats = await deps.recipients.resolve({ strategy, exchange: ex, symbol: sym, timeframe: tf, kind: 'signal' });
       const chart = chats.length > 0 ? signalChart(deps, evaluation.candles, signal, strategies) : undefined;
-      const result = await publishSignal(deps, signal, chats, chart);
+      const result = await batch.publish(signal, chats, chart);
       if (result.status === 'duplicate') {
         duplicates++;
         continue;
