@@ -40,6 +40,11 @@ export interface OutboxStore<T extends OutboxEntry, P = never> {
   claim(entry: T, now: number): Promise<T | undefined>;
   /** Clears the outbox marker: every notification of the entry is on the queue. */
   complete(entry: T, now: number): Promise<void>;
+  /**
+   * `complete` for several entries, in as few requests as the store can (DynamoDB: one
+   * transaction per 100). Same outcome as completing each; optional (callers fall back to `complete`).
+   */
+  completeAll?(entries: readonly T[], now: number): Promise<void>;
   /** Parks the entry as FAILED with the reason (a permanent error: re-driving cannot help). Never re-driven. */
   park(entry: T, reason: string, now: number): Promise<void>;
   /** Health: PENDING rows whose lease ended at or before `cutoff`, bounded by `limit`. */

@@ -10,7 +10,8 @@ import type { NotificationQueue } from '../ports/queue.js';
 import type { SignalStore } from '../ports/signals.js';
 import type { BreakerDecision, BreakerStore, HeartbeatStore } from '../ports/state.js';
 import type { RecipientResolver } from '../ports/users.js';
-import { publishSignal, redrivePending, type RedriveReport } from '../signals/outbox.js';
+import { redrivePending, type RedriveReport } from '../signals/outbox.js';
+import { createSignalBatch, logUndelivered, type SignalBatch } from '../signals/publish-batch.js';
 import { runBounded } from '../core/bounded.js';
 import { evaluateSymbol } from './evaluate-symbol.js';
 import { signalChart } from './signal-chart.js';
@@ -110,11 +111,14 @@ export async function runScan(scanDeps: ScanDeps, timeframe: Timeframe): Promise
 
   const redrive = await redriveSafely(deps);
 
+  // The run's new signals share their SendMessageBatch and outbox completion (lib/signals/publish-batch.ts).
+  const batch = createSignalBatch(deps);
   const perExchange = await Promise.all(
     config.exchanges
       .filter((e) => e.timeframes.includes(timeframe))
-      .map((exchangeConfig) => scanExchange(deps, exchangeConfig, timeframe, strategies, mayStart)),
+      .map((exchangeConfig) => scanExchange(deps, exchangeConfig, timeframe, strategies, mayStart, batch)),
   );
+  const undelivered = logUndelivered(deps.log, await batch.flush());
 
   const results = perExchange.flatMap((r) => r.results);
   // Symbols failed before their own scan (not listed, markets or breaker unreadable): one line each, as scanSymbol logs its own.
@@ -129,8 +133,8 @@ export async function runScan(scanDeps: ScanDeps, timeframe: Timeframe): Promise
     skipped: perExchange.reduce((n, r) => n + r.skipped, 0),
     signalled: ok.reduce((n, r) => n + r.signalled, 0),
     duplicates: ok.reduce((n, r) => n + r.duplicates, 0),
-    outboxPending: ok.reduce((n, r) => n + r.outboxPending, 0),
-    outboxFailed: ok.reduce((n, r) => n + r.outboxFailed, 0),
+    outboxPending: ok.reduce((n, r) => n + r.outboxPending, 0) + undelivered.pending,
+    outboxFailed: ok.reduce((n, r) => n + r.outboxFailed, 0) + undelivered.failed,
     gaps: ok.reduce((n, r) => n + r.gaps, 0),
     failures,
     redrive,
@@ -174,6 +178,7 @@ async function scanExchange(
   timeframe: Timeframe,
   strategies: ScanDeps['config']['strategies'],
   mayStart: () => boolean,
+  batch: SignalBatch,
 ): Promise<{ results: SymbolResult[]; failures: SymbolFailure[]; skipped: number }> {
   const { log, clock } = deps;
   const id = exchangeConfig.id;
@@ -210,7 +215,7 @@ async function scanExchange(
 
   const symbolsStarted = clock.now();
   const { results, notStarted } = await runBounded(known, deps.config.scan.concurrency, mayStart, (symbol) =>
-    scanSymbol(deps, exchange, symbol, timeframe, strategies),
+    scanSymbol(deps, exchange, symbol, timeframe, strategies, batch),
   );
   if (notStarted.length > 0) log.warn('time running low: symbols not started', { exchange: id, timeframe, count: notStarted.length });
   // The rate limiter spaces one exchange's candle requests: with n requests, the wall time cannot be under (n - 1) × spacing.
@@ -250,6 +255,7 @@ async function scanSymbol(
   symbol: string,
   timeframe: Timeframe,
   strategies: ScanDeps['config']['strategies'],
+  batch: SignalBatch,
 ): Promise<SymbolResult> {
   const { log } = deps;
   const started = deps.clock.now();
@@ -267,7 +273,7 @@ async function scanSymbol(
       const { strategy, exchange: ex, symbol: sym, timeframe: tf } = signal;
       const chats = await deps.recipients.resolve({ strategy, exchange: ex, symbol: sym, timeframe: tf, kind: 'signal' });
       const chart = chats.length > 0 ? signalChart(deps, evaluation.candles, signal, strategies) : undefined;
-      const result = await publishSignal(deps, signal, chats, chart);
+      const result = await batch.publish(signal, chats, chart);
       if (result.status === 'duplicate') {
         duplicates++;
         continue;

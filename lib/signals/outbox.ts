@@ -1,5 +1,5 @@
 import type { Signal } from '../core/signal.js';
-import type { ChartSpec } from '../core/notification.js';
+import type { ChartSpec, Notification } from '../core/notification.js';
 import { describeError, isTransient } from '../errors.js';
 import { relayOutbox, settle, type Delivery } from '../outbox/relay.js';
 import type { Clock } from '../ports/clock.js';
@@ -46,25 +46,44 @@ export type PublishResult =
   /** Recorded, but the queue refused it for good: the row is parked as FAILED with the reason. */
   | { readonly status: 'failed'; readonly error: unknown };
 
+/** What a signal's delivery sends, once its position is decided: the notifications, and a reason to park the row after sending them. */
+export interface PreparedDelivery {
+  readonly pending: PendingSignal;
+  readonly notifications: readonly Notification[];
+  readonly position?: OpenOutcome | undefined;
+  /** The position could not open for good: the notifications still go out, then the row is parked. */
+  readonly park?: { readonly reason: string; readonly error: unknown } | undefined;
+}
+
 /**
- * Opens the position (paper trading), then enqueues the notifications. A transient failure to
- * open throws (nothing sent: the re-drive retries both); a permanent one still sends the
+ * Opens the position (paper trading) and builds the notifications. A transient failure to open
+ * throws (nothing sent: the re-drive retries both); a permanent one still sends the
  * notifications, then asks for the row to be parked with the reason.
  */
-async function deliverSignal(deps: OutboxDeps, pending: PendingSignal, chart?: ChartSpec): Promise<Delivery<OpenOutcome | undefined>> {
+export async function prepareDelivery(deps: OutboxDeps, pending: PendingSignal, chart?: ChartSpec): Promise<PreparedDelivery> {
   let position: OpenOutcome | undefined;
-  let positionError: unknown;
+  let park: PreparedDelivery['park'];
   if (deps.positions) {
     try {
       position = await deps.positions.open(pending.signal, chart ? { chart } : {});
     } catch (error) {
       if (isTransient(error)) throw error;
-      positionError = error;
+      park = { reason: `open position: ${describeError(error)}`, error };
     }
   }
-  await deps.queue.send(signalNotifications(pending.signal, pending.recipients, pending.createdAt, chart));
-  if (positionError !== undefined) return { status: 'park', reason: `open position: ${describeError(positionError)}`, error: positionError };
-  return { status: 'delivered', value: position };
+  return { pending, notifications: signalNotifications(pending.signal, pending.recipients, pending.createdAt, chart), position, park };
+}
+
+/** After the notifications of a prepared delivery are on the queue: delivered, or to be parked. */
+export function deliveredOrPark(prepared: PreparedDelivery): Delivery<OpenOutcome | undefined> {
+  return prepared.park ? { status: 'park', ...prepared.park } : { status: 'delivered', value: prepared.position };
+}
+
+/** Opens the position (paper trading), then enqueues the notifications (./outbox.ts `prepareDelivery`). */
+async function deliverSignal(deps: OutboxDeps, pending: PendingSignal, chart?: ChartSpec): Promise<Delivery<OpenOutcome | undefined>> {
+  const prepared = await prepareDelivery(deps, pending, chart);
+  await deps.queue.send(prepared.notifications);
+  return deliveredOrPark(prepared);
 }
 
 /** Delivers under the held lease and completes; on failure, parks permanent errors and leaves transient ones pending. */

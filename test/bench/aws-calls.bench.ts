@@ -14,6 +14,7 @@ import { createCcxtExchange } from '../../lib/exchange/ccxt-exchange.js';
 import { silentLog } from '../../lib/ports/log.js';
 import { createScanRuntime } from '../../lib/runtime/scan.js';
 import { publishSignal } from '../../lib/signals/outbox.js';
+import { createSignalBatch } from '../../lib/signals/publish-batch.js';
 import { signalNotifications } from '../../lib/signals/notifications.js';
 import { createDynamoMarketsCache } from '../../lib/store/state/markets-cache.js';
 import { startBinanceSim } from '../support/exchange-sim/binance-sim.js';
@@ -92,6 +93,18 @@ try {
   await row('UpdateItem: signals.complete', (i) => deps.signals.complete({ signal: recorded[i]!, recipients, createdAt: now, leaseUntil: now }, now));
   b = next();
   await row('publishSignal (Put + SendMessageBatch + Update)', (i) => publishSignal(deps, signalAt(b + i), recipients));
+  // Paper positions off for the next two rows: the publishing path alone, one signal at a time vs a scan's batch of 10.
+  const noPositions = { ...deps, positions: undefined };
+  b = next();
+  await row('publishSignal ×10, positions off (per signal)', async (i) => {
+    for (let k = 0; k < 10; k++) await publishSignal(noPositions, signalAt(b + i * 10 + k), recipients);
+  });
+  b = next();
+  await row('batch of 10, positions off (per 10 signals)', async (i) => {
+    const batch = createSignalBatch(noPositions);
+    await Promise.all(Array.from({ length: 10 }, (_, k) => batch.publish(signalAt(b + i * 10 + k), recipients)));
+    await batch.flush();
+  });
   await row('GetItem+UpdateItem: breaker.acquire', () => deps.breaker.acquire('binance', now));
   await row('UpdateItem: breaker.recordSuccess', () => deps.breaker.recordSuccess('binance', now));
   await row('PutItem: heartbeat.put', () => deps.heartbeat.put({ timeframe: '1h', completedAt: now, candleTime: now, scanned: 100, failed: 0, signalled: 3 }));

@@ -47,12 +47,14 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-/** Counts the requests an AWS SDK v3 client sends (every attempt, retries included). */
-function countRequests(client: { middlewareStack: { add(mw: unknown, options: object): void } }): { readonly count: number } {
-  const counter = { count: 0 };
+/** Counts the requests an AWS SDK v3 client sends (every attempt, retries included), in total and by command. */
+function countRequests(client: { middlewareStack: { add(mw: unknown, options: object): void } }): { readonly count: number; readonly byCommand: Map<string, number> } {
+  const counter = { count: 0, byCommand: new Map<string, number>() };
   client.middlewareStack.add(
-    (next: (args: unknown) => Promise<unknown>) => (args: unknown) => {
+    (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => (args: unknown) => {
       counter.count++;
+      const name = (context.commandName ?? 'Unknown').replace(/Command$/, '');
+      counter.byCommand.set(name, (counter.byCommand.get(name) ?? 0) + 1);
       return next(args);
     },
     { step: 'finalizeRequest', name: 'benchRequestCounter' },
@@ -96,6 +98,7 @@ async function main(): Promise<void> {
       const awsCalls: number[] = [];
       let profiler: Profiler | undefined;
       let hour = firstHour;
+      const byCommand0 = new Map<string, number>();
       for (let run = -1; run < runs; run++) {
         if (run === 0 && options.profile) profiler = await startProfiler();
         const now = START + ++hour * HOUR;
@@ -112,7 +115,11 @@ async function main(): Promise<void> {
         const wall = performance.now() - t0;
         const cpu = process.cpuUsage(cpu0);
         if (report.scanned !== N) throw new Error(`scan incomplete: ${JSON.stringify(report.failures.slice(0, 3))}`);
-        if (run < 0) continue; // warm-up: markets load, JIT
+        if (run < 0) {
+          // warm-up: markets load, JIT; the timed runs' requests by command are counted from here
+          for (const [k, v] of [...ddbCalls.byCommand, ...sqsCalls.byCommand]) byCommand0.set(k, v);
+          continue;
+        }
         walls.push(wall);
         cpus.push((cpu.user + cpu.system) / 1000 / N);
         users.push(cpu.user / 1000 / N);
@@ -120,7 +127,8 @@ async function main(): Promise<void> {
         awsCalls.push(ddbCalls.count + sqsCalls.count - calls0);
       }
       if (profiler && options.profile) await profiler.stop(options.profile);
-      return { wall: median(walls), walls, cpu: median(cpus), cpus, user: median(users), signals, awsCalls, lastHour: hour };
+      const byCommand = [...ddbCalls.byCommand, ...sqsCalls.byCommand].map(([k, v]) => [k, v - (byCommand0.get(k) ?? 0)] as const).filter(([, v]) => v > 0);
+      return { wall: median(walls), walls, cpu: median(cpus), cpus, user: median(users), signals, awsCalls, byCommand, lastHour: hour };
     };
 
     const concurrent = await measure(CONCURRENCY, RUNS, 0, { aws: true, profile: PROFILE });
@@ -133,6 +141,12 @@ async function main(): Promise<void> {
     console.log(row(`concurrency ${CONCURRENCY}, no AWS`, noAws) + '  ← same candles, stores in memory, paper positions off');
     console.log(row('sequential (baseline)', sequential));
     console.log(`signals recorded per run: ${concurrent.signals.join(', ')}; AWS SDK requests per run: ${concurrent.awsCalls.join(', ')}`);
+    const signalTotal = concurrent.signals.reduce((a, b) => a + b, 0);
+    const requestTotal = concurrent.awsCalls.reduce((a, b) => a + b, 0);
+    console.log(
+      `AWS SDK requests in the ${RUNS} timed runs: ${requestTotal} for ${signalTotal} signals (${(requestTotal / Math.max(1, signalTotal)).toFixed(2)} per signal, the per-run ones included): ` +
+        concurrent.byCommand.map(([k, v]) => `${k} ${v}`).join(', '),
+    );
     console.log(`targets: ratio ≤ 1.3 → ${concurrent.wall / floorMs <= 1.3 ? 'met' : 'NOT met'}; CPU ≤ 2 ms/symbol → ${concurrent.cpu <= 2 ? 'met' : 'NOT met'}; speed-up over sequential ×${(sequential.wall / concurrent.wall).toFixed(2)}`);
     const stats = await sim.stats();
     console.log(`simulator: ${stats.hits.klines} klines requests, weight used in the current minute ${stats.weight} of 6000`);

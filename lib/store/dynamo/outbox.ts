@@ -8,6 +8,8 @@
  * - claim: conditional update of the lease (`outbox = PENDING AND leaseUntil = <as listed>`):
  *   of concurrent claimers exactly one wins; the others get undefined.
  * - complete: removes the marker and the lease (the row leaves the index), sets `notifiedAt`.
+ * - completeAll: the same for many rows in one TransactWriteItems per 100 (a scan's batch of
+ *   signals); when a row is gone (its condition fails) the others are completed one by one.
  * - park: `outbox = FAILED` with the reason: still in the index for operators, never listed as due.
  * - backlog: the health read of rows still PENDING long after their lease ended (Limit-bounded).
  *
@@ -17,6 +19,10 @@ import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb
 import type { OutboxBacklog, OutboxEntry, OutboxListing, OutboxStore } from '../../ports/outbox.js';
 import { queryPage } from './read.js';
 import { request, send } from './send.js';
+import { DEFAULT_RETRY, transactWrite } from './transact.js';
+
+/** TransactWriteItems holds at most 100 actions. */
+const MAX_TRANSACTION_ITEMS = 100;
 
 /** The sparse GSI of both outbox tables (infra/tables.yml): rows with an `outbox` marker, by lease. */
 export const OUTBOX_INDEX = 'outbox-pending';
@@ -66,6 +72,20 @@ export function createDynamoOutbox<T extends OutboxEntry, P>(options: DynamoOutb
     return send(client, { Update }, `${what} ${options.describe(entry)}`);
   }
 
+  /** Removes the marker and the lease (the row leaves the index), sets `notifiedAt` (and `completeSets`); the row must exist. */
+  function completion(now: number) {
+    const extra = options.completeSets?.(now) ?? {};
+    const names: Record<string, string> = { '#outbox': 'outbox', '#lease': 'leaseUntil', '#notifiedAt': 'notifiedAt', '#key': options.keyAttribute };
+    const values: Record<string, unknown> = { ':now': now };
+    const sets = ['#notifiedAt = :now'];
+    Object.entries(extra).forEach(([attr, value], i) => {
+      names[`#x${i}`] = attr;
+      values[`:x${i}`] = value;
+      sets.push(`#x${i} = :x${i}`);
+    });
+    return { update: `REMOVE #outbox, #lease SET ${sets.join(', ')}`, condition: 'attribute_exists(#key)', names, values };
+  }
+
   return {
     async listDue(now: number, limit: number): Promise<OutboxListing<T, P>> {
       const { items } = await queryPage(
@@ -105,17 +125,25 @@ export function createDynamoOutbox<T extends OutboxEntry, P>(options: DynamoOutb
     },
 
     async complete(entry: T, now: number): Promise<void> {
-      const extra = options.completeSets?.(now) ?? {};
-      const names: Record<string, string> = { '#outbox': 'outbox', '#lease': 'leaseUntil', '#notifiedAt': 'notifiedAt', '#key': options.keyAttribute };
-      const values: Record<string, unknown> = { ':now': now };
-      const sets = ['#notifiedAt = :now'];
-      Object.entries(extra).forEach(([attr, value], i) => {
-        names[`#x${i}`] = attr;
-        values[`:x${i}`] = value;
-        sets.push(`#x${i} = :x${i}`);
-      });
       // A condition failure means the row is gone (nothing left to complete): not an error.
-      await update(entry, 'complete', { update: `REMOVE #outbox, #lease SET ${sets.join(', ')}`, condition: 'attribute_exists(#key)', names, values });
+      await update(entry, 'complete', completion(now));
+    },
+
+    async completeAll(entries: readonly T[], now: number): Promise<void> {
+      const c = completion(now);
+      for (let i = 0; i < entries.length; i += MAX_TRANSACTION_ITEMS) {
+        const chunk = entries.slice(i, i + MAX_TRANSACTION_ITEMS);
+        if (chunk.length === 1) {
+          await update(chunk[0]!, 'complete', c);
+          continue;
+        }
+        const items = chunk.map((entry) => ({
+          Update: { TableName: table, Key: options.key(entry), UpdateExpression: c.update, ConditionExpression: c.condition, ExpressionAttributeNames: c.names, ExpressionAttributeValues: c.values },
+        }));
+        const result = await transactWrite(client, items, `complete ${chunk.length} ${options.name} rows`, DEFAULT_RETRY);
+        // A failed condition: one of the rows is gone; complete the others one by one (as `complete` does).
+        if (!result.ok) for (const entry of chunk) await update(entry, 'complete', c);
+      }
     },
 
     async park(entry: T, reason: string, now: number): Promise<void> {
