@@ -205,14 +205,24 @@ async function option(name, fallback, { options, resolveVariable }) {
   return value === undefined || value === null ? fallback : String(value);
 }
 
+/** A deployment whose alarms reach nobody fails silently: the notice to print when there is no admin chat and no e-mail. */
+function nobodyIsTold(config, alertEmail) {
+  const admins = config && config.telegram && Array.isArray(config.telegram.adminChatIds) ? config.telegram.adminChatIds : [];
+  if (admins.length > 0 || alertEmail) return undefined;
+  return 'candlebot: notice: telegram.adminChatIds is empty and no --alert-email is given: the alarms will fire, but nobody will be told (README "Alerts")';
+}
+
 /** The resolver osls calls. */
 async function resolveAlarms(context = {}) {
   const stage = context.resolveVariable ? await context.resolveVariable('sls:stage') : 'dev';
   const monitorRate = await option('monitor-rate', DEFAULT_MONITOR_RATE, context);
   const alertEmail = (await option('alert-email', '', context)).trim();
+  const config = readConfig();
+  const notice = nobodyIsTold(config, alertEmail);
+  if (notice) console.error(notice);
   const resources = alarmResources({
     stage,
-    timeframes: configTimeframes(readConfig()),
+    timeframes: configTimeframes(config),
     timeframeSeconds: timeframeSecondsFn(),
     functions: stackFunctions(),
     monitorRateSeconds: rateSeconds(monitorRate),
@@ -227,3 +237,4 @@ module.exports.alarmResources = alarmResources;
 module.exports.catalogueFacts = catalogueFacts;
 module.exports.timeframeSecondsFn = timeframeSecondsFn;
 module.exports.rateSeconds = rateSeconds;
+module.exports.nobodyIsTold = nobodyIsTold;
