@@ -34,6 +34,7 @@ const EXEMPT: ReadonlyArray<readonly [RegExp, string]> = [
   [/^npm ci\b/, 'reinstalls node_modules under the running suite; test/cli/node-support.test.ts runs `npm ci --dry-run`, CI runs `npm ci` on a clean clone'],
   [/^npm test$/, 'the whole test suite (would recurse); `npm test -- <file>` forms are run'],
   [/^npm run bench:/, 'benchmarks: minutes of full CPU on a shared machine, they print figures, not pass/fail'],
+  [/^npm run measure:bundle$/, 'a cold-start benchmark (10 interleaved timed imports, exit 1 above 4× bare node): a loaded CI machine breaks it, it prints figures for docs/figures.md; test/infra/template.test.ts packages the same zips'],
   [/^npm run cost$/, 'the full measurement of the shipped config (~3 min of every handler on the local stack); test/cli/cost-measure.test.ts runs a real measurement of a small config through the same CLI, test/cli/cost.test.ts its flags and output'],
   [/^npm run download\b/, 'downloads from the real exchange over the internet (tests never reach it); test/download/* run the same CLI against the exchange simulator'],
 ];
