@@ -212,12 +212,17 @@ function nobodyIsTold(config, alertEmail) {
   return 'candlebot: notice: telegram.adminChatIds is empty and no --alert-email is given: the alarms will fire, but nobody will be told (README "Alerts")';
 }
 
+/** The config's `alerts.email` ('' when absent; validated with the config by infra/scan-schedules.cjs): `--alert-email` wins over it. */
+function configAlertEmail(config) {
+  return config && config.alerts && typeof config.alerts.email === 'string' ? config.alerts.email : '';
+}
+
 /** The resolver osls calls. */
 async function resolveAlarms(context = {}) {
   const stage = context.resolveVariable ? await context.resolveVariable('sls:stage') : 'dev';
   const monitorRate = await option('monitor-rate', DEFAULT_MONITOR_RATE, context);
-  const alertEmail = (await option('alert-email', '', context)).trim();
   const config = readConfig();
+  const alertEmail = (await option('alert-email', configAlertEmail(config), context)).trim();
   const notice = nobodyIsTold(config, alertEmail);
   if (notice) console.error(notice);
   const resources = alarmResources({
@@ -238,3 +243,4 @@ module.exports.catalogueFacts = catalogueFacts;
 module.exports.timeframeSecondsFn = timeframeSecondsFn;
 module.exports.rateSeconds = rateSeconds;
 module.exports.nobodyIsTold = nobodyIsTold;
+module.exports.configAlertEmail = configAlertEmail;

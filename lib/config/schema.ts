@@ -147,6 +147,13 @@ export const configSchema = z
       .strict()
       .default({ failureThreshold: 3, cooldownSeconds: 300 }),
     risk: riskSchema,
+    /** Deployed alarms (README "Alerts"): besides the admin chats, optionally an e-mail address subscribed to the alerts topic. */
+    alerts: z
+      .object({
+        email: z.email({ error: 'must be an e-mail address (AWS mails it a confirmation link)' }).max(254).optional(),
+      })
+      .strict()
+      .default({}),
     telegram: z
       .object({
         /** Chats that may run the admin commands (/pause, /resume, /stats). */

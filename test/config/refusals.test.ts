@@ -164,3 +164,14 @@ describe('config refusals: values the adapters refuse later', () => {
     assert.equal(parseConfig(withBase('http://127.0.0.1:8080/')).exchanges[0]!.apiBase, 'http://127.0.0.1:8080/');
   });
 });
+
+describe('alerts.email (the optional e-mail subscription of the alerts topic)', () => {
+  it('is accepted when it is an e-mail address, absent by default', () => {
+    assert.equal(parseConfig({ ...minimal(), alerts: { email: 'ops@example.com' } }).alerts.email, 'ops@example.com');
+    assert.equal(parseConfig(minimal()).alerts.email, undefined);
+  });
+  it('is refused by path when it is not one, or carries an unknown key', () => {
+    assert.match(refused({ ...minimal(), alerts: { email: 'trader at example' } }), /alerts\.email: must be an e-mail address/);
+    assert.match(refused({ ...minimal(), alerts: { mail: 'ops@example.com' } }), /alerts/);
+  });
+});

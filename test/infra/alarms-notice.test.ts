@@ -1,7 +1,7 @@
 /**
  * A deployment whose alarms reach nobody would fail silently: the alarms resolver
  * (infra/alarms.cjs) says so on stderr when the config has no admin chat and no --alert-email
- * is given, and stays quiet otherwise.
+ * is given, and stays quiet otherwise; the config's alerts.email is the e-mail default.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const alarms = require('../../infra/alarms.cjs') as { nobodyIsTold(config: unknown, alertEmail: string): string | undefined };
+const alarms = require('../../infra/alarms.cjs') as { nobodyIsTold(config: unknown, alertEmail: string): string | undefined; configAlertEmail(config: unknown): string };
 const NOTICE = /telegram\.adminChatIds is empty and no --alert-email is given: the alarms will fire, but nobody will be told/;
 
 test('the notice: no admin chat and no e-mail → said; an admin chat or an e-mail → nothing', () => {
@@ -32,4 +32,10 @@ test('the resolver prints it for the shipped example config (adminChatIds: [])',
   assert.equal(run.status, 0, run.stderr);
   assert.match(run.stderr, NOTICE);
   assert.ok(Number(run.stdout.trim()) > 0, run.stdout);
+});
+
+test('alerts.email of the config is the default of --alert-email (absent: none)', () => {
+  assert.equal(alarms.configAlertEmail({ alerts: { email: 'ops@example.com' } }), 'ops@example.com');
+  assert.equal(alarms.configAlertEmail({ alerts: {} }), '');
+  assert.equal(alarms.configAlertEmail({}), '');
 });
