@@ -1,5 +1,5 @@
 /**
- * What `npm run cost` measures per function (lib/cli/cost-measure.ts) and the pure arithmetic on
+ * What `npm run cost` measures per function (test/bench/cost/measure.ts) and the pure arithmetic on
  * it: quantities per invocation (AWS requests, DynamoDB request units, log bytes, CPU and wall
  * time), reduced from many invocations to a linear cost `base + perUnit × driver` (a scan costs
  * more per recorded signal, a monitor run per open position, a notify batch per message).

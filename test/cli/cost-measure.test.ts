@@ -31,7 +31,7 @@ describe('npm run cost: a real measurement of a small config', () => {
       }),
     );
     const args = ['--config', config, '--template', TEMPLATE, '--json', '--subscribers', '3'];
-    const out = await runCli('lib/cli/cost.ts', [...args, '--latency-ms', '0'], 300_000);
+    const out = await runCli('test/bench/cost/cli.ts', [...args, '--latency-ms', '0'], 300_000);
     assert.equal(out.code, 0, out.stderr);
     assert.match(out.stderr, /cost: timeline: 12 closes of 1h/);
     const o = JSON.parse(out.stdout) as Output;
@@ -59,7 +59,7 @@ describe('npm run cost: a real measurement of a small config', () => {
 
     const saved = join(dir, 'measured.json');
     writeFileSync(saved, out.stdout);
-    const again = await runCli('lib/cli/cost.ts', [...args, '--measured', saved], 60_000);
+    const again = await runCli('test/bench/cost/cli.ts', [...args, '--measured', saved], 60_000);
     assert.equal(again.code, 0, again.stderr);
     assert.deepEqual((JSON.parse(again.stdout) as Output).bill.total, o.bill.total);
     assert.doesNotMatch(again.stderr, /starting DynamoDB Local/, 'nothing measured with --measured');

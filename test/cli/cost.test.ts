@@ -33,7 +33,7 @@ const near = (a: number, b: number) => Math.abs(a - b) < 1e-9;
 
 describe('npm run cost', () => {
   it('--json: per function and per service, totals that add up, the target judged, the assumptions and their sources', async () => {
-    const out = await runCli('lib/cli/cost.ts', [...BASE, '--json', '--signals-per-day', '10', '--subscribers', '50'], 60_000);
+    const out = await runCli('test/bench/cost/cli.ts', [...BASE, '--json', '--signals-per-day', '10', '--subscribers', '50'], 60_000);
     assert.equal(out.code, 0, out.stderr);
     const o = JSON.parse(out.stdout) as Output;
     assert.equal(o.prices.takenOn, '2026-12-06');
@@ -66,7 +66,7 @@ describe('npm run cost', () => {
   });
 
   it('text: the tables, the total, the target verdict, the trade-off and every assumption flag', async () => {
-    const out = await runCli('lib/cli/cost.ts', BASE, 60_000);
+    const out = await runCli('test/bench/cost/cli.ts', BASE, 60_000);
     assert.equal(out.code, 0, out.stderr);
     for (const expected of [/^Per function$/m, /^Per service$/m, /^TOTAL per month: \$\d+\.\d\d without any free tier, \$\d+\.\d\d with the always-free tier$/m, /^target ≤ \$2\.00\/month \(50 subscribers, alarms and dashboard included\): (met|NOT met) without the free tier, (met|NOT met) with it$/m, /wave 1: 45 combinations/, /--subscribers 50 /, /--signals-per-day 20 /, /--commands-per-day 2 /, /--open-positions 5 /, /--log-retention-days 30 /]) {
       assert.match(out.stdout, expected);
@@ -76,19 +76,19 @@ describe('npm run cost', () => {
   });
 
   it('--help: usage with every assumption flag; a bad assumption is refused by name', async () => {
-    const help = await runCli('lib/cli/cost.ts', ['--help'], 60_000);
+    const help = await runCli('test/bench/cost/cli.ts', ['--help'], 60_000);
     assert.equal(help.code, 0);
     assert.match(help.stdout, /^usage: npm run cost /m);
     assert.match(help.stdout, /--signals-per-day N/);
-    const bad = await runCli('lib/cli/cost.ts', [...BASE, '--reach', '2'], 60_000);
+    const bad = await runCli('test/bench/cost/cli.ts', [...BASE, '--reach', '2'], 60_000);
     assert.notEqual(bad.code, 0);
     assert.match(bad.stderr, /--reach must be ≤ 1, got 2/);
-    const negative = await runCli('lib/cli/cost.ts', [...BASE, '--subscribers', '-5'], 60_000);
+    const negative = await runCli('test/bench/cost/cli.ts', [...BASE, '--subscribers', '-5'], 60_000);
     assert.match(negative.stderr, /--subscribers must be ≥ 0, got -5/);
   });
 
   it('--measured refuses a file that holds no measurement', async () => {
-    const out = await runCli('lib/cli/cost.ts', ['--measured', TEMPLATE, '--template', TEMPLATE], 60_000);
+    const out = await runCli('test/bench/cost/cli.ts', ['--measured', TEMPLATE, '--template', TEMPLATE], 60_000);
     assert.notEqual(out.code, 0);
     assert.match(out.stderr, /--measured test\/cost\/fixtures\/template\.json: not a measurement/);
   });

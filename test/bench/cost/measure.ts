@@ -2,25 +2,25 @@
  * `npm run cost`'s measurement: the real handlers (functions/*.ts) run against the local stack —
  * DynamoDB Local and the SQS emulator (test/bench/bench-stack.ts), the Binance simulator
  * (test/bench/spawn-sim.ts) and the fake Telegram Bot API — each peer in another process,
- * behind counting proxies (lib/cli/cost-peers.ts), so that per invocation we read: DynamoDB
+ * behind counting proxies (test/bench/cost/peers.ts), so that per invocation we read: DynamoDB
  * requests and request units, SQS requests, Telegram calls, the log bytes and lines the function
  * writes (stdout and stderr captured), and this process's CPU time and wall time. The
- * scenarios are in lib/cli/cost-scenarios.ts; the samples are reduced to linear costs
+ * scenarios are in test/bench/cost/scenarios.ts; the samples are reduced to linear costs
  * (lib/cost/measurement.ts fitSamples). Nothing is cached: every run measures anew.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { cpus } from 'node:os';
 import { createInterface } from 'node:readline';
-import { fitSamples, QUANTITY_KEYS, type CostFunction, type Measurement, type Quantities, type Sample } from '../cost/measurement.js';
-import { measuredSymbol, tfMinutes, type Invoke, type MeasureOptions, type PeerCounters, type Peers } from './cost-types.js';
-import { startBenchStack } from '../../test/bench/bench-stack.js';
-import { spawnSim } from '../../test/bench/spawn-sim.js';
-import { runScenarios, type ScenarioResult } from './cost-scenarios.js';
+import { fitSamples, QUANTITY_KEYS, type CostFunction, type Measurement, type Quantities, type Sample } from '../../../lib/cost/measurement.js';
+import { measuredSymbol, tfMinutes, type Invoke, type MeasureOptions, type PeerCounters, type Peers } from './types.js';
+import { startBenchStack } from '../bench-stack.js';
+import { spawnSim } from '../spawn-sim.js';
+import { runScenarios, type ScenarioResult } from './scenarios.js';
 
 
 async function startPeers(ddb: string, sqs: string, latencyMs: number): Promise<Peers> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', new URL('./cost-peers.ts', import.meta.url).pathname, JSON.stringify({ ddb, sqs, latencyMs })], {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', new URL('./peers.ts', import.meta.url).pathname, JSON.stringify({ ddb, sqs, latencyMs })], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();

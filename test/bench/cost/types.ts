@@ -1,9 +1,9 @@
-/** Shared shapes of `npm run cost`'s measurement (lib/cli/cost-measure.ts, lib/cli/cost-scenarios.ts). */
-import type { BotConfig } from '../config/schema.js';
-import { timeframeMs, timeframeSchema } from '../core/timeframe.js';
-import type { Quantities } from '../cost/measurement.js';
+/** Shared shapes of `npm run cost`'s measurement (test/bench/cost/measure.ts, test/bench/cost/scenarios.ts). */
+import type { BotConfig } from '../../../lib/config/schema.js';
+import { timeframeMs, timeframeSchema } from '../../../lib/core/timeframe.js';
+import type { Quantities } from '../../../lib/cost/measurement.js';
 
-/** What the peers process (lib/cli/cost-peers.ts) has counted so far. */
+/** What the peers process (test/bench/cost/peers.ts) has counted so far. */
 export interface PeerCounters {
   readonly ddb: { requests: number; rru: number; wru: number; byOp: Record<string, number> };
   readonly sqs: { requests: number; billed: number; byOp: Record<string, number> };

@@ -1,7 +1,7 @@
 /**
  * `npm run cost [-- --config <file>] [--json] [--measured <file>] [--template <file>] [--<assumption> N …]`:
  * the modelled monthly AWS bill of a configuration (issue 14). It measures every function's real
- * handler against the local stack (lib/cli/cost-measure.ts, ~1–2 min, progress on stderr),
+ * handler against the local stack (test/bench/cost/measure.ts, ~1–2 min, progress on stderr),
  * packages the service to count the alarms and dashboards the template holds (`npm run
  * package`), scales by the schedules the config implies and the stated assumptions, and prints
  * the bill per function and per service with and without the free tier (lib/cost/*).
@@ -11,22 +11,22 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
-import { ROOT, runPackage, SERVERLESS_DIR, TEMPLATE_FILE } from '../../infra/artifacts.js';
-import { withPackageLock } from '../../test/support/packaged-template.js';
-import { chooseConfigFile } from '../config/config-path.js';
-import { loadConfigFile } from '../config/load.js';
-import type { BotConfig } from '../config/schema.js';
-import { formatBill } from '../cost/format.js';
-import { measurementSchema, type Measurement } from '../cost/measurement.js';
-import { computeBill } from '../cost/model.js';
-import { parsePrices } from '../cost/prices.js';
-import { templateFacts, type TemplateFacts } from '../cost/template.js';
-import { ASSUMPTIONS, type Assumptions, type Schedules } from '../cost/usage.js';
-import { describeError, isCandlebotError } from '../errors.js';
-import { METRIC_CATALOGUE } from '../runtime/metric-catalogue.js';
-import { measure } from './cost-measure.js';
-import { tfMinutes } from './cost-types.js';
-import { badArgs, checkNumber, parseFlags, type FlagOptions } from './flags.js';
+import { ROOT, runPackage, SERVERLESS_DIR, TEMPLATE_FILE } from '../../../infra/artifacts.js';
+import { withPackageLock } from '../../support/packaged-template.js';
+import { chooseConfigFile } from '../../../lib/config/config-path.js';
+import { loadConfigFile } from '../../../lib/config/load.js';
+import type { BotConfig } from '../../../lib/config/schema.js';
+import { formatBill } from '../../../lib/cost/format.js';
+import { measurementSchema, type Measurement } from '../../../lib/cost/measurement.js';
+import { computeBill } from '../../../lib/cost/model.js';
+import { parsePrices } from '../../../lib/cost/prices.js';
+import { templateFacts, type TemplateFacts } from '../../../lib/cost/template.js';
+import { ASSUMPTIONS, type Assumptions, type Schedules } from '../../../lib/cost/usage.js';
+import { describeError, isCandlebotError } from '../../../lib/errors.js';
+import { METRIC_CATALOGUE } from '../../../lib/runtime/metric-catalogue.js';
+import { measure } from './measure.js';
+import { tfMinutes } from './types.js';
+import { badArgs, checkNumber, parseFlags, type FlagOptions } from '../../../lib/cli/flags.js';
 
 export const PRICES_FILE = join(ROOT, 'lib', 'cost', 'prices.json');
 /** How long delivery records are kept (lib/store/deliveries/deliveries.ts default). */

@@ -1,8 +1,8 @@
-/** Helpers of `npm run cost`'s scenarios (lib/cli/cost-scenarios.ts): the queued messages, SQS events, table sizes, log lines. */
+/** Helpers of `npm run cost`'s scenarios (test/bench/cost/scenarios.ts): the queued messages, SQS events, table sizes, log lines. */
 import { ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { localDocumentClient, localSqs } from '../../infra/local-clients.js';
-import type { Quantities } from '../cost/measurement.js';
+import type { localDocumentClient, localSqs } from '../../../infra/local-clients.js';
+import type { Quantities } from '../../../lib/cost/measurement.js';
 
 /** Notify batch sizes, in turn (full batches and partial ones, for the per-message fit). */
 export const BATCH_SIZES = [10, 10, 3, 10, 1, 5, 10, 2];

@@ -13,24 +13,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { stringify } from 'yaml';
-import { makeHealthHandler } from '../../functions/health.js';
-import { makeMonitorHandler } from '../../functions/monitor.js';
-import { makeNotifyHandler } from '../../functions/notify.js';
-import { makeScanHandler } from '../../functions/scan.js';
-import { makeSummaryHandler } from '../../functions/summary.js';
-import { makeWebhookHandler } from '../../functions/webhook.js';
-import { localDocumentClient, localSqs } from '../../infra/local-clients.js';
-import type { LocalEnv } from '../../infra/local-stack.js';
-import { localContext } from '../aws/lambda-context.js';
-import { monitorEnvSchema, parseEnv, scanEnvSchema } from '../config/env.js';
-import { parseConfig } from '../config/load.js';
-import type { BotConfig } from '../config/schema.js';
-import type { CostFunction, Sample } from '../cost/measurement.js';
-import { createMonitorRuntime, type MonitorRuntime } from '../runtime/monitor.js';
-import { createScanRuntime, type ScanRuntime } from '../runtime/scan.js';
-import { createDynamoUserStore } from '../store/users/user-store.js';
-import { BATCH_SIZES, firstError, queuedBySource, sqsEvent, tableBytes, warmUpNote } from './cost-helpers.js';
-import { measuredSymbol, tfMinutes, type Invoke, type MeasureOptions, type Peers } from './cost-types.js';
+import { makeHealthHandler } from '../../../functions/health.js';
+import { makeMonitorHandler } from '../../../functions/monitor.js';
+import { makeNotifyHandler } from '../../../functions/notify.js';
+import { makeScanHandler } from '../../../functions/scan.js';
+import { makeSummaryHandler } from '../../../functions/summary.js';
+import { makeWebhookHandler } from '../../../functions/webhook.js';
+import { localDocumentClient, localSqs } from '../../../infra/local-clients.js';
+import type { LocalEnv } from '../../../infra/local-stack.js';
+import { localContext } from '../../../lib/aws/lambda-context.js';
+import { monitorEnvSchema, parseEnv, scanEnvSchema } from '../../../lib/config/env.js';
+import { parseConfig } from '../../../lib/config/load.js';
+import type { BotConfig } from '../../../lib/config/schema.js';
+import type { CostFunction, Sample } from '../../../lib/cost/measurement.js';
+import { createMonitorRuntime, type MonitorRuntime } from '../../../lib/runtime/monitor.js';
+import { createScanRuntime, type ScanRuntime } from '../../../lib/runtime/scan.js';
+import { createDynamoUserStore } from '../../../lib/store/users/user-store.js';
+import { BATCH_SIZES, firstError, queuedBySource, sqsEvent, tableBytes, warmUpNote } from './helpers.js';
+import { measuredSymbol, tfMinutes, type Invoke, type MeasureOptions, type Peers } from './types.js';
 
 export interface ScenarioContext extends MeasureOptions {
   readonly stack: LocalEnv;
@@ -217,7 +217,7 @@ export async function runScenarios(c: ScenarioContext): Promise<ScenarioResult> 
 
 /** The alerts function (issue 14), when the tree has it: an SNS event carrying a CloudWatch alarm state change. */
 async function measureAlerts(c: ScenarioContext, env: Record<string, string>, out: Sample[], notes: string[]): Promise<void> {
-  const file = new URL('../../functions/alerts.ts', import.meta.url);
+  const file = new URL('../../../functions/alerts.ts', import.meta.url);
   if (!existsSync(file)) return;
   c.progress('alerts: alarm notifications…');
   try {

@@ -5,15 +5,15 @@
  * TOTAL` added and the units DynamoDB Local reports are summed: RRU for reads, WRU for writes; a
  * failed conditional write counts 1 WRU, a cancelled transaction 2 per item, as AWS bills them
  * for items up to 1 KB), and the fake Telegram Bot API behind a proxy that adds the assumed
- * network latency. Started by lib/cli/cost-measure.ts with its options as JSON in argv[2];
+ * network latency. Started by test/bench/cost/measure.ts with its options as JSON in argv[2];
  * prints `{ ddb, sqs, telegram, token }` once listening; on stdin, `snap` prints the counters
  * so far as one JSON line. Exits when stdin closes.
  */
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
-import { startFakeTelegram } from '../../test/support/fake-telegram/index.js';
-import type { PeerCounters } from './cost-types.js';
+import { startFakeTelegram } from '../../support/fake-telegram/index.js';
+import type { PeerCounters } from './types.js';
 
 const READS = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan', 'TransactGetItems']);
 const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems']);
