@@ -46,7 +46,8 @@ export interface SignalBatch {
   flush(): Promise<readonly BatchOutcome[]>;
 }
 
-export function createSignalBatch(deps: OutboxDeps): SignalBatch {
+/** `log` (optional): a shared send or completion that failed is told there before each signal is delivered on its own. */
+export function createSignalBatch(deps: OutboxDeps & { readonly log?: Log }): SignalBatch {
   let queued: PreparedDelivery[] = [];
   let notifications = 0;
   let oldest = 0;
@@ -73,8 +74,9 @@ export function createSignalBatch(deps: OutboxDeps): SignalBatch {
     if (batch.length === 0) return;
     try {
       await deps.queue.send(batch.flatMap((p) => p.notifications));
-    } catch {
+    } catch (error) {
       // Which signal the error belongs to is not known: each is delivered on its own (as before batching).
+      deps.log?.warn('shared notification send failed; each signal of the batch is sent on its own', { signals: batch.length, code: asCandlebotError(error).code, error: describeError(error) });
       for (const prepared of batch) outcomes.push(await alone(prepared, false));
       return;
     }
@@ -86,7 +88,8 @@ export function createSignalBatch(deps: OutboxDeps): SignalBatch {
       if (deps.signals.completeAll) await deps.signals.completeAll(complete.map((p) => p.pending), now);
       else for (const p of complete) await deps.signals.complete(p.pending, now);
       for (const p of complete) outcomes.push({ id: p.pending.signal.id, status: 'delivered' });
-    } catch {
+    } catch (error) {
+      deps.log?.warn('shared outbox completion failed; each signal of the batch is completed on its own', { signals: complete.length, code: asCandlebotError(error).code, error: describeError(error) });
       for (const prepared of complete) outcomes.push(await alone(prepared, true));
     }
   }

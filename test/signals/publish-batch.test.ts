@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { silentLog } from '../../lib/ports/log.js';
 import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { localSqs } from '../../infra/local-clients.js';
 import { PermanentError } from '../../lib/errors.js';
@@ -83,12 +84,16 @@ describe('publishing a scan\'s signals in batches (lib/signals/publish-batch.ts;
   it('the shared send fails (transient): every signal of the batch stays pending; the re-drive after the lease delivers each once', async () => {
     const unreachable = localSqs('http://127.0.0.1:9');
     const clock = testClock(T0);
-    const batch = createSignalBatch(depsAt(clock, unreachable));
+    const warnings: [string, Record<string, unknown> | undefined][] = [];
+    const log = { ...silentLog, warn: (message: string, extra?: Record<string, unknown>) => void warnings.push([message, extra]) };
+    const batch = createSignalBatch({ ...depsAt(clock, unreachable), log });
     const batchSignals = signals(3, 'XRP/USDT');
     for (const s of batchSignals) assert.equal((await batch.publish(s, [5])).status, 'recorded');
     const outcomes = await batch.flush();
     unreachable.destroy();
     assert.deepEqual(outcomes.map((o) => o.status), ['pending', 'pending', 'pending']);
+    // The shared failure is told once (with its code), not swallowed, before each signal is tried alone.
+    assert.deepEqual(warnings.map(([m, e]) => [m, e?.['signals'], typeof e?.['code']]), [['shared notification send failed; each signal of the batch is sent on its own', 3, 'string']]);
     for (const s of batchSignals) assert.equal((await row(s.id))['outbox'], 'PENDING');
 
     clock.advance(LEASE + 1);
