@@ -17,9 +17,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { ReceiveMessageCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { SQSEvent } from 'aws-lambda';
 import { stringify } from 'yaml';
 import { makeAlertsHandler } from '../../functions/alerts.js';
 import { makeHealthHandler } from '../../functions/health.js';
@@ -59,7 +57,7 @@ import { startFakeTelegram, type FakeTelegram } from '../support/fake-telegram/i
 import { startFakeSecretsManager, type FakeSecretsManager } from '../support/fake-secrets-manager.js';
 import { checkCalls, localNames, type CoverageReport, type LocalNames } from '../support/iam-check.js';
 import { testResources, type TestResources } from '../support/local-aws.js';
-import { drainQueue } from '../support/queue.js';
+import { drainQueue, receiveAsSqsEvent } from '../support/queue.js';
 import { packagedTemplate, type CfnTemplate } from '../support/packaged-template.js';
 import { FAST_STRATEGIES, SCAN_NOW } from '../support/scan-fixture.js';
 import { ADMIN_CHAT, SECRET, startHarness, type Harness } from '../webhook/harness.js';
@@ -252,21 +250,7 @@ describe('IAM coverage: every AWS call of every function is allowed by its role 
       asciiJson(notificationSchema.parse({ v: 1, id: `iam-${chatId}-${randomUUID()}#chat#${chatId}`, kind: 'signal', chatId, text: `<b>BUY</b> BTC/USDT`, parseMode: 'HTML', sourceId: `iam-${chatId}`, createdAt: Date.now(), ...extra }));
     const bodies = [note(201), note(202, { chart: chartSpec() }), note(206, { kind: 'dashboard', text: 'dashboard v1' }), note(203), note(204), note(205), 'not json at all'];
     const queueUrl = r.queues.NotifyQueue!;
-    await r.sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: bodies.map((MessageBody, i) => ({ Id: String(i), MessageBody })) }));
-    const out = await r.sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageSystemAttributeNames: ['All'] }));
-    const event: SQSEvent = {
-      Records: (out.Messages ?? []).map((m) => ({
-        messageId: m.MessageId!,
-        receiptHandle: m.ReceiptHandle!,
-        body: m.Body!,
-        attributes: { ApproximateReceiveCount: m.Attributes?.['ApproximateReceiveCount'] ?? '1', SentTimestamp: '0', SenderId: 'test', ApproximateFirstReceiveTimestamp: '0' },
-        messageAttributes: {},
-        md5OfBody: '',
-        eventSource: 'aws:sqs',
-        eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:test',
-        awsRegion: 'us-east-1',
-      })),
-    };
+    const event = await receiveAsSqsEvent(r.sqs, queueUrl, bodies);
     assert.equal(event.Records.length, bodies.length);
     const result = await handler(event, ctx('notify'));
     assert.equal(result.batchItemFailures.length, 2, '5xx and 429 are retried');

@@ -28,7 +28,6 @@ import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { ReceiveMessageCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSEvent } from 'aws-lambda';
 import { stringify } from 'yaml';
@@ -57,6 +56,8 @@ import { testResources, type TestResources } from '../support/local-aws.js';
 import { packagedTemplate, type CfnTemplate } from '../support/packaged-template.js';
 import { FAST_STRATEGIES, SCAN_NOW } from '../support/scan-fixture.js';
 import { tempDir } from '../support/temp-dir.js';
+import { captureJsonOutput } from '../support/capture-stdout.js';
+import { receiveAsSqsEvent } from '../support/queue.js';
 
 const require = createRequire(import.meta.url);
 const { configTimeframes, readConfig } = require('../../infra/scan-schedules.cjs') as { configTimeframes(c: unknown): string[]; readConfig(): unknown };
@@ -75,29 +76,6 @@ const USER_CHAT = 4343;
 const SECRET = 'metrics-wiring-secret_0123456789abcdef';
 const quiet = () => new Logger({ serviceName: 'candlebot' });
 const dimKey = (names: readonly string[]) => [...names].sort().join(',');
-
-/** Runs `fn` capturing the JSON lines written to stdout and stderr (Powertools writes warn/error to stderr). */
-async function captureOutput<T>(fn: () => Promise<T>): Promise<{ result: T; lines: Line[] }> {
-  const streams = [process.stdout, process.stderr] as const;
-  const originals = streams.map((s) => s.write.bind(s));
-  let out = '';
-  streams.forEach((stream, i) => {
-    stream.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
-      const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-      if (text.startsWith('{')) {
-        out += text.endsWith('\n') ? text : `${text}\n`;
-        return true;
-      }
-      return originals[i]!(chunk, ...rest);
-    }) as typeof stream.write;
-  });
-  try {
-    const result = await fn();
-    return { result, lines: out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Line) };
-  } finally {
-    streams.forEach((stream, i) => (stream.write = originals[i]! as typeof stream.write));
-  }
-}
 
 /** A DynamoDB endpoint on 127.0.0.1 that throttles the first `throttle` requests, then forwards to DynamoDB Local. */
 async function throttlingProxy(target: string, throttle: number): Promise<{ url: string; close(): Promise<void> }> {
@@ -231,7 +209,7 @@ describe('metrics wiring: the handlers emit exactly the catalogue; alarms and th
 
   /** Runs one invocation of `fn`, keeping its log lines and metrics. */
   async function invoke<T>(fn: FunctionName, call: () => Promise<T>): Promise<T> {
-    const { result, lines } = await captureOutput(() => call().then((value) => ({ value }), (error: unknown) => ({ error })));
+    const { result, lines } = await captureJsonOutput(() => call().then((value) => ({ value }), (error: unknown) => ({ error })));
     logLines.push(...lines.filter((l) => l['_aws'] === undefined));
     emitted.push(...emissionsOf(fn, lines));
     runs.set(fn, (runs.get(fn) ?? 0) + 1);
@@ -257,22 +235,7 @@ describe('metrics wiring: the handlers emit exactly the catalogue; alarms and th
   }
   /** The messages waiting in `res`'s NotifyQueue as one SQS event (plus extra bodies). */
   async function sqsEvent(res: TestResources, extra: readonly string[] = []): Promise<SQSEvent> {
-    const queueUrl = res.queues.NotifyQueue!;
-    if (extra.length) await res.sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: extra.map((MessageBody, i) => ({ Id: String(i), MessageBody })) }));
-    const out = await res.sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageSystemAttributeNames: ['All'] }));
-    return {
-      Records: (out.Messages ?? []).map((m) => ({
-        messageId: m.MessageId!,
-        receiptHandle: m.ReceiptHandle!,
-        body: m.Body!,
-        attributes: { ApproximateReceiveCount: m.Attributes?.['ApproximateReceiveCount'] ?? '1', SentTimestamp: '0', SenderId: 'test', ApproximateFirstReceiveTimestamp: '0' },
-        messageAttributes: {},
-        md5OfBody: '',
-        eventSource: 'aws:sqs',
-        eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:test',
-        awsRegion: 'us-east-1',
-      })),
-    };
+    return receiveAsSqsEvent(res.sqs, res.queues.NotifyQueue!, extra);
   }
 
   before(async () => {

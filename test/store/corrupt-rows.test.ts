@@ -23,29 +23,7 @@ import { binanceAt } from '../support/exchange-sim/binance-at.js';
 import { startBinanceSim, type BinanceSim } from '../support/exchange-sim/binance-sim.js';
 import { testResources, type TestResources } from '../support/local-aws.js';
 import { runtimeFor, SCAN_NOW, scanConfig } from '../support/scan-fixture.js';
-
-/** JSON lines written to stdout (EMF) and stderr (Powertools' warnings) while `fn` runs; the rest passes through. */
-async function captureJson<T>(fn: () => Promise<T>): Promise<{ result: T; lines: Record<string, unknown>[] }> {
-  const streams = [process.stdout, process.stderr] as const;
-  const originals = streams.map((s) => s.write.bind(s));
-  let out = '';
-  streams.forEach((stream, i) => {
-    stream.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
-      const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-      if (text.startsWith('{')) {
-        out += text.endsWith('\n') ? text : `${text}\n`;
-        return true;
-      }
-      return originals[i]!(chunk, ...rest);
-    }) as typeof stream.write;
-  });
-  try {
-    const result = await fn();
-    return { result, lines: out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>) };
-  } finally {
-    streams.forEach((stream, i) => (stream.write = originals[i]! as typeof stream.write));
-  }
-}
+import { captureJsonOutput } from '../support/capture-stdout.js';
 
 function recorder(): CorruptRowReporter & { rows: CorruptRow[] } {
   const rows: CorruptRow[] = [];
@@ -109,7 +87,7 @@ describe('cached rows are read tolerantly (DynamoDB Local)', () => {
       await putRaw({ pk: { S: 'markets#binance' }, data: { B: Uint8Array.from([0x1f, 0x8b, 0, 0]) }, fetchedAt: { N: String(SCAN_NOW) } });
       const infoHits = sim.hits.exchangeInfo;
       const deps = runtimeFor(r, scanConfig(sim.url, SYMBOLS)).deps({ log: silentLog, remainingMs: () => 60_000, clock: testClock(SCAN_NOW) });
-      const { result: report, lines } = await captureJson(() => runScan(deps, '1h'));
+      const { result: report, lines } = await captureJsonOutput(() => runScan(deps, '1h'));
       assert.equal(report.scanned, SYMBOLS.length, JSON.stringify(report.failures));
       assert.equal(report.failed, 0);
       assert.equal(sim.hits.exchangeInfo - infoHits, 1, 'markets fetched from the exchange once');
@@ -273,7 +251,7 @@ describe('the corrupt-row reporter', () => {
   });
 
   it('the default one writes a Powertools warning and an EMF metric (namespace candlebot, dimension row)', async () => {
-    const { lines } = await captureJson(async () => {
+    const { lines } = await captureJsonOutput(async () => {
       defaultCorruptRowReporter().corrupt({ kind: 'heartbeat', table: 'T', key: `scan#${Math.random()}`, reason: 'test' });
     });
     const warn = lines.find((l) => l.message === 'cached row failed validation; treated as absent and rewritten');

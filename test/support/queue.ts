@@ -1,4 +1,5 @@
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSEvent } from 'aws-lambda';
 import { notificationSchema, type Notification } from '../../lib/core/notification.js';
 
 /** Drains every message from a queue (until it answers empty twice), parsing each with the producer's schema. */
@@ -16,4 +17,23 @@ export async function drainQueue(sqs: SQSClient, queueUrl: string): Promise<Noti
     await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
   }
   return out;
+}
+
+/** Sends `bodies` (≤ 10, optional) to the queue, then receives up to 10 messages as the SQS event Lambda would deliver. */
+export async function receiveAsSqsEvent(sqs: SQSClient, queueUrl: string, bodies: readonly string[] = []): Promise<SQSEvent> {
+  if (bodies.length) await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: bodies.map((MessageBody, i) => ({ Id: String(i), MessageBody })) }));
+  const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageSystemAttributeNames: ['All'] }));
+  return {
+    Records: (out.Messages ?? []).map((m) => ({
+      messageId: m.MessageId!,
+      receiptHandle: m.ReceiptHandle!,
+      body: m.Body!,
+      attributes: { ApproximateReceiveCount: m.Attributes?.['ApproximateReceiveCount'] ?? '1', SentTimestamp: '0', SenderId: 'test', ApproximateFirstReceiveTimestamp: '0' },
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:test',
+      awsRegion: 'us-east-1',
+    })),
+  };
 }
