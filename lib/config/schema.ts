@@ -6,6 +6,7 @@ import { CCXT_EXCHANGE_IDS } from './ccxt-exchange-ids.js';
 import { CCXT_TIMEFRAMES } from './ccxt-timeframes.js';
 import { closestWord } from './suggest.js';
 import { MAX_ATR_MULTIPLE, riskSchema } from './risk-schema.js';
+import { checkExchangeTrading, tradingSchema } from './trading-schema.js';
 
 /** An array whose items must be distinct; a repeat is reported at its own index. */
 function distinct<T extends z.ZodType>(item: T, show: (value: z.output<T>) => string = (v) => JSON.stringify(v)) {
@@ -55,9 +56,16 @@ const exchangeSchema = z
       .optional(),
     /** HTTP timeout of one exchange request. */
     timeoutMs: z.int().min(500).max(60_000).default(10_000),
+    /**
+     * Paper (default) or live trading on this exchange (lib/config/trading-schema.ts, README "Live trading").
+     * A parsed config always has it ({ mode: 'paper' } when absent); typed optional so configs built in
+     * code (replay) need not spell it: read it with tradingOf(exchange).
+     */
+    trading: tradingSchema.optional(),
   })
   .strict()
   .superRefine((exchange, ctx) => {
+    checkExchangeTrading(exchange, ctx);
     // Candles the exchange cannot serve would fail every scan of that timeframe (and trip the
     // exchange's breaker for all of them). Only for ids and timeframes valid on their own.
     if (!Object.hasOwn(CCXT_TIMEFRAMES, exchange.id)) return;
