@@ -134,6 +134,27 @@ export const ERROR_CODES = {
   PAGE_LIMIT: p('Download: the exchange kept returning candles past the expected end.'),
   SET_FAILED: p('Optimiser: one parameter set failed to evaluate.'),
   REPLAY_REPORT: p('Replay: the results could not be read back.'),
+  // live trading: use cases
+  LIVE_NOT_CONFIGURED: p('A live order or position is on an exchange the config does not trade live (trading.mode is not live): it is left alone and reported.'),
+  LIVE_CONTENDED: t('A live order or position kept changing under reconcile (another run moved it first); the next run reads it again.'),
+  LIVE_INCONSISTENT: p('A live order and its position disagree (e.g. an order row without its position); an admin is alerted, nothing is guessed.'),
+  PROTECTION_FAILED: p('The stop/target order of a live position could not be placed on the exchange; admins are alerted and, with exitOnProtectionFailure, it is sold at market.'),
+  PROTECTION_VANISHED: p('The stop/target orders of a live position vanished from the exchange after being re-placed once; admins are alerted.'),
+  FILLS_INCOMPLETE: t('The exchange reports an order filled further than the trades it lists (its history lags); the fills are counted on the next run.'),
+  ORDER_LOST: p('A live order was not found on the exchange after 3 look-ups: marked lost (never re-sent), its reservation released, admins alerted.'),
+  // live trading: keys
+  EXCHANGE_KEYS_MISSING: p('No API keys for a live exchange: create the secret candlebot/<stage>/exchange/<id> (deployed) or set CANDLEBOT_<ID>_API_KEY and CANDLEBOT_<ID>_SECRET (local); README "Live trading".'),
+  EXCHANGE_KEYS_INVALID: p('The exchange keys are not JSON {"apiKey","secret"} with valid values; the message names the secret and the field (never a value): fix it with put-secret-value.'),
+  EXCHANGE_KEYS_AMBIGUOUS: p('Exchange keys are set twice (EXCHANGE_SECRET_PREFIX and the CANDLEBOT_<ID>_API_KEY/_SECRET variables): two sources of one key would disagree one day; keep one.'),
+  EXCHANGE_KEYS_REFUSED: p('trade:check: the exchange keys may withdraw funds, or may not trade: make a key with trading only (no withdrawals).'),
+  // live trading: store
+  BAD_ORDER_ID: p('Internal: a client order id asked for an empty position id, an unknown role or a generation outside 0…35.'),
+  BAD_SIZING: p('Internal: an order was sized with a non-finite amount, price, stake or market filter.'),
+  BAD_FILL: p('The exchange reported a fill with a non-finite or negative amount, cost or fee; the order is left for reconcile and an admin is alerted.'),
+  FEE_RATE_MISSING: p('A fill was charged its fee in an asset (e.g. BNB) with no known price in the quote currency; the fee is never counted as 0, the order is left for reconcile.'),
+  BAD_LIVE_AMOUNT: p('Internal: a live budget step got a negative or non-finite amount (or a fee larger than the cost); nothing was written.'),
+  LIVE_BUDGET_MISMATCH: p('The live budget row of an exchange was created for another quote currency than the config now says: the live markets of an exchange must share the budget\'s quote.'),
+  LIVE_BUDGET_CONTENDED: t('The live budget row kept changing during a close (other closes or settlements at the same time); retried, then left for the next reconcile.'),
   // Anything else
   CHECK_TIMEOUT: t('Local start: an exchange did not answer the start-up check in time.'),
   UNEXPECTED: p('An error of no known class: a bug; the logs have the stack.'),
