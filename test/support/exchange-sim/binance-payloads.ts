@@ -9,12 +9,31 @@ export interface SimSymbol {
   readonly base: string;
   readonly quote: string;
   readonly status: string;
+  readonly filters: SimFilters;
 }
 
-export function parseSimSymbol(symbol: string, status = 'TRADING'): SimSymbol {
+/** The exchangeInfo filters of one symbol (PRICE_FILTER, LOT_SIZE, NOTIONAL), as numbers. */
+export interface SimFilters {
+  readonly tickSize: number;
+  readonly minPrice: number;
+  readonly maxPrice: number;
+  readonly stepSize: number;
+  readonly minQty: number;
+  readonly maxQty: number;
+  readonly minNotional: number;
+  readonly maxNotional: number;
+}
+
+export const DEFAULT_FILTERS: SimFilters = Object.freeze({
+  tickSize: 0.000001, minPrice: 0.000001, maxPrice: 1_000_000,
+  stepSize: 0.00001, minQty: 0.00001, maxQty: 9000,
+  minNotional: 5, maxNotional: 9_000_000,
+});
+
+export function parseSimSymbol(symbol: string, status = 'TRADING', filters: Partial<SimFilters> = {}): SimSymbol {
   const match = /^([A-Z0-9]+)\/([A-Z0-9]+)$/.exec(symbol);
   if (match === null) throw new RangeError(`simulator symbols look like BASE/QUOTE, got ${JSON.stringify(symbol)}`);
-  return { symbol, id: `${match[1]}${match[2]}`, base: match[1]!, quote: match[2]!, status };
+  return { symbol, id: `${match[1]}${match[2]}`, base: match[1]!, quote: match[2]!, status, filters: { ...DEFAULT_FILTERS, ...filters } };
 }
 
 /** `BTC/USDT` or `BTCUSDT` → `BTCUSDT`. */
@@ -23,6 +42,8 @@ export function toBinanceId(symbol: string): string {
 }
 
 function symbolInfo(s: SimSymbol): Record<string, unknown> {
+  const f = s.filters;
+  const d = (x: number): string => x.toFixed(8);
   return {
     symbol: s.id,
     status: s.status,
@@ -43,10 +64,10 @@ function symbolInfo(s: SimSymbol): Record<string, unknown> {
     isSpotTradingAllowed: true,
     isMarginTradingAllowed: false,
     filters: [
-      { filterType: 'PRICE_FILTER', minPrice: '0.00000100', maxPrice: '1000000.00000000', tickSize: '0.00000100' },
-      { filterType: 'LOT_SIZE', minQty: '0.00001000', maxQty: '9000.00000000', stepSize: '0.00001000' },
+      { filterType: 'PRICE_FILTER', minPrice: d(f.minPrice), maxPrice: d(f.maxPrice), tickSize: d(f.tickSize) },
+      { filterType: 'LOT_SIZE', minQty: d(f.minQty), maxQty: d(f.maxQty), stepSize: d(f.stepSize) },
       { filterType: 'MARKET_LOT_SIZE', minQty: '0.00000000', maxQty: '100.00000000', stepSize: '0.00000000' },
-      { filterType: 'NOTIONAL', minNotional: '5.00000000', applyMinToMarket: true, maxNotional: '9000000.00000000', applyMaxToMarket: false, avgPriceMins: 5 },
+      { filterType: 'NOTIONAL', minNotional: d(f.minNotional), applyMinToMarket: true, maxNotional: d(f.maxNotional), applyMaxToMarket: false, avgPriceMins: 5 },
     ],
     permissions: [],
     permissionSets: [['SPOT']],

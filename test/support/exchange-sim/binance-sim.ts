@@ -1,17 +1,23 @@
 /**
  * Binance spot REST simulator for tests and benchmarks: node:http on 127.0.0.1, random port.
  * Serves /api/v3/exchangeInfo, /api/v3/klines, /api/v3/time, /api/v3/ping with Binance's
- * shapes, request weight per minute (429 past the limit) and injectable faults.
+ * shapes, request weight per minute (429 past the limit) and injectable faults. With `account`,
+ * also the spot order and account endpoints (signed requests, orders, OCO, fills, balances):
+ * sim-trading.ts documents them and the control methods (orders, setPrice, setOrderFault, …).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { errorBody, exchangeInfoBody, INTERVAL_MS, parseSimSymbol, toBinanceId, type SimSymbol } from './binance-payloads.js';
+import { errorBody, exchangeInfoBody, INTERVAL_MS, parseSimSymbol, toBinanceId, type SimFilters, type SimSymbol } from './binance-payloads.js';
 import { FaultBook, statusBody, type ExchangeInfoFault, type SimFault } from './faults.js';
 import { selectKlines } from './klines.js';
 import { CandleSeries, hashString } from './random-walk.js';
-import { REQUEST_WEIGHT, WeightWindow } from './weight.js';
+import { ORDER_ROUTES, runOrderRoute, type SimAccountOptions } from './order-routes.js';
+import { createSimTrading, type SimTradingControls } from './sim-trading.js';
+import { ORDER_WEIGHT, REQUEST_WEIGHT, WeightWindow } from './weight.js';
 
 export type { ExchangeInfoFault, SimFault } from './faults.js';
+export type { SimFilters } from './binance-payloads.js';
+export type { OrderFault, OrderRequestKind, SimAccountOptions, SimCommission, SimFill, SimOrder, SimTradingControls } from './sim-trading.js';
 
 export interface BinanceSimOptions {
   /** ccxt symbols, e.g. `BTC/USDT`. */
@@ -32,6 +38,10 @@ export interface BinanceSimOptions {
   readonly weightLimitPerMinute?: number;
   /** Wall clock for request timestamps and weight windows (default Date.now). */
   readonly wallClock?: () => number;
+  /** The trading account (keys, balances, commission): enables the order endpoints (sim-trading.ts). */
+  readonly account?: SimAccountOptions;
+  /** exchangeInfo filters by symbol (`BTC/USDT`), over the defaults (binance-payloads.ts DEFAULT_FILTERS). */
+  readonly filters?: Readonly<Record<string, Partial<SimFilters>>>;
 }
 
 export interface SimRequest {
@@ -41,7 +51,7 @@ export interface SimRequest {
   readonly at: number;
 }
 
-export interface BinanceSim {
+export interface BinanceSim extends SimTradingControls {
   readonly url: string;
   readonly port: number;
   /** Live counters of requests to each endpoint (faulted and weight-rejected ones included). */
@@ -69,7 +79,7 @@ export async function startBinanceSim(options: BinanceSimOptions): Promise<Binan
 
   const symbols = new Map<string, SimSymbol>();
   for (const s of options.symbols) {
-    const parsed = parseSimSymbol(s, options.symbolStatus?.[s] ?? 'TRADING');
+    const parsed = parseSimSymbol(s, options.symbolStatus?.[s] ?? 'TRADING', options.filters?.[s]);
     symbols.set(parsed.id, parsed);
   }
   const klineFaults = new FaultBook<string>();
@@ -97,6 +107,13 @@ export async function startBinanceSim(options: BinanceSimOptions): Promise<Binan
     }
     return s;
   }
+
+  /** Default price of a symbol for the order book: the last closed 1h candle's close. */
+  const defaultPrice = (id: string): number => {
+    const tf = INTERVAL_MS['1h']!;
+    return seriesFor(id, '1h', tf).candle(Math.floor(nowMs / tf) - 1).close;
+  };
+  const trading = createSimTrading({ symbols, account: options.account, wallClock, defaultPrice });
 
   function send(res: ServerResponse, status: number, type: string, text: string, headers: Record<string, string> = {}): void {
     const write = (): void => {
@@ -161,6 +178,18 @@ export async function startBinanceSim(options: BinanceSimOptions): Promise<Binan
     json(res, 200, rows);
   }
 
+  function handleOrderRoute(key: string, url: URL, req: IncomingMessage, res: ServerResponse): void {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const apiKey = req.headers['x-mbx-apikey'];
+      const result = runOrderRoute(key, url.search.replace(/^\?/, ''), Buffer.concat(chunks).toString('utf8'), typeof apiKey === 'string' ? apiKey : undefined, trading.deps);
+      if (result.kind === 'destroy') return void req.socket.destroy();
+      if (result.kind === 'hang') return; // never answered; close() ends the connection
+      send(res, result.status, result.type, result.text, result.headers);
+    });
+  }
+
   function handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const rawSymbol = url.searchParams.get('symbol');
@@ -168,22 +197,25 @@ export async function startBinanceSim(options: BinanceSimOptions): Promise<Binan
     requestLog.push({ path: url.pathname, symbol: id, at: wallClock() });
     if (url.pathname === EXCHANGE_INFO) hits.exchangeInfo += 1;
     if (url.pathname === KLINES) hits.klines += 1;
-    if (req.method !== 'GET') return json(res, 405, errorBody(-1, 'Method not allowed.'));
-    const cost = REQUEST_WEIGHT[url.pathname];
+    const routeKey = `${req.method ?? 'GET'} ${url.pathname}`;
+    const orderRoute = Object.hasOwn(ORDER_ROUTES, routeKey);
+    if (req.method !== 'GET' && !orderRoute) return json(res, 405, errorBody(-1, 'Method not allowed.'));
+    const cost = orderRoute ? ORDER_WEIGHT[routeKey] : REQUEST_WEIGHT[url.pathname];
     if (cost === undefined) return send(res, 404, 'text/html', '<html><body>404 Not Found</body></html>');
     if (!weight.tryUse(cost)) {
       return send(res, 429, 'application/json;charset=UTF-8',
         errorBody(-1003, `Too much request weight used; current limit is ${weight.limit} request weight per 1 MINUTE.`),
         { 'Retry-After': String(weight.secondsToReset()) });
     }
+    if (orderRoute) return handleOrderRoute(routeKey, url, req, res);
     switch (url.pathname) {
       case EXCHANGE_INFO:
         if (answerFault(res, infoFaults.take('exchangeInfo'))) return;
-        return json(res, 200, exchangeInfoBody([...symbols.values()], wallClock()));
+        return json(res, 200, exchangeInfoBody([...symbols.values()], trading.serverTime()));
       case KLINES:
         return handleKlines(url, res, id);
       case '/api/v3/time':
-        return json(res, 200, { serverTime: wallClock() });
+        return json(res, 200, { serverTime: trading.serverTime() });
       default:
         return json(res, 200, {});
     }
@@ -208,6 +240,7 @@ export async function startBinanceSim(options: BinanceSimOptions): Promise<Binan
       nowMs = ms;
     },
     usedWeight: () => weight.used(),
+    ...trading.controls,
     close: () => {
       closing ??= new Promise<void>((resolve) => {
         for (const timer of timers) clearTimeout(timer);

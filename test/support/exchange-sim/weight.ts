@@ -8,6 +8,20 @@ export const REQUEST_WEIGHT: Readonly<Record<string, number>> = {
   '/api/v3/ping': 1,
 };
 
+/** Weights of the account and order endpoints, by `METHOD /path` (Binance spot docs). */
+export const ORDER_WEIGHT: Readonly<Record<string, number>> = {
+  'POST /api/v3/order': 1,
+  'GET /api/v3/order': 4,
+  'DELETE /api/v3/order': 1,
+  'GET /api/v3/openOrders': 6,
+  'GET /api/v3/myTrades': 20,
+  'GET /api/v3/account': 20,
+  'POST /api/v3/orderList/oco': 1,
+  'GET /api/v3/ticker/price': 2,
+  'GET /sapi/v1/account/apiRestrictions': 1,
+  'GET /sapi/v1/capital/config/getall': 10,
+};
+
 export class WeightWindow {
   readonly limit: number;
   readonly #now: () => number;
