@@ -15,6 +15,11 @@
  *                        default rate(1 minute)), 2 of 3 periods < 1, missing breaching — a dead man
  *   <fn>-errors / <fn>-throttles   AWS/Lambda Errors / Throttles of every function of serverless.yml
  *   NotifyDeadLetter, NotifyQueueOldestMessage, OutboxStuck, WebhookServerErrors, DynamoDBErrors
+ *   LiveTradingAlert     only when an exchange trades live (infra/live-trading.cjs): candlebot/
+ *                        LiveTradingAlerts (published by reconcile only when > 0) Sum ≥ 1 in 5 min,
+ *                        missing not breaching. With a paper-only config neither this alarm nor
+ *                        reconcile's errors/throttles alarms exist: reconcile's schedule is disabled
+ *                        and such alarms would only add to the bill ($0.10 per alarm metric-month).
  *
  * Alarm names are `candlebot-<stage>-<name>` (unique per account and region). The custom metrics
  * and their dimensions come from the catalogue (lib/runtime/metric-catalogue.ts) and timeframe
@@ -29,6 +34,7 @@
 const { join } = require('node:path');
 const { configTimeframes, readConfig } = require('./scan-schedules.cjs');
 const { stackFunctions } = require('./dashboard.cjs');
+const { liveExchangeIds, LIVE_ONLY_FUNCTIONS } = require('./live-trading.cjs');
 
 const TOPIC = { Ref: 'AlertsTopic' };
 const FIVE_MINUTES = 300;
@@ -71,9 +77,12 @@ const cap = (fn) => `${fn[0].toUpperCase()}${fn.slice(1)}`;
 /**
  * The resources for `stage`. `timeframes`: the config's scan timeframes; `timeframeSeconds(tf)`;
  * `functions`: serverless.yml's; `monitorRateSeconds`; `alertEmail` ('' or undefined: none);
- * `catalogue`: { namespace, service: {name, value}, dimensionsOf(metric) }.
+ * `catalogue`: { namespace, service: {name, value}, dimensionsOf(metric) }; `liveExchanges`: ids
+ * of the exchanges trading live (none: no LiveTradingAlert, no alarm of a live-only function).
  */
-function alarmResources({ stage, timeframes, timeframeSeconds, functions, monitorRateSeconds, alertEmail, catalogue }) {
+function alarmResources({ stage, timeframes, timeframeSeconds, functions, monitorRateSeconds, alertEmail, catalogue, liveExchanges = [] }) {
+  const live = liveExchanges.length > 0;
+  const watchedFunctions = live ? functions : functions.filter((fn) => !LIVE_ONLY_FUNCTIONS.includes(fn));
   const resources = {
     AlertsTopic: { Type: 'AWS::SNS::Topic', Properties: { TopicName: `candlebot-${stage}-alerts`, DisplayName: `candlebot ${stage} alerts` } },
   };
@@ -122,7 +131,7 @@ function alarmResources({ stage, timeframes, timeframeSeconds, functions, monito
     custom('MonitorFailures'),
     { Statistic: 'SampleCount', Period: monitorRateSeconds, EvaluationPeriods: 3, DatapointsToAlarm: 2, Threshold: 1, ComparisonOperator: 'LessThanThreshold', TreatMissingData: 'breaching' },
   );
-  for (const fn of functions) {
+  for (const fn of watchedFunctions) {
     const lambda = (metric) => ({ Namespace: 'AWS/Lambda', MetricName: metric, Dimensions: [{ Name: 'FunctionName', Value: { Ref: `${cap(fn)}LambdaFunction` } }] });
     add(
       `${cap(fn)}ErrorsAlarm`,
@@ -181,6 +190,17 @@ function alarmResources({ stage, timeframes, timeframeSeconds, functions, monito
     custom('DynamoDBErrors'),
     { Statistic: 'Sum', Period: FIVE_MINUTES, EvaluationPeriods: 3, DatapointsToAlarm: 2, Threshold: 10, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching' },
   );
+  if (live) {
+    add(
+      'LiveTradingAlertAlarm',
+      'LiveTradingAlert',
+      `Live trading (${liveExchanges.join(', ')}) raised an admin alert in the last 5 minutes: an order lost after its look-ups, a protective order that could not be placed or vanished, ` +
+        'an unknown bot order or fill adopted, or a panic that left something open. The admin chats got the details; check the exchange (open orders, balances) and the reconcile lines ' +
+        '(failures-by-code query); /panic stops new entries and closes the live positions.',
+      custom('LiveTradingAlerts'),
+      anyIn5Min(),
+    );
+  }
   return resources;
 }
 
@@ -233,6 +253,7 @@ async function resolveAlarms(context = {}) {
     monitorRateSeconds: rateSeconds(monitorRate),
     alertEmail,
     catalogue: catalogueFacts(),
+    liveExchanges: liveExchangeIds(config),
   });
   return { Resources: resources };
 }

@@ -9,7 +9,7 @@
  * metrics or from Logs Insights widgets over the JSON log lines (`scan finished`, `symbol failed`,
  * `exchange scanned`, `notify batch finished`, `notification dropped`, `monitor finished`,
  * `paper position …`), which cost only the data they scan. `metricCount` counts the metric
- * widgets' metrics; more than 50 is refused (the shipped config uses 48).
+ * widgets' metrics; more than 50 is refused (the shipped config uses 48; live trading adds a row).
  *
  * The body is a JSON string under Fn::Sub: `${ScanLambdaFunction}`, `${ScanLogGroup}`,
  * `${NotifyQueue.QueueName}`, `${SignalsTable}`, `${AWS::Region}` are resolved by
@@ -23,6 +23,7 @@ const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
 const { parse } = require('yaml');
 const { configTimeframes, readConfig } = require('./scan-schedules.cjs');
+const { liveExchangeIds, LIVE_ONLY_FUNCTIONS, LIVE_ONLY_TABLES } = require('./live-trading.cjs');
 
 const ROOT = join(__dirname, '..');
 const NAMESPACE = 'candlebot';
@@ -63,8 +64,29 @@ function metricWidget(title, metrics, options = {}) {
 
 const text = (markdown) => ({ type: 'text', properties: { markdown } });
 
+/**
+ * Live trading (only with a live exchange): reconcile's runs and alerts from its
+ * `reconcile finished` lines, and LiveTradingAlerts, the metric of the LiveTradingAlert alarm.
+ */
+function liveRows(liveExchanges) {
+  return [
+    [[text(`## Live trading (${liveExchanges.join(', ')})\nReconcile runs every minute per live exchange (\`reconcile finished\` lines); LiveTradingAlerts = admin alerts raised (the LiveTradingAlert alarm).`), WIDTH, 2]],
+    [
+      [
+        logWidget(
+          'Reconcile: orders advanced, positions closed, alerts',
+          `${sources('reconcile')} | filter message = "reconcile finished" | stats count() as runs, sum(ordersAdvanced) as ordersAdvanced, sum(positionsClosed) as positionsClosed, sum(failed) as failed, sum(alerts) as alerts by bin(1h)`,
+          'timeSeries',
+        ),
+        12,
+      ],
+      [metricWidget('LiveTradingAlerts (alarm ≥ 1 in 5 min)', [[NAMESPACE, 'LiveTradingAlerts', ...SERVICE, { label: 'alerts' }]], { stat: 'Sum' }), 12],
+    ],
+  ];
+}
+
 /** The rows of the dashboard, each a list of widgets with their width and height. */
-function rows({ timeframes, functions, tables, trimDurations }) {
+function rows({ timeframes, functions, tables, trimDurations, trimTableThrottles = false, liveExchanges = [] }) {
   const scanSeries = timeframes.map((tf) => [
     logWidget(
       `Scans ${tf}: symbols scanned, failed, skipped, signals`,
@@ -73,7 +95,13 @@ function rows({ timeframes, functions, tables, trimDurations }) {
     ),
     8,
   ]);
-  const durationFns = trimDurations ? functions.filter((fn) => ['scan', 'monitor', 'notify', 'webhook'].includes(fn)) : functions;
+  const durationFns = trimDurations ? functions.filter((fn) => ['scan', 'monitor', 'notify', 'webhook', 'reconcile'].includes(fn)) : functions;
+  const tableThrottles = trimTableThrottles
+    ? []
+    : tables.flatMap((t) => [
+        ['AWS/DynamoDB', 'ReadThrottleEvents', 'TableName', `\${${t}}`, { label: `${t} read throttles` }],
+        ['AWS/DynamoDB', 'WriteThrottleEvents', 'TableName', `\${${t}}`, { label: `${t} write throttles` }],
+      ]);
   return [
     [[text('## Scans per timeframe\nCounts and durations from the `scan finished` lines (Logs Insights); the failure ratio is the metric the ScanStalled alarms watch.'), WIDTH, 2]],
     scanSeries,
@@ -181,19 +209,14 @@ function rows({ timeframes, functions, tables, trimDurations }) {
       ],
       [
         metricWidget(
-          'DynamoDB throttles and errors',
-          [
-            ...tables.flatMap((t) => [
-              ['AWS/DynamoDB', 'ReadThrottleEvents', 'TableName', `\${${t}}`, { label: `${t} read throttles` }],
-              ['AWS/DynamoDB', 'WriteThrottleEvents', 'TableName', `\${${t}}`, { label: `${t} write throttles` }],
-            ]),
-            [NAMESPACE, 'DynamoDBErrors', ...SERVICE, { label: 'throttled/5xx attempts (all functions)' }],
-          ],
+          trimTableThrottles ? 'DynamoDB throttles and errors (all tables, as the functions saw them)' : 'DynamoDB throttles and errors',
+          [...tableThrottles, [NAMESPACE, 'DynamoDBErrors', ...SERVICE, { label: 'throttled/5xx attempts (all functions)' }]],
           { stat: 'Sum' },
         ),
         12,
       ],
     ],
+    ...(liveExchanges.length > 0 ? liveRows(liveExchanges) : []),
   ];
 }
 
@@ -222,13 +245,25 @@ function layout(rowList) {
 const countMetrics = (widgets) => widgets.filter((w) => w.type === 'metric').reduce((n, w) => n + w.properties.metrics.length, 0);
 
 /**
- * The dashboard body (with `${…}` references for Fn::Sub) and its metric count. When the full
- * body is over 50 metrics (many timeframes), the duration widget keeps scan, monitor, notify and
- * webhook only; still over: refused.
+ * The dashboard body (with `${…}` references for Fn::Sub) and its metric count. Without a live
+ * exchange (`liveExchanges` empty) the live-only function (reconcile) and table (LiveTable) are
+ * left out and there is no live row: a paper bot's dashboard is what it was before live trading.
+ * When the full body is over 50 metrics (many timeframes, live trading), the duration widget
+ * keeps scan, monitor, notify, webhook (and reconcile) only; still over: the per-table DynamoDB
+ * throttle series give way to DynamoDBErrors alone (the throttles the functions saw, all tables);
+ * still over: refused.
  */
-function dashboardBody({ timeframes, functions, tables }) {
-  let widgets = layout(rows({ timeframes, functions, tables, trimDurations: false }));
-  if (countMetrics(widgets) > MAX_METRICS) widgets = layout(rows({ timeframes, functions, tables, trimDurations: true }));
+function dashboardBody({ timeframes, functions, tables, liveExchanges = [] }) {
+  const live = liveExchanges.length > 0;
+  const parts = {
+    timeframes,
+    functions: live ? functions : functions.filter((fn) => !LIVE_ONLY_FUNCTIONS.includes(fn)),
+    tables: live ? tables : tables.filter((t) => !LIVE_ONLY_TABLES.includes(t)),
+    liveExchanges,
+  };
+  let widgets = layout(rows({ ...parts, trimDurations: false }));
+  if (countMetrics(widgets) > MAX_METRICS) widgets = layout(rows({ ...parts, trimDurations: true }));
+  if (countMetrics(widgets) > MAX_METRICS) widgets = layout(rows({ ...parts, trimDurations: true, trimTableThrottles: true }));
   const metricCount = countMetrics(widgets);
   if (metricCount > MAX_METRICS) {
     throw new Error(`the operations dashboard would hold ${metricCount} metrics (free tier: ${MAX_METRICS}) with ${timeframes.length} scan timeframes; scan fewer timeframes`);
@@ -248,7 +283,8 @@ function dashboardResource(stage, parts) {
 /** The resolver osls calls. */
 async function resolveDashboard({ resolveVariable } = {}) {
   const stage = resolveVariable ? await resolveVariable('sls:stage') : 'dev';
-  const parts = { timeframes: configTimeframes(readConfig()), functions: stackFunctions(), tables: stackTables() };
+  const config = readConfig();
+  const parts = { timeframes: configTimeframes(config), functions: stackFunctions(), tables: stackTables(), liveExchanges: liveExchangeIds(config) };
   return { Resources: { OperationsDashboard: dashboardResource(stage, parts) } };
 }
 

@@ -20,6 +20,22 @@ export const awsEnvShape = {
   CANDLEBOT_AWS_CALL_LOG: z.string().min(1).optional(),
 };
 
+/**
+ * Live trading (issue 15): the live table and where the exchange API keys are (functions that
+ * trade: scan, reconcile). EXCHANGE_SECRET_PREFIX names secrets, it holds none: the keys are read
+ * at runtime from `<prefix><exchange id>` (lib/runtime/exchange-keys.ts); locally they may come
+ * from CANDLEBOT_<ID>_API_KEY / CANDLEBOT_<ID>_SECRET instead.
+ */
+export const liveEnvShape = {
+  LIVE_TABLE: z.string().min(3).optional(),
+  EXCHANGE_SECRET_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9/_+=.@-]{1,400}\/$/, 'must be a Secrets Manager name prefix ending in "/", e.g. candlebot/prod/exchange/')
+    .optional(),
+  /** Tests only: the Secrets Manager endpoint (a double on 127.0.0.1). */
+  CANDLEBOT_SECRETS_ENDPOINT: z.url().optional(),
+};
+
 /** Environment of the scan function (deployed: set by serverless.yml; local: by the local stack). */
 export const scanEnvSchema = z.object({
   ...configPathShape,
@@ -30,6 +46,8 @@ export const scanEnvSchema = z.object({
   POSITIONS_TABLE: z.string().min(3).optional(),
   /** Telegram users: when set, notifications fan out to the subscribed chats (else to telegram.adminChatIds). */
   USERS_TABLE: z.string().min(3).optional(),
+  /** Live trading: signals of a live exchange place orders (needs LIVE_TABLE when the config has one). */
+  ...liveEnvShape,
   ...awsEnvShape,
 });
 
@@ -47,6 +65,23 @@ export const monitorEnvSchema = z.object({
 });
 
 export type MonitorEnv = Readonly<z.output<typeof monitorEnvSchema>>;
+
+/**
+ * Environment of the reconcile function (live trading, every minute): the live table, the queue
+ * (order, fill and alert messages), the subscribers (USERS_TABLE, else the admin chats) and the
+ * exchange keys' secret prefix. Checked only when the config has a live exchange: a paper-only
+ * config makes the function return before it reads anything.
+ */
+export const reconcileEnvSchema = z.object({
+  ...configPathShape,
+  ...liveEnvShape,
+  LIVE_TABLE: z.string().min(3),
+  NOTIFY_QUEUE_URL: z.url(),
+  USERS_TABLE: z.string().min(3).optional(),
+  ...awsEnvShape,
+});
+
+export type ReconcileEnv = Readonly<z.output<typeof reconcileEnvSchema>>;
 
 export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): Readonly<z.output<S>> {
   const result = schema.safeParse(env);
@@ -76,6 +111,8 @@ export const webhookEnvSchema = z.object({
   TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16-256 characters of A-Z a-z 0-9 _ -'),
   /** Only for tests/local: the Bot API root (default https://api.telegram.org). */
   TELEGRAM_API_ROOT: z.url().optional(),
+  /** Live trading: /orders, /balance, /panic and /resume read and write the live table. */
+  LIVE_TABLE: z.string().min(3).optional(),
   ...awsEnvShape,
 });
 

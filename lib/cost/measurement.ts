@@ -11,7 +11,7 @@ export const QUANTITY_KEYS = ['ddbRequests', 'rru', 'wru', 'sqsRequests', 'teleg
 export type QuantityKey = (typeof QUANTITY_KEYS)[number];
 export type Quantities = Readonly<Record<QuantityKey, number>>;
 
-export const FUNCTION_NAMES = ['scan', 'monitor', 'notify', 'webhook', 'summary', 'health', 'alerts'] as const;
+export const FUNCTION_NAMES = ['scan', 'monitor', 'notify', 'webhook', 'summary', 'health', 'alerts', 'reconcile'] as const;
 export type CostFunction = (typeof FUNCTION_NAMES)[number];
 
 export const ZERO: Quantities = Object.freeze(Object.fromEntries(QUANTITY_KEYS.map((k) => [k, 0])) as Record<QuantityKey, number>);

@@ -119,7 +119,8 @@ export function computeBill(input: ModelInput): Bill {
   const notes: string[] = [];
   const names = t.functions.map((f) => f.name as CostFunction).filter((n) => n in usage.functions);
   const functions = names.map((n) => functionBill(n, input, usage)).filter((f): f is FunctionBill => f !== undefined);
-  for (const f of functions) if (!f.measured) notes.push(`${f.name}: in the template but not measured — only its requests are costed`);
+  for (const f of functions) if (!f.measured && f.invocations > 0) notes.push(`${f.name}: in the template but not measured — only its requests are costed`);
+  if (functions.some((f) => f.name === 'reconcile' && f.invocations === 0)) notes.push('reconcile: its schedule is disabled (no exchange trades live), so it never runs: 0 invocations');
   for (const f of t.functions) if (!(f.name in usage.functions)) notes.push(`${f.name}: a function the model has no schedule for — not costed`);
   const sum = (k: keyof FunctionBill) => functions.reduce((s, f) => s + (f[k] as number), 0);
   const lines: Line[] = [];
@@ -187,7 +188,7 @@ export function computeBill(input: ModelInput): Bill {
   line('API Gateway', 'HTTP API requests (webhook + /health)', api, 'requests', (api / 1e6) * p.httpApiPerMillion);
   notes.push(`API Gateway: its free tier (${fmt(p.httpApiFreeRequests12Months)} requests a month) lasts the first 12 months of an account only, so it is not applied`);
   line('SNS', 'alarm notifications published', a.alarmChangesPerMonth, 'publishes', (a.alarmChangesPerMonth / 1e6) * p.snsPublishPerMillion, covered(a.alarmChangesPerMonth, p.snsFreeRequests, p.snsPublishPerMillion / 1e6));
-  const scheduled = usage.functions.scan.invocations + usage.functions.monitor.invocations + usage.functions.summary.invocations;
+  const scheduled = usage.functions.scan.invocations + usage.functions.monitor.invocations + usage.functions.summary.invocations + usage.functions.reconcile.invocations;
   line('EventBridge', 'scheduled rule events', scheduled, 'events', scheduled * p.eventbridgeScheduledRuleEvent);
 
   const services = [...new Set(lines.map((l) => l.service))].map((service) => {

@@ -2,7 +2,7 @@
  * What the generated CloudFormation template (`npm run package`) says about the bill: the
  * functions (memory, architecture, whether they read the Telegram secret), alarms and the alarm
  * metrics each is billed for, dashboards with their metric count and Logs Insights widgets,
- * log retention, the monitor's schedule and the tables with point-in-time recovery. Pure: the
+ * log retention, the monitor's and (when enabled) the reconcile's schedule and the tables with point-in-time recovery. Pure: the
  * caller reads the template; whatever the template holds is counted.
  */
 type Json = unknown;
@@ -38,6 +38,8 @@ export interface TemplateFacts {
   readonly dashboards: readonly TemplateDashboard[];
   readonly logRetentionDays: number | undefined;
   readonly monitorMinutes: number | undefined;
+  /** The reconcile function's rate when its rule is ENABLED (an exchange trades live); absent when disabled or missing. */
+  readonly reconcileMinutes?: number | undefined;
   readonly pitrTables: number;
   readonly tables: number;
   /** Secrets the stack reads: the one Telegram secret per stage (README "Telegram"), whether read at runtime or resolved at deploy. */
@@ -137,6 +139,7 @@ export function templateFacts(template: Json): TemplateFacts {
   const dashboards = resources.filter(([, r]) => r.Type === 'AWS::CloudWatch::Dashboard').map(([id, r]) => dashboardOf(id, obj(r.Properties)['DashboardBody'], names));
   const retention = resources.filter(([, r]) => r.Type === 'AWS::Logs::LogGroup').map(([, r]) => obj(r.Properties)['RetentionInDays']).filter((d): d is number => typeof d === 'number');
   const monitorRule = resources.find(([id, r]) => r.Type === 'AWS::Events::Rule' && /^Monitor/i.test(id));
+  const reconcileRule = resources.find(([id, r]) => r.Type === 'AWS::Events::Rule' && /^Reconcile/i.test(id) && obj(r.Properties)['State'] !== 'DISABLED');
   const tables = resources.filter(([, r]) => r.Type === 'AWS::DynamoDB::Table');
   const pitr = tables.filter(([, r]) => obj(obj(r.Properties)['PointInTimeRecoverySpecification'])['PointInTimeRecoveryEnabled'] === true);
   return {
@@ -145,6 +148,7 @@ export function templateFacts(template: Json): TemplateFacts {
     dashboards,
     logRetentionDays: retention.length ? Math.max(...retention) : undefined,
     monitorMinutes: monitorRule ? rateMinutes(flatText(obj(monitorRule[1].Properties)['ScheduleExpression'])) : undefined,
+    reconcileMinutes: reconcileRule ? rateMinutes(flatText(obj(reconcileRule[1].Properties)['ScheduleExpression'])) : undefined,
     pitrTables: pitr.length,
     tables: tables.length,
     secrets: 1,

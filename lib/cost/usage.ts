@@ -1,6 +1,6 @@
 /**
  * A month of use: the schedules the config implies (scans per timeframe, the monitor rate, the
- * daily summary) and the stated assumptions (signals per day, subscribers, commands…) turned
+ * daily summary, the live-trading reconcile when it is enabled) and the stated assumptions (signals per day, subscribers, commands…) turned
  * into invocations, driver units and cold starts per function. Pure.
  */
 import type { CostFunction } from './measurement.js';
@@ -59,6 +59,8 @@ export interface Schedules {
   /** Scanned timeframes and their length in minutes. */
   readonly timeframes: readonly { readonly tf: string; readonly minutes: number }[];
   readonly monitorMinutes: number;
+  /** The live-trading reconcile's rate in minutes; absent: its schedule is disabled (no exchange trades live), it never runs. */
+  readonly reconcileMinutes?: number | undefined;
   /** signals.ttlDays: how long signal (and position event) rows are kept. */
   readonly signalTtlDays: number;
   /** How long delivery records are kept (lib/store/deliveries: 21 days). */
@@ -109,6 +111,7 @@ export function monthlyUsage(s: Schedules, a: Assumptions): Usage {
   const healthChecks = MONTH_DAYS * a.healthChecksPerDay;
   const gap = (n: number) => (n > 0 ? MONTH_MINUTES / n : Infinity);
   const all = (n: number) => ({ all: n });
+  const reconcileRuns = s.reconcileMinutes ? MONTH_MINUTES / s.reconcileMinutes : 0;
   return {
     functions: {
       scan: usage(scans, scanByTf, signals, s.timeframes.length ? shortest : Infinity, a),
@@ -118,6 +121,7 @@ export function monthlyUsage(s: Schedules, a: Assumptions): Usage {
       summary: usage(MONTH_DAYS, all(MONTH_DAYS), 0, 1440, a),
       health: usage(healthChecks, all(healthChecks), 0, gap(healthChecks), a),
       alerts: usage(a.alarmChangesPerMonth, all(a.alarmChangesPerMonth), 0, gap(a.alarmChangesPerMonth), a),
+      reconcile: usage(reconcileRuns, all(reconcileRuns), 0, gap(reconcileRuns), a),
     },
     messages,
     commands,

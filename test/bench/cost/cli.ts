@@ -102,7 +102,14 @@ export function resolveAssumptions(given: CostArgs['assumptions'], config: BotCo
 
 export function schedulesOf(config: BotConfig, template: TemplateFacts): Schedules {
   const tfs = [...new Set(config.exchanges.flatMap((e) => e.timeframes))].sort((a, b) => tfMinutes(a) - tfMinutes(b));
-  return { timeframes: tfs.map((tf) => ({ tf, minutes: tfMinutes(tf) })), monitorMinutes: template.monitorMinutes ?? 1, signalTtlDays: config.signals.ttlDays, deliveryTtlDays: DELIVERY_TTL_DAYS };
+  return {
+    timeframes: tfs.map((tf) => ({ tf, minutes: tfMinutes(tf) })),
+    monitorMinutes: template.monitorMinutes ?? 1,
+    // Only an enabled reconcile rule runs (infra/live-trading.cjs: enabled when an exchange trades live).
+    ...(template.reconcileMinutes === undefined ? {} : { reconcileMinutes: template.reconcileMinutes }),
+    signalTtlDays: config.signals.ttlDays,
+    deliveryTtlDays: DELIVERY_TTL_DAYS,
+  };
 }
 
 /** The packaged template of `configFile` (`npm run package`, serialized with the test runs' packaging). */

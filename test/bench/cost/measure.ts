@@ -95,6 +95,7 @@ const DRIVERS: Readonly<Record<CostFunction, string>> = {
   summary: 'run',
   health: 'request',
   alerts: 'alarm notification',
+  reconcile: 'run',
 };
 
 /** One line per function for the progress output. */

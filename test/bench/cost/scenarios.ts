@@ -53,7 +53,7 @@ const MAX_STEPS = 64;
 const ctx = (fn: string, timeoutMs: number) => localContext(`candlebot-${fn}`, timeoutMs, randomUUID());
 
 export async function runScenarios(c: ScenarioContext): Promise<ScenarioResult> {
-  const samples: Record<CostFunction, Sample[]> = { scan: [], monitor: [], notify: [], webhook: [], summary: [], health: [], alerts: [] };
+  const samples: Record<CostFunction, Sample[]> = { scan: [], monitor: [], notify: [], webhook: [], summary: [], health: [], alerts: [], reconcile: [] };
   const notes: string[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'candlebot-cost-'));
   const doc = localDocumentClient(c.stack.CANDLEBOT_DDB_ENDPOINT);
