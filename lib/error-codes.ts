@@ -146,7 +146,6 @@ export const ERROR_CODES = {
   EXCHANGE_KEYS_MISSING: p('No API keys for a live exchange: create the secret candlebot/<stage>/exchange/<id> (deployed) or set CANDLEBOT_<ID>_API_KEY and CANDLEBOT_<ID>_SECRET (local); README "Live trading".'),
   EXCHANGE_KEYS_INVALID: p('The exchange keys are not JSON {"apiKey","secret"} with valid values; the message names the secret and the field (never a value): fix it with put-secret-value.'),
   EXCHANGE_KEYS_AMBIGUOUS: p('Exchange keys are set twice (EXCHANGE_SECRET_PREFIX and the CANDLEBOT_<ID>_API_KEY/_SECRET variables): two sources of one key would disagree one day; keep one.'),
-  EXCHANGE_KEYS_REFUSED: p('trade:check: the exchange keys may withdraw funds, or may not trade: make a key with trading only (no withdrawals).'),
   // live trading: store
   BAD_ORDER_ID: p('Internal: a client order id asked for an empty position id, an unknown role or a generation outside 0…35.'),
   BAD_SIZING: p('Internal: an order was sized with a non-finite amount, price, stake or market filter.'),
@@ -155,6 +154,11 @@ export const ERROR_CODES = {
   BAD_LIVE_AMOUNT: p('Internal: a live budget step got a negative or non-finite amount (or a fee larger than the cost); nothing was written.'),
   LIVE_BUDGET_MISMATCH: p('The live budget row of an exchange was created for another quote currency than the config now says: the live markets of an exchange must share the budget\'s quote.'),
   LIVE_BUDGET_CONTENDED: t('The live budget row kept changing during a close (other closes or settlements at the same time); retried, then left for the next reconcile.'),
+  // live trading: exchange
+  ORDER_ANSWER_UNKNOWN: t('An order request got no usable answer (timeout, connection reset, 5xx): it may or may not exist on the exchange, so it is looked up by its client order id, never sent again.'),
+  ORDER_REJECTED: p('The exchange refused the order for good (insufficient balance, a filter such as the minimum notional, a duplicate client order id, market closed); the message gives its reason.'),
+  EXCHANGE_AUTH: p('The exchange refused the API key, its signature or its permissions for trading: check the key (trading enabled, IP whitelist; the trade:check command shows what it may do).'),
+  EXCHANGE_CLOCK_SKEW: p("The exchange refused the request's timestamp (-1021): this machine's clock is off from the exchange's; fix the clock (NTP)."),
   // Anything else
   CHECK_TIMEOUT: t('Local start: an exchange did not answer the start-up check in time.'),
   UNEXPECTED: p('An error of no known class: a bug; the logs have the stack.'),
