@@ -16,6 +16,7 @@
  * that only one run wins, and everything else is a look-up. An item that fails is counted with
  * its code; a transient failure is left for the next run, a permanent one is alerted.
  */
+import { clientOrderId, MAX_GENERATION } from '../core/live/client-order-id.js';
 import { describeError, isCandlebotError, isTransient, PermanentError } from '../errors.js';
 import type { LiveOrder } from '../ports/live.js';
 import { adoptUnknown } from './adopt.js';
@@ -121,7 +122,10 @@ async function reconcileExchange(ctx: LiveCtx, item: Item, limits: { maxOrders?:
   const positions = await listed(item, `positions#${exchange}`, () => store.listOpenPositions(exchange, limits.maxPositions ?? DEFAULT_MAX_POSITIONS));
   const legIds = new Set<string>();
   for (const p of positions?.items ?? []) {
-    for (const id of [p.protection.listClientOrderId, p.protection.stopClientOrderId, p.protection.targetClientOrderId]) if (id) legIds.add(id);
+    // Every bracket generation this run may have placed (a re-placement happens during the watch below).
+    for (let g = 0; g <= Math.min(p.protection.generation + 1, MAX_GENERATION); g++) {
+      for (const role of ['list', 'stop', 'target'] as const) legIds.add(clientOrderId(p.positionId, role, g));
+    }
     if (!time()) continue;
     await item(p.positionId, () => watchPosition(ctx, p));
   }
