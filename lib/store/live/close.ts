@@ -16,6 +16,7 @@
 import { PermanentError, TransientError } from '../../errors.js';
 import { closeDelta, drawdownHalt, equity, utcDay } from '../../core/live/live-ledger.js';
 import { cooldownUntil } from '../../core/live/protections.js';
+import { money } from '../../core/money.js';
 import type { CloseCommand, CloseResult, LiveHalt, LiveStore } from '../../ports/live.js';
 import { retryOnCode } from '../../retry.js';
 import { Expr } from '../dynamo/expr.js';
@@ -42,7 +43,7 @@ export function createCloseOps(ctx: LiveStoreContext): Pick<LiveStore, 'closePos
     const { exit, now } = c;
     const booked = closeDelta({ bookCost: p.cost, entryFee: p.entryFee, proceeds: exit.proceeds, exitFee: exit.fee });
     const d = booked.delta;
-    const after = { start: budget.start, realised: budget.realised + d.realised, fees: budget.fees + d.fees };
+    const after = { start: budget.start, realised: money(budget.realised + d.realised), fees: money(budget.fees + d.fees) };
     const equityAfter = equity(after);
     const peak = Math.max(budget.peakEquity, equityAfter);
     const haltReason = budget.halted ? undefined : drawdownHalt(equityAfter, peak, c.maxDrawdown);

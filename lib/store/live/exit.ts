@@ -10,6 +10,7 @@
 import { PermanentError } from '../../errors.js';
 import type { ExitResult, LivePosition, LiveStore } from '../../ports/live.js';
 import { Expr } from '../dynamo/expr.js';
+import { getItem } from '../dynamo/read.js';
 import { send } from '../dynamo/send.js';
 import { CONDITION_FAILED, transactWrite } from '../dynamo/transact.js';
 import type { LiveStoreContext } from './context.js';
@@ -57,8 +58,12 @@ export function createExitOps(ctx: LiveStoreContext): ExitOps {
       if (read === undefined) return { status: 'stale' };
       if (!read.ok) throw new PermanentError(`live position ${c.positionId} is invalid: ${read.problem.reason}`, { code: 'CORRUPT_ROW' });
       const p = read.value;
-      if (p.status !== 'open' || p.version !== c.positionVersion) return { status: 'stale', current: p };
       const o = c.order;
+      if (p.status !== 'open' || p.version !== c.positionVersion) {
+        // A repeat of an exit already started reads the position moved on by it: `exists`.
+        const order = await getItem(client, { TableName: table, Key: orderKey(o.clientOrderId), ConsistentRead: true }, `read live order ${o.clientOrderId}`);
+        return order === undefined ? { status: 'stale', current: p } : { status: 'exists' };
+      }
       const row: OrderRow = {
         ...orderKey(o.clientOrderId),
         sk: 'order',
