@@ -25,7 +25,7 @@ import { chooseConfigFile } from '../config/config-path.js';
 import { loadConfigFile } from '../config/load.js';
 import type { ExchangeConfig } from '../config/schema.js';
 import { liveTradingOf, quoteCurrencyOf } from '../config/trading-schema.js';
-import { ConfigError, describeError, isTransient } from '../errors.js';
+import { ConfigError, describeError, isCandlebotError, isTransient } from '../errors.js';
 import { createCcxtTrading } from '../exchange/trading/ccxt-trading.js';
 import { systemClock, type Clock } from '../ports/clock.js';
 import type { TradingPort } from '../ports/trading.js';
@@ -88,15 +88,23 @@ export async function runTradeCheck(argv: readonly string[], env: NodeJS.Process
 
     out(`trade:check ${exchange.id} (config ${choice.path})`);
     out(`mode: ${modeLine(exchange, live)}`);
-    const withKeys = live !== undefined || source.configured(exchange.id);
-    if (!withKeys) {
-      out(`keys: none (not needed on paper; before going live set them: ${source.from(exchange.id)}, or the secret — README "Live trading")`);
+    const paperWithoutKeys = (why: string): number => {
+      out(`keys: none (${why})`);
       for (const line of allowedLines(exchange, live, config.risk, undefined)) out(line);
       out('result: OK — paper mode, nothing will be traded and nothing was contacted');
       return EXIT.ok;
+    };
+    if (live === undefined && !source.configured(exchange.id)) {
+      return paperWithoutKeys(`not needed on paper; before going live set them: ${source.from(exchange.id)}, or the secret — README "Live trading"`);
     }
     out(`keys: from ${source.from(exchange.id)}`);
-    keys = await source.keys(exchange.id);
+    try {
+      keys = await source.keys(exchange.id);
+    } catch (error) {
+      // On paper, keys that are not there are no problem (a malformed or unreadable one still is).
+      if (live !== undefined || !(isCandlebotError(error) && error.code === 'EXCHANGE_KEYS_MISSING')) throw error;
+      return paperWithoutKeys(`not needed on paper: ${error.message}`);
+    }
     const create = options.createTrading ?? createCcxtTrading;
     const port: TradingPort = await create({
       exchange: exchange.id,

@@ -81,6 +81,9 @@ describe('trade:check: a live exchange (the simulator through ccxt)', () => {
     assert.match(out, /exits: +one OCO sell on the exchange per position .*; if it cannot be placed: admins alerted and the position sold at market at once/);
     assert.match(out, /^result: OK — the exchange would accept the bot's orders$/m);
     assert.equal(s.orders().length, 0, 'nothing was ordered');
+    // The request log sees every endpoint (so "nothing contacted" below is a real check).
+    assert.ok(s.requestLog.some((r) => r.path === '/sapi/v1/account/apiRestrictions'), 'the permissions were asked');
+    assert.ok(!s.requestLog.some((r) => r.path === '/api/v3/order'), 'no order endpoint was called');
   });
 
   it('refuses keys that can withdraw (exit 1), naming the danger', async () => {
@@ -197,6 +200,15 @@ describe('trade:check: paper mode, keys, arguments', () => {
     const both = await check(['--exchange', 'binance', '--config', configFile(s.url, LIVE)], { ...env, ...KEY_ENV });
     assert.equal(both.code, EXIT.cannotCheck, both.out);
     assert.match(both.out, /EXCHANGE_KEYS_AMBIGUOUS: API keys of exchange binance are set twice/);
+    // On paper a secret that does not exist is no problem (nothing is contacted but Secrets Manager); live it is.
+    const before = s.requestLog.length;
+    const paper = await check(['--exchange', 'binance', '--config', configFile(s.url, undefined)], { ...env, EXCHANGE_SECRET_PREFIX: 'candlebot/other/exchange/' });
+    assert.equal(paper.code, EXIT.ok, paper.out);
+    assert.match(paper.out, /^keys: none \(not needed on paper: no API keys for exchange binance: the secret candlebot\/other\/exchange\/binance does not exist/m);
+    assert.equal(s.requestLog.length, before);
+    const live = await check(['--exchange', 'binance', '--config', configFile(s.url, LIVE)], { ...env, EXCHANGE_SECRET_PREFIX: 'candlebot/other/exchange/' });
+    assert.equal(live.code, EXIT.cannotCheck, live.out);
+    assert.match(live.out, /EXCHANGE_KEYS_MISSING: no API keys for exchange binance: the secret candlebot\/other\/exchange\/binance does not exist/);
   });
 
   it('arguments: --exchange required, an exchange not in the config, --help (exit 2, 2, 0)', async () => {
