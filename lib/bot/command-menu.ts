@@ -1,7 +1,7 @@
 /**
  * The command menu Telegram shows (setMyCommands), from the commands' own definitions: every
  * command module exports its info (name, usage, description, admin flag), listed here in /help
- * order — the user group, the market-data group, the ops group, then /help. No wiring needed
+ * order — the user group, the market-data group, the ops group, the live-trading group, then /help. No wiring needed
  * (test/bot/command-menu.test.ts checks the list against the assembled bot).
  */
 import type { CommandInfo } from './command.js';
@@ -11,6 +11,9 @@ import { positionsInfo } from './commands/data-positions.js';
 import { signalsInfo } from './commands/data-signals.js';
 import { helpInfo } from './commands/help.js';
 import { listInfo } from './commands/list.js';
+import { balanceInfo } from './commands/live-balance.js';
+import { ordersInfo } from './commands/live-orders.js';
+import { panicInfo } from './commands/live-panic.js';
 import { dashboardInfo } from './commands/ops-dashboard.js';
 import { pauseInfo, resumeInfo } from './commands/ops-pause.js';
 import { statsInfo } from './commands/ops-stats.js';
@@ -45,6 +48,10 @@ const COMMANDS: readonly CommandInfo[] = Object.freeze([
   pauseInfo,
   resumeInfo,
   statsInfo,
+  // live-trading group (lib/bot/live-commands.ts)
+  panicInfo,
+  ordersInfo,
+  balanceInfo,
   helpInfo,
 ]);
 

@@ -1,4 +1,4 @@
-import type { SendOptions } from '../ports/telegram.js';
+import type { InlineButton, SendOptions } from '../ports/telegram.js';
 
 /**
  * One chat command (`/name args…`). Commands are small modules (lib/bot/commands/*) built by
@@ -39,6 +39,25 @@ export interface CommandContext {
    */
   replyLines(title: string, lines: readonly string[]): Promise<void>;
   replyPhoto(png: Uint8Array, captionHtml: string): Promise<void>;
+  /**
+   * Set only when the update is a press of one of this command's signed action buttons
+   * (lib/bot/action-buttons.ts), e.g. /panic's confirmation; a typed command never has it.
+   */
+  readonly action?: ActionPress;
+  /**
+   * A button that, pressed in this chat, runs this command again with `action` set (signed for
+   * the chat, stamped with `now`); undefined where the action is not allowed or buttons are unavailable.
+   */
+  actionButton?(text: string, action: string): InlineButton | undefined;
+}
+
+/** A press of an action button. */
+export interface ActionPress {
+  readonly name: string;
+  /** When the button was made (epoch ms, second precision). */
+  readonly issuedAt: number;
+  /** Replaces the pressed message's text and removes its buttons (a new message when it is gone). */
+  edit(html: string): Promise<void>;
 }
 
 /** A command refused for a reason the user can fix; its message is shown as the reply. */

@@ -7,6 +7,7 @@ import type { CommandContext } from './command.js';
 import { TelegramApiError, type InlineButton, type SendOptions, type TelegramPort } from '../ports/telegram.js';
 import { splitHtml } from '../core/html-split.js';
 import { paginate, type PageCodec } from './pagination.js';
+import type { ActionCodec } from './action-buttons.js';
 import { TELEGRAM_TEXT_LIMIT } from '../core/format.js';
 
 export interface ContextInput {
@@ -20,8 +21,12 @@ export interface ContextInput {
   readonly page: number;
   /** Signs the page buttons (only for PAGEABLE_COMMANDS; others send every page as a message). */
   readonly pages: PageCodec;
-  /** Set for a page button: the message carrying the buttons, edited in place. */
+  /** Set for a page or action button: the message carrying the buttons, edited in place. */
   readonly editMessageId?: number;
+  /** Signs action buttons (lib/bot/action-buttons.ts); without it a command can make none. */
+  readonly actions?: ActionCodec;
+  /** Set for a press of an action button of this command. */
+  readonly action?: { readonly name: string; readonly issuedAt: number };
 }
 
 export function createCommandContext(input: ContextInput): CommandContext {
@@ -72,6 +77,7 @@ export function createCommandContext(input: ContextInput): CommandContext {
     await show(pages[page - 1]!, [row]);
   }
 
+  const { actions, action } = input;
   return Object.freeze({
     chatId,
     args,
@@ -82,6 +88,11 @@ export function createCommandContext(input: ContextInput): CommandContext {
     replyLines,
     async replyPhoto(png: Uint8Array, captionHtml: string): Promise<void> {
       await telegram.sendPhoto(chatId, { png, filename: 'chart.png' }, captionHtml);
+    },
+    ...(action ? { action: Object.freeze({ ...action, edit: (html: string) => show(html, undefined) }) } : {}),
+    actionButton(text: string, name: string): InlineButton | undefined {
+      const data = actions?.encode(chatId, { command, action: name, issuedAt: input.now });
+      return data === undefined ? undefined : { text, callbackData: data };
     },
   });
 }

@@ -21,6 +21,7 @@ import { CommandInputError, type BotCommand } from './command.js';
 import { createCommandContext } from './context.js';
 import { clipText, codePointLength, echo } from './echo.js';
 import type { PageCodec } from './pagination.js';
+import type { ActionCodec } from './action-buttons.js';
 import { MAX_ARG_LENGTH, parseCommand } from './parse-command.js';
 import type { BotCallbackQuery, BotMessage, BotUpdate } from './update-schema.js';
 import { ConfigError, describeError, isTransient } from '../errors.js';
@@ -43,6 +44,8 @@ export interface DispatcherDeps {
   readonly secrets: readonly string[];
   /** Signs and checks page buttons (only PAGEABLE_COMMANDS, only for the chat they were sent to). */
   readonly pages: PageCodec;
+  /** Signs and checks action buttons (only ACTION_BUTTONS, only for the chat they were sent to); none without it. */
+  readonly actions?: ActionCodec;
 }
 
 export type UpdateOutcome = 'handled' | 'ignored' | 'rate-limited' | 'deactivated' | 'failed';
@@ -108,7 +111,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     return 'failed';
   }
 
-  async function run(command: BotCommand | undefined, input: { chatId: number; name: string; args: readonly string[]; now: number; page: number; editMessageId?: number }): Promise<UpdateOutcome> {
+  async function run(command: BotCommand | undefined, input: { chatId: number; name: string; args: readonly string[]; now: number; page: number; editMessageId?: number; action?: { name: string; issuedAt: number } }): Promise<UpdateOutcome> {
     const { chatId, name, now } = input;
     const isAdmin = admins.has(chatId);
     try {
@@ -122,9 +125,9 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       if (long !== undefined) {
         throw new CommandInputError(`That argument is too long (at most ${MAX_ARG_LENGTH} characters): "${echo(long, 24)}". Send /help for the usage of /${command.name}.`);
       }
-      const ctx = createCommandContext({ telegram, chatId, command: command.name, args: input.args, isAdmin, now, page: input.page, editMessageId: input.editMessageId, pages: deps.pages });
+      const ctx = createCommandContext({ telegram, chatId, command: command.name, args: input.args, isAdmin, now, page: input.page, editMessageId: input.editMessageId, pages: deps.pages, actions: deps.actions, action: input.action });
       await command.run(ctx);
-      log.info('command handled', { chatId, command: command.name, page: input.page });
+      log.info('command handled', { chatId, command: command.name, page: input.page, ...(input.action ? { action: input.action.name } : {}) });
       return 'handled';
     } catch (error) {
       return failure(chatId, `/${command?.name ?? name}`, error, now);
@@ -179,11 +182,19 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   }
 
   async function onCallback(query: BotCallbackQuery): Promise<UpdateOutcome> {
-    // Only a page button the bot signed for this chat, naming a read-only listing, runs anything;
-    // everything else (forged, tampered, another chat's, stale) gets an empty answer — the
-    // client's spinner stops — and nothing else happens: no rate-limit row, no reply.
+    // Only a page button the bot signed for this chat, naming a read-only listing, or an action
+    // button it signed for this chat (ACTION_BUTTONS), runs anything; everything else (forged,
+    // tampered, another chat's, stale) gets an empty answer — the client's spinner stops — and
+    // nothing else happens: no rate-limit row, no reply.
     const chatId = query.message?.chat.id;
     const request = chatId === undefined || query.data === undefined ? undefined : deps.pages.decode(chatId, query.data);
+    const pressed = chatId === undefined || query.data === undefined || request ? undefined : deps.actions?.decode(chatId, query.data);
+    if (query.message && chatId !== undefined && pressed) {
+      const now = deps.clock.now();
+      if (!(await admit(chatId, now, (seconds) => answer(query, `Slow down: try again in ${seconds} s.`)))) return 'rate-limited';
+      await answer(query);
+      return run(byName.get(pressed.command), { chatId, name: pressed.command, args: [], now, page: 1, editMessageId: query.message.message_id, action: { name: pressed.action, issuedAt: pressed.issuedAt } });
+    }
     if (!query.message || chatId === undefined || !request) {
       log.info('callback query refused: not a page button of this bot for this chat', { chatId, data: clipText(query.data ?? '', 16) });
       await answer(query);

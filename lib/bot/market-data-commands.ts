@@ -19,6 +19,8 @@ import { chartCommand } from './commands/data-chart.js';
 import { pnlCommand } from './commands/data-pnl.js';
 import { positionsCommand } from './commands/data-positions.js';
 import { signalsCommand } from './commands/data-signals.js';
+import type { LiveCommandDeps } from './commands/live-common.js';
+import { livePositionsLines } from './commands/live-balance.js';
 
 export interface MarketDataDeps {
   readonly config: BotConfig;
@@ -36,10 +38,13 @@ export interface MarketDataDeps {
   readonly priceBudgetMs?: number;
   /** /chart: exchange part (default 10000). */
   readonly chartTimeoutMs?: number;
+  /** Live trading (issue 15): /positions also lists live positions (paper ones marked 📄 PAPER); absent → paper only. */
+  readonly live?: LiveCommandDeps;
 }
 
 export function marketDataCommands(deps: MarketDataDeps): BotCommand[] {
   const showExchange = deps.config.exchanges.length > 1;
+  const { live } = deps;
   return [
     signalsCommand({ recentSignals: deps.recentSignals, showExchange, log: deps.log }),
     positionsCommand({
@@ -51,6 +56,7 @@ export function marketDataCommands(deps: MarketDataDeps): BotCommand[] {
       ...(deps.priceTimeoutMs === undefined ? {} : { priceTimeoutMs: deps.priceTimeoutMs }),
       ...(deps.priceConcurrency === undefined ? {} : { priceConcurrency: deps.priceConcurrency }),
       ...(deps.priceBudgetMs === undefined ? {} : { priceBudgetMs: deps.priceBudgetMs }),
+      ...(live && live.exchanges.length > 0 ? { livePositions: () => livePositionsLines(live) } : {}),
     }),
     pnlCommand({ trades: deps.trades, strategies: strategyNames(deps.config), log: deps.log }),
     chartCommand({

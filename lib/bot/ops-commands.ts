@@ -19,6 +19,8 @@ import type { SubscribersRead } from '../ports/users.js';
 import type { BotCommand } from './command.js';
 import { dashboardCommand } from './commands/ops-dashboard.js';
 import { pauseCommand, resumeCommand } from './commands/ops-pause.js';
+import type { LiveCommandDeps } from './commands/live-common.js';
+import { resumeLiveLines } from './commands/live-resume.js';
 import { statsCommand } from './commands/ops-stats.js';
 import { statusCommand } from './commands/ops-status.js';
 
@@ -31,15 +33,18 @@ export interface OpsDeps {
   readonly strategies: readonly string[];
   subscribers(): Promise<SubscribersRead>;
   readonly log: Log;
+  /** Live trading (issue 15): /resume also clears live halts; absent → paper only. */
+  readonly live?: LiveCommandDeps;
 }
 
 export function opsCommands(deps: OpsDeps): BotCommand[] {
+  const { live } = deps;
   const source: DashboardSource = { positions: deps.positions, control: deps.control, log: deps.log };
   return [
     statusCommand({ health: deps.health }),
     dashboardCommand({ users: deps.users, telegram: deps.telegram, source, log: deps.log }),
     pauseCommand({ control: deps.control }),
-    resumeCommand({ control: deps.control }),
+    resumeCommand({ control: deps.control, ...(live ? { live: (now: number) => resumeLiveLines(live, now) } : {}) }),
     statsCommand({ positions: deps.positions, strategies: deps.strategies, subscribers: deps.subscribers, users: deps.users, control: deps.control, log: deps.log }),
   ];
 }

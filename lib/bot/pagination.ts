@@ -59,7 +59,7 @@ export interface PageRequest {
  * and write nothing). A button can never run anything else, however it is signed; a command
  * outside this list that answers with several pages sends them as separate messages instead.
  */
-export const PAGEABLE_COMMANDS: ReadonlySet<string> = new Set(['help', 'list', 'signals', 'positions', 'pnl']);
+export const PAGEABLE_COMMANDS: ReadonlySet<string> = new Set(['help', 'list', 'signals', 'positions', 'pnl', 'orders', 'balance']);
 
 /** Bytes of HMAC-SHA256 kept as the button's tag (72 bits: 12 base64url characters). */
 const TAG_BYTES = 9;

@@ -1,12 +1,14 @@
 /**
  * The bot's command groups wired to their adapters (webhook function and local long polling):
  * each group's deps are built once per container from one BotWiringInput, then the commands
- * (lib/bot) are assembled in /help order: user, market data, ops, /help.
+ * (lib/bot) are assembled in /help order: user, market data, ops, live trading, /help.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { BotCommand } from '../bot/command.js';
 import { assembleCommands } from '../bot/commands/index.js';
+import { liveExchangeInfos, type LiveCommandDeps } from '../bot/commands/live-common.js';
+import { liveCommands } from '../bot/live-commands.js';
 import { marketDataCommands, type MarketDataDeps } from '../bot/market-data-commands.js';
 import { opsCommands, type OpsDeps } from '../bot/ops-commands.js';
 import { memoFor, SYMBOLS_MEMO_MS, userCommands, type UserDeps } from '../bot/user-commands.js';
@@ -16,6 +18,7 @@ import { createHealthDepsFromEnv } from './health-deps.js';
 import type { Clock } from '../ports/clock.js';
 import type { Log } from '../ports/log.js';
 import type { TelegramPort } from '../ports/telegram.js';
+import { createDynamoLiveStore } from '../store/live/live-store.js';
 import { createDynamoClosedTrades } from '../store/positions/closed-trades.js';
 import { createDynamoRecentSignals } from '../store/signals/recent-signals.js';
 import { fanKeys, readSubscribers } from '../store/users/audience.js';
@@ -65,7 +68,21 @@ export function createMarketDataDeps(input: BotWiringInput): MarketDataDeps {
     // ECharts + resvg load on the first /chart only, not on every cold start of the webhook.
     renderChart: async (spec) => (await import('../chart/render.js')).renderChartPng(spec),
     log,
+    live: createLiveDeps(input),
   };
+}
+
+/**
+ * /panic, /orders, /balance, the live part of /resume and of /positions (issue 15): the config's
+ * live exchanges and LiveTable — `budget#<exchange>` (GetItem, PutItem when absent, UpdateItem)
+ * and GSI `live-lists` (Query). LIVE_TABLE is optional: without it the live commands answer that
+ * live trading is not configured here (a paper-only deployment has no table to grant).
+ */
+export function createLiveDeps(input: BotWiringInput): LiveCommandDeps {
+  const { env, config, ddb, log } = input;
+  const exchanges = liveExchangeInfos(config.exchanges);
+  const table = env.LIVE_TABLE;
+  return { exchanges, store: table === undefined || exchanges.length === 0 ? undefined : createDynamoLiveStore({ client: ddb, table }), log };
 }
 
 /**
@@ -85,10 +102,11 @@ export function createOpsDeps(input: BotWiringInput): OpsDeps {
     strategies: strategyNames(config),
     subscribers: () => readSubscribers(ddb, env.USERS_TABLE, fanKeys(symbols)),
     log,
+    live: createLiveDeps(input),
   };
 }
 
 /** Every command of the bot, in /help order. */
 export function allCommands(input: BotWiringInput): readonly BotCommand[] {
-  return assembleCommands([userCommands(createUserDeps(input)), marketDataCommands(createMarketDataDeps(input)), opsCommands(createOpsDeps(input))]);
+  return assembleCommands([userCommands(createUserDeps(input)), marketDataCommands(createMarketDataDeps(input)), opsCommands(createOpsDeps(input)), liveCommands(createLiveDeps(input))]);
 }

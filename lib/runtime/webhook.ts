@@ -13,6 +13,7 @@ import type { BotCommand } from '../bot/command.js';
 import { createBot, type Bot } from '../bot/create-bot.js';
 import { createDispatcher } from '../bot/dispatch.js';
 import { createPageCodec, deriveCallbackKey } from '../bot/pagination.js';
+import { createActionCodec } from '../bot/action-buttons.js';
 import { parseEnv, webhookEnvSchema, type WebhookEnv } from '../config/env.js';
 import { describeError, isCandlebotError } from '../errors.js';
 
@@ -98,6 +99,8 @@ export function createBotRuntime(env: BotEnv, config: BotConfig, options: BotRun
     log,
     secrets: [token, ...(webhookSecret ? [webhookSecret] : []), ...(options.secrets ?? [])],
     pages: createPageCodec(callbackKey(env)),
+    // /panic's "Confirm panic" button (signed for the chat, stamped with its time).
+    actions: createActionCodec(callbackKey(env)),
   });
   const bot = createBot({
     token,

@@ -66,7 +66,7 @@ describe('pagination', () => {
   });
   it('the longest page buttons of every pageable command fit in 64 bytes', () => {
     const codec = createPageCodec(deriveCallbackKey('s'.repeat(32), 'webhook-secret'));
-    const longest: Record<string, string[]> = { help: [], list: [], positions: [], signals: ['50'], pnl: ['30d'] };
+    const longest: Record<string, string[]> = { help: [], list: [], positions: [], signals: ['50'], pnl: ['30d'], orders: [], balance: [] };
     assert.deepEqual([...PAGEABLE_COMMANDS].sort(), Object.keys(longest).sort());
     for (const [command, args] of Object.entries(longest)) {
       const data = codec.encode(-1_001_234_567_890, { page: 9999, command, args });

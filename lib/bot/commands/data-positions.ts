@@ -10,6 +10,7 @@ import { markOf } from '../../monitor/mark.js';
 import type { ExchangePort } from '../../ports/exchange.js';
 import type { Log } from '../../ports/log.js';
 import type { PositionQueries } from '../../ports/positions.js';
+import { tradingMarker } from '../../core/live-text.js';
 import { CommandInputError, type BotCommand, type CommandInfo } from '../command.js';
 import { positionLine, positionsTitle, type Valuation } from './data-render.js';
 import { latestPrices, marketKey } from './data-prices.js';
@@ -29,6 +30,11 @@ export interface PositionsCommandDeps {
   readonly priceConcurrency?: number;
   /** No price request starts after this; default 8000 (the bot handles an update in ≤ 20 s). */
   readonly priceBudgetMs?: number;
+  /**
+   * Live trading (issue 15): the live positions' lines (lib/bot/commands/live-balance.ts), shown
+   * after the paper ones, which are then marked 📄 PAPER. Absent when nothing trades live.
+   */
+  readonly livePositions?: () => Promise<readonly string[]>;
 }
 
 /** /positions as /help and the command menu show it. */
@@ -45,8 +51,10 @@ export function positionsCommand(deps: PositionsCommandDeps): BotCommand {
       if (ctx.args.length > 0) throw new CommandInputError('Usage: /positions (no arguments).');
       const { positions, corrupt, truncated } = await deps.positions.listOpen(MAX_LISTED_POSITIONS);
       if (corrupt.length > 0) deps.log.warn('positions: invalid open rows skipped', { corrupt });
+      const live = deps.livePositions ? await deps.livePositions() : [];
+      const paper = deps.livePositions ? `${tradingMarker('paper')} ` : '';
       if (positions.length === 0) {
-        await ctx.reply('No open positions.');
+        await (live.length > 0 ? ctx.replyLines(`${paper}<b>No open paper positions.</b>`, live.slice(1)) : ctx.reply('No open positions.'));
         return;
       }
       const markets = positions.map((s) => ({ exchange: s.meta.exchange, symbol: s.position.symbol, timeframe: s.meta.timeframe }));
@@ -68,7 +76,7 @@ export function positionsCommand(deps: PositionsCommandDeps): BotCommand {
               : { kind: 'unavailable' };
         return { stored, valuation };
       });
-      await ctx.replyLines(positionsTitle(rows, truncated), rows.map((r) => positionLine(r.stored, r.valuation, deps.showExchange)));
+      await ctx.replyLines(`${paper}${positionsTitle(rows, truncated)}`, [...rows.map((r) => positionLine(r.stored, r.valuation, deps.showExchange)), ...live]);
     },
   };
 }
