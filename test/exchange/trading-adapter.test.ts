@@ -5,7 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
+import type { Exchange } from 'ccxt';
 import { createCcxtTrading } from '../../lib/exchange/trading/ccxt-trading.js';
+import { collectFills, MAX_FILL_REQUESTS } from '../../lib/exchange/trading/fills.js';
 import type { PlaceProtection, TradingPort } from '../../lib/ports/trading.js';
 import { SIM_KEYS } from '../support/exchange-sim/binance-client.js';
 import { startBinanceSim, type BinanceSim } from '../support/exchange-sim/binance-sim.js';
@@ -234,5 +236,48 @@ describe('trading adapter (ccxt → Binance simulator)', () => {
     assert.deepEqual(await trading.permissions(), { canTrade: true, canWithdraw: false });
     sim.setOrderFault('tickerPrice', { kind: 'status', status: 503, times: 1 });
     await expectClassified(trading.lastPrice(SYMBOL), { kind: 'transient', code: 'EXCHANGE_UNAVAILABLE' });
+  });
+});
+
+describe('trading adapter: fills paging (Binance myTrades: ≤ 1000 per answer, ≤ 24 h per window)', () => {
+  const DAY = 86_400_000;
+  const T0 = Date.UTC(2025, 0, 1);
+  /** A myTrades stand-in over `times` (ms), enforcing Binance's limits; records its calls. */
+  function fakeExchange(times: readonly number[]) {
+    const trades = times.map((timestamp, i) => ({ id: String(1000 + i), order: '7', timestamp, symbol: SYMBOL, side: 'buy', price: 100, amount: 0.1, cost: 10, fee: { cost: 0.0001, currency: 'BTC' } }));
+    const calls: { since: number | undefined; until: number | undefined }[] = [];
+    const exchange = {
+      fetchMyTrades: async (_symbol: string, since: number | undefined, limit: number, params: { until?: number } = {}) => {
+        calls.push({ since, until: params.until });
+        if (since === undefined) return trades.slice(-limit);
+        assert.ok(params.until !== undefined && params.until - since <= DAY, 'a window of at most 24 h');
+        return trades.filter((t) => t.timestamp >= since && t.timestamp <= params.until!).slice(0, limit);
+      },
+    };
+    return { exchange: exchange as unknown as Exchange, calls };
+  }
+
+  it('one request when the latest 1000 reach back to since', async () => {
+    const { exchange, calls } = fakeExchange([T0 + 1, T0 + 2, T0 + 3]);
+    assert.deepEqual((await collectFills(exchange, SYMBOL, T0 + 2, T0 + DAY, 'test')).map((f) => f.time), [T0 + 2, T0 + 3]);
+    assert.equal(calls.length, 1);
+  });
+
+  it('over 1000 since then: 24 h windows, full pages continued, each fill once, oldest first, bounded', async () => {
+    const times = Array.from({ length: 2500 }, (_, i) => T0 + Math.floor(i / 1250) * DAY + i * 10); // 1250 on day 0, 1250 on day 1
+    const { exchange, calls } = fakeExchange(times);
+    const fills = await collectFills(exchange, SYMBOL, T0, T0 + 2 * DAY, 'test');
+    assert.equal(fills.length, 2500);
+    assert.equal(new Set(fills.map((f) => f.tradeId)).size, 2500);
+    assert.deepEqual(fills.map((f) => f.time), [...times].sort((a, b) => a - b));
+    assert.ok(calls.length <= MAX_FILL_REQUESTS, `${calls.length} requests`);
+
+    const later = fakeExchange(Array.from({ length: 1200 }, (_, i) => T0 + 20 * DAY + i));
+    assert.equal((await collectFills(later.exchange, SYMBOL, T0, T0 + 21 * DAY, 'test')).length, 1200, 'three weeks of empty windows first');
+
+    const old = fakeExchange(Array.from({ length: 1200 }, (_, i) => T0 + 40 * DAY + i));
+    const partial = await collectFills(old.exchange, SYMBOL, T0, T0 + 41 * DAY, 'test');
+    assert.equal(old.calls.length, MAX_FILL_REQUESTS, 'stops at the bound');
+    assert.deepEqual(partial, [], 'the oldest windows were empty: nothing skipped');
   });
 });

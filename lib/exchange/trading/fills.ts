@@ -4,15 +4,17 @@
  *    `sinceMs`, it holds every fill since then (the usual case: one request, whatever the age).
  * 2. Otherwise (over 1000 fills since then) the range is walked forward from `sinceMs` in 24 h
  *    windows — Binance spot's myTrades takes at most 24 h between startTime and endTime — a full
- *    page continuing inside its window, at most MAX_FILL_REQUESTS requests. When the bound
- *    stops the walk early, the fills returned are still the oldest ones: the caller continues
- *    from the last fill's time.
+ *    page continuing inside its window, at most MAX_FILL_REQUESTS requests (about a month).
+ *    When the bound stops the walk early, the fills returned are still the oldest ones (the
+ *    caller continues from the last fill's time); when over 1000 fills lie beyond a month of
+ *    empty windows after `sinceMs`, none are returned — a bound, not a loss: nothing is skipped.
  */
 import type { Exchange } from 'ccxt';
 import type { ExchangeFill } from '../../ports/trading.js';
 import { toExchangeFill } from './trading-parse.js';
 
-export const MAX_FILL_REQUESTS = 10;
+/** 1 + 31 windows: a month of history in the rare case of over 1000 fills since `sinceMs` (weight 20 each). */
+export const MAX_FILL_REQUESTS = 32;
 const PAGE = 1000;
 const WINDOW_MS = 86_400_000 - 1;
 /** Fills stamped by an exchange clock slightly ahead of ours are still collected. */
