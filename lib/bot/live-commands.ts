@@ -4,7 +4,7 @@
  * (lib/runtime/bot-commands.ts) wires the LiveStore when the function has LIVE_TABLE; without it
  * every live command answers that live trading is not configured here.
  *
- * Reads/writes: LiveTable `budget#<exchange>` (GetItem, PutItem, UpdateItem) and GSI `live-lists` (Query).
+ * Reads/writes: LiveTable `budget#<exchange>` (GetItem, UpdateItem; PutItem only for /panic before the first trade) and GSI `live-lists` (Query).
  */
 import type { BotCommand } from './command.js';
 import type { LiveCommandDeps } from './commands/live-common.js';

@@ -74,7 +74,7 @@ export function createMarketDataDeps(input: BotWiringInput): MarketDataDeps {
 
 /**
  * /panic, /orders, /balance, the live part of /resume and of /positions (issue 15): the config's
- * live exchanges and LiveTable — `budget#<exchange>` (GetItem, PutItem when absent, UpdateItem)
+ * live exchanges and LiveTable — `budget#<exchange>` (GetItem, UpdateItem; PutItem when /panic finds no row)
  * and GSI `live-lists` (Query). LIVE_TABLE is optional: without it the live commands answer that
  * live trading is not configured here (a paper-only deployment has no table to grant).
  */

@@ -235,6 +235,30 @@ describe('live commands through the webhook', () => {
   });
 });
 
+describe('/panic before the first live trade', () => {
+  it('creates the budget row from the config with the panic on it, so no entry can open afterwards', async () => {
+    const h = await startLiveHarness();
+    try {
+      const store = createDynamoLiveStore({ client: h.res.doc, table: h.res.tables.LiveTable! });
+      assert.equal(await store.getBudget('binance'), undefined);
+      await h.send(h.text(ADMIN_CHAT, '/panic'));
+      const sent = h.fake.messages(ADMIN_CHAT).at(-1)!;
+      const r = await h.send(h.callback(ADMIN_CHAT, sent.messageId, buttons(sent.replyMarkup)[0]!.callback_data));
+      assert.equal(outcome(r), 'handled');
+      assert.match(h.fake.messages(ADMIN_CHAT).at(-1)!.text ?? '', /🧪 TESTNET binance: requested now/);
+      const read = await store.getBudget('binance');
+      assert.ok(read?.ok);
+      assert.deepEqual([read.value.start, read.value.available, read.value.quote, read.value.panic?.by], [1000, 1000, 'USDT', String(ADMIN_CHAT)]);
+      const now = Date.now();
+      await store.ensureBudget('binance', 'USDT', 1000, now);
+      const refused = await store.recordIntent(intent('BTC/USDT', now));
+      assert.deepEqual([refused.status, refused.status === 'refused' ? refused.reason : ''], ['refused', 'panic']);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
 describe('live commands without a live table, or without a live exchange', () => {
   it('a live config without LIVE_TABLE: every live command says live trading is not configured, and writes nothing', async () => {
     const h = await startLiveHarness(false);

@@ -7,7 +7,7 @@
  * entries at once, and reconcile (every minute) cancels, sells and reports. A second press, or a
  * panic still pending, answers "already requested" and writes nothing new.
  *
- * Reads/writes: LiveTable `budget#<exchange>` (GetItem, PutItem when absent, UpdateItem).
+ * Writes: LiveTable `budget#<exchange>` (UpdateItem; PutItem only when the row does not exist yet).
  */
 import { escapeHtml } from '../../core/format.js';
 import { renderPanicAcceptedText, tradingMarker, type PanicExchangeText } from '../../core/live-text.js';
@@ -59,10 +59,13 @@ export function panicCommand(deps: LiveCommandDeps): BotCommand {
       }
       const results: PanicExchangeText[] = [];
       for (const e of setup.exchanges) {
-        // The row exists once the exchange traded; created here otherwise, so the halt is in force before any entry.
-        await setup.store.ensureBudget(e.id, e.quote, e.budget, ctx.now);
-        const outcome = await setup.store.requestPanic(e.id, String(ctx.chatId), ctx.now);
-        if (outcome === 'no-budget-row') throw new Error(`/panic: the budget row of ${e.id} is missing right after ensureBudget`);
+        let outcome = await setup.store.requestPanic(e.id, String(ctx.chatId), ctx.now);
+        if (outcome === 'no-budget-row') {
+          // No trade yet on this exchange: the row is created from the config, so the halt holds from the first entry on.
+          await setup.store.ensureBudget(e.id, e.quote, e.budget, ctx.now);
+          outcome = await setup.store.requestPanic(e.id, String(ctx.chatId), ctx.now);
+          if (outcome === 'no-budget-row') throw new Error(`/panic: the budget row of ${e.id} is missing right after ensureBudget`);
+        }
         results.push({ venue: e.venue, exchange: e.id, already: outcome === 'already' });
       }
       deps.log.warn('live panic requested', { chatId: ctx.chatId, exchanges: results.map((r) => ({ exchange: r.exchange, already: r.already === true })) });
