@@ -41,6 +41,9 @@ export function createCloseOps(ctx: LiveStoreContext): Pick<LiveStore, 'closePos
     if (readBudget === undefined || !readBudget.ok) throw new PermanentError(`close ${id}: the live budget of ${p.exchange} is ${readBudget ? `invalid: ${readBudget.problem.reason}` : 'missing'}`, { code: 'LEDGER_INCONSISTENT' });
     const budget = readBudget.value;
     const { exit, now } = c;
+    if (!(Number.isFinite(exit.price) && exit.price > 0 && Number.isFinite(exit.amount) && exit.amount >= 0)) {
+      throw new PermanentError(`close ${id}: exit price ${exit.price} and amount ${exit.amount} must be finite (price > 0, amount ≥ 0)`, { code: 'BAD_LIVE_AMOUNT' });
+    }
     const booked = closeDelta({ bookCost: p.cost, entryFee: p.entryFee, proceeds: exit.proceeds, exitFee: exit.fee });
     const d = booked.delta;
     const after = { start: budget.start, realised: money(budget.realised + d.realised), fees: money(budget.fees + d.fees) };

@@ -16,7 +16,7 @@ import { CONDITION_FAILED, transactWrite } from '../dynamo/transact.js';
 import type { LiveStoreContext } from './context.js';
 import { orderKey, positionKey } from './keys.js';
 import { listFields, orderRowSchema, type OrderRow } from './order-rows.js';
-import { positionRowSchema, toPosition } from './position-rows.js';
+import { positionRowSchema, protectionSchema, toPosition } from './position-rows.js';
 import { checkRow, decode, readOne, valueOf } from './read.js';
 
 type ExitOps = Pick<LiveStore, 'startExit' | 'cancelExit' | 'setProtection' | 'getPosition'>;
@@ -132,6 +132,7 @@ export function createExitOps(ctx: LiveStoreContext): ExitOps {
     },
 
     async setProtection(positionId, version, protection, now) {
+      checkRow(protectionSchema, { ...protection }, `set protection of live position ${positionId}`);
       const e = new Expr();
       const update = `SET ${e.sets({ protection: Object.fromEntries(Object.entries(protection).filter(([, v]) => v !== undefined)), version: version + 1, updatedAt: now }).join(', ')}`;
       const result = await updatePosition(positionId, version, 'open', e, update, `set protection of live position ${positionId}`);

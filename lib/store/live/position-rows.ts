@@ -10,6 +10,15 @@ import { positionKey, positionSort, positionsList } from './keys.js';
 const amount = z.number().finite().min(0);
 const price = z.number().finite().positive();
 const time = z.int();
+export const protectionSchema = z.object({
+  generation: z.int().min(0).max(35),
+  listClientOrderId: z.string().optional(),
+  stopClientOrderId: z.string().optional(),
+  targetClientOrderId: z.string().optional(),
+  state: z.enum(['placed', 'failed', 'none']),
+  reason: z.string().max(1000).optional(),
+  at: time,
+});
 const exitReason = z.enum(['stop', 'target', 'signal', 'panic', 'protection-failed', 'manual']);
 
 export const positionRowSchema = z
@@ -35,15 +44,7 @@ export const positionRowSchema = z
     ruleTarget: price,
     stop: price,
     target: price,
-    protection: z.object({
-      generation: z.int().min(0).max(35),
-      listClientOrderId: z.string().optional(),
-      stopClientOrderId: z.string().optional(),
-      targetClientOrderId: z.string().optional(),
-      state: z.enum(['placed', 'failed', 'none']),
-      reason: z.string().optional(),
-      at: time,
-    }),
+    protection: protectionSchema,
     exit: z
       .object({
         clientOrderId: z.string().min(1),

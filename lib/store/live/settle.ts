@@ -61,7 +61,7 @@ export function createSettleOps(ctx: LiveStoreContext): Pick<LiveStore, 'settleE
     const positionFields: Record<string, unknown> = filled
       ? { status: 'open', qty: held, cost: bookCost(f), entryFee: money(f.fee), avgEntry: qty(f.cost / f.filled), stop: c.stop, target: c.target, updatedAt: now }
       : { status: 'closed', qty: 0, cost: 0, entryFee: 0, pnl: 0, closedAt: now, updatedAt: now, expiresAt: expiresAt(now, ctx.ttlDays) };
-    if (filled && !(held > 0 && c.stop < c.target)) {
+    if (filled && !(held > 0 && c.stop > 0 && c.stop < c.target && Number.isFinite(c.target))) {
       throw new PermanentError(`live order ${id}: the position would hold ${held} with stop ${c.stop} and target ${c.target}`, { code: 'BAD_LIVE_AMOUNT' });
     }
     const b = new Expr();

@@ -138,6 +138,18 @@ describe('live store: exits and closePosition (DynamoDB Local)', () => {
     assert.deepEqual([b.available, b.invested, b.openCount], [200.1598, 0, 0]);
   });
 
+  it('refuses values a row could not hold (an exit at price 0, a protection generation 36) before writing', async () => {
+    const ex = exchangeId('bad');
+    const p = await openPosition(ex);
+    const now = T0 + 3 * HOUR;
+    const exit = { clientOrderId: clientOrderId(p.positionId, 'exit'), reason: 'signal' as const, price: 0, amount: 0.2, proceeds: 0, fee: 0 };
+    await assert.rejects(store.closePosition({ positionId: p.positionId, version: p.version, exit, maxDrawdown: 0.25, cooldownMinutes: 0, now }), (e: Error & { code?: string }) => e.code === 'BAD_LIVE_AMOUNT');
+    await assert.rejects(store.setProtection(p.positionId, p.version, { generation: 36, state: 'none', at: now }, now), (e: Error & { code?: string }) => e.code === 'BAD_LIVE_AMOUNT' && /generation/.test(e.message));
+    const read = await store.getPosition(p.positionId);
+    assert.ok(read?.ok && read.value.status === 'open' && read.value.version === p.version);
+    await conserved(store, ex);
+  });
+
   it('concurrent closes of different positions all book: the budget row retries, nothing lost', async () => {
     const ex = exchangeId('many');
     await store.ensureBudget(ex, 'USDT', 200, T0);
