@@ -16,9 +16,8 @@ export type TradingVenue = 'live' | 'testnet' | 'paper';
 /** A live exchange's venue from its config (`trading.sandbox`). */
 export const venueOf = (sandbox: boolean): 'live' | 'testnet' => (sandbox ? 'testnet' : 'live');
 
-const MARKERS: Readonly<Record<TradingVenue, string>> = { live: '🔴 LIVE', testnet: '🧪 TESTNET', paper: '📄 PAPER' };
 /** `🔴 LIVE` (real money), `🧪 TESTNET` or `📄 PAPER`. */
-export const tradingMarker = (venue: TradingVenue): string => MARKERS[venue];
+export const tradingMarker = (venue: TradingVenue): string => ({ live: '🔴 LIVE', testnet: '🧪 TESTNET', paper: '📄 PAPER' })[venue];
 
 /** Free-form strings (errors, details, ids) are clipped to this many characters. */
 export const LIVE_TEXT_CLIP = 300;
@@ -26,10 +25,7 @@ export const LIVE_TEXT_CLIP = 300;
 export const LIVE_TEXT_MAX_ITEMS = 20;
 
 /** At most `max` code points (an ellipsis marks a cut). */
-export function clip(text: string, max = LIVE_TEXT_CLIP): string {
-  const points = Array.from(text);
-  return points.length <= max ? text : `${points.slice(0, max - 1).join('')}…`;
-}
+export const clip = (text: string, max = LIVE_TEXT_CLIP): string => (Array.from(text).length <= max ? text : `${Array.from(text).slice(0, max - 1).join('')}…`);
 
 /** Clipped, then escaped for Telegram HTML. */
 export const clipHtml = (text: string, max = LIVE_TEXT_CLIP): string => escapeHtml(clip(text, max));
@@ -153,6 +149,10 @@ export const REFUSAL_TEXTS: Readonly<Record<string, string>> = {
   'spot-long-only': 'spot trading is long only: a short signal with no open long is not traded',
   'min-amount': "the amount is below the market's minimum",
   'min-notional': "the order value is below the market's minimum notional",
+  'max-amount': "the amount is above the market's maximum",
+  'zero-amount': "the stake rounds to nothing at the market's precision",
+  'max-stake': 'the stake is above the maximum stake per trade',
+  'no-budget-row': 'the live budget of this exchange is not set up yet',
   rejected: 'the exchange rejected the order',
 };
 

@@ -5,6 +5,7 @@ import { TELEGRAM_TEXT_LIMIT } from '../../lib/core/format.js';
 import {
   clipHtml,
   LIVE_TEXT_CLIP,
+  REFUSAL_TEXTS,
   renderLiveAlertText,
   renderLiveOrderCancelledText,
   renderLiveOrderFilledText,
@@ -84,6 +85,10 @@ describe('live texts', () => {
     const short = renderLiveRefusedText({ venue: 'testnet', exchange: 'binance', symbol: 'ETH/USDT', side: 'short', reason: 'spot-long-only' });
     assert.match(short, /SHORT not traded/);
     assert.match(short, /long only/);
+    for (const reason of ['already-open', 'max-open', 'max-stake', 'no-budget', 'daily-loss', 'cooldown', 'halted', 'panic', 'no-budget-row', 'min-amount', 'min-notional', 'max-amount', 'zero-amount']) {
+      assert.match(renderLiveRefusedText({ ...order, side: 'long', reason }), new RegExp(`reason: [a-z'].* \\(<code>${reason}</code>\\)`), reason);
+      assert.ok(Object.hasOwn(REFUSAL_TEXTS, reason), `${reason} has words`);
+    }
     // An unknown reason (and an inherited property name) is shown as given, escaped.
     assert.match(renderLiveRefusedText({ ...order, side: 'long', reason: 'constructor' }), /reason: constructor \(<code>constructor<\/code>\)/);
     assert.match(renderLiveRefusedText({ ...order, side: 'long', reason: hostile }), /reason: &lt;b&gt;&amp;x&lt;\/b&gt;/);
