@@ -20,7 +20,7 @@ import type { BotCommand } from './command.js';
 import { dashboardCommand } from './commands/ops-dashboard.js';
 import { pauseCommand, resumeCommand } from './commands/ops-pause.js';
 import type { LiveCommandDeps } from './commands/live-common.js';
-import { resumeLiveLines } from './commands/live-resume.js';
+import { livePauseLine, resumeLiveLines } from './commands/live-resume.js';
 import { statsCommand } from './commands/ops-stats.js';
 import { statusCommand } from './commands/ops-status.js';
 
@@ -43,7 +43,7 @@ export function opsCommands(deps: OpsDeps): BotCommand[] {
   return [
     statusCommand({ health: deps.health }),
     dashboardCommand({ users: deps.users, telegram: deps.telegram, source, log: deps.log }),
-    pauseCommand({ control: deps.control }),
+    pauseCommand({ control: deps.control, livePause: (live?.exchanges ?? []).map(livePauseLine) }),
     resumeCommand({ control: deps.control, ...(live ? { live: (now: number) => resumeLiveLines(live, now) } : {}) }),
     statsCommand({ positions: deps.positions, strategies: deps.strategies, subscribers: deps.subscribers, users: deps.users, control: deps.control, log: deps.log }),
   ];

@@ -211,6 +211,8 @@ describe('live commands through the webhook', () => {
   });
 
   it('/resume keeps a pending panic, clears it once reconcile handled it; /positions marks paper and live', async () => {
+    assert.match(await one(ADMIN_CHAT, '/pause trading'), /⏸ paper trading paused\nOpen positions are still monitored: stops and targets keep working\.\n🧪 TESTNET binance: no new live entry while paused; open live positions keep their stop and target on the exchange/);
+    assert.doesNotMatch(await one(ADMIN_CHAT, '/pause scanning'), /binance/);
     const pending = await one(ADMIN_CHAT, '/resume');
     assert.match(pending, /▶️ paper trading running\n🧪 TESTNET binance: panic still being executed by reconcile: NOT resumed/);
     assert.equal((await budget())!.panic!.handledAt, undefined);

@@ -7,7 +7,7 @@
  */
 import { escapeHtml } from '../../core/format.js';
 import { tradingMarker } from '../../core/live-text.js';
-import { liveSetup, type LiveCommandDeps } from './live-common.js';
+import { liveSetup, type LiveCommandDeps, type LiveExchangeInfo } from './live-common.js';
 
 const OUTCOME_TEXT = {
   resumed: 'halt cleared: live entries open again',
@@ -29,3 +29,7 @@ export async function resumeLiveLines(deps: LiveCommandDeps, now: number): Promi
   }
   return lines;
 }
+
+/** /pause trading|all with a live exchange: no new live entry either; its protections keep working (reconcile does not pause). */
+export const livePauseLine = (e: LiveExchangeInfo): string =>
+  `${tradingMarker(e.venue)} ${escapeHtml(e.id)}: no new live entry while paused; open live positions keep their stop and target on the exchange (reconcile keeps running). /panic closes them.`;
