@@ -74,8 +74,8 @@ function liveRows(liveExchanges) {
     [
       [
         logWidget(
-          'Reconcile: orders advanced, positions closed, alerts',
-          `${sources('reconcile')} | filter message = "reconcile finished" | stats count() as runs, sum(ordersAdvanced) as ordersAdvanced, sum(positionsClosed) as positionsClosed, sum(failed) as failed, sum(alerts) as alerts by bin(1h)`,
+          'Reconcile: orders advanced, entries settled, positions closed, failures, alerts',
+          `${sources('reconcile')} | filter message = "reconcile finished" | stats count() as runs, sum(advanced) as advanced, sum(settled) as settled, sum(closed) as closed, sum(failed) as failed, sum(alerts) as alerts by bin(1h)`,
           'timeSeries',
         ),
         12,

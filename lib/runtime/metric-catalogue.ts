@@ -18,12 +18,12 @@ export const METRIC_NAMESPACE = 'candlebot';
 export const SERVICE_DIMENSION = Object.freeze({ name: 'service', value: 'candlebot' } as const);
 
 /** The Lambda functions of the stack (serverless.yml `functions:`). */
-export type FunctionName = 'scan' | 'monitor' | 'health' | 'summary' | 'webhook' | 'notify' | 'alerts';
+export type FunctionName = 'scan' | 'monitor' | 'health' | 'summary' | 'webhook' | 'notify' | 'alerts' | 'reconcile';
 
 /** Every function that uses DynamoDB (the handler kit publishes DynamoDBErrors for them). */
-export const DYNAMODB_FUNCTIONS: readonly FunctionName[] = Object.freeze(['scan', 'monitor', 'health', 'summary', 'webhook', 'notify']);
+export const DYNAMODB_FUNCTIONS: readonly FunctionName[] = Object.freeze(['scan', 'monitor', 'health', 'summary', 'webhook', 'notify', 'reconcile']);
 
-export type MetricName = 'ScanFailureRatio' | 'MonitorFailures' | 'OutboxStuck' | 'DynamoDBErrors' | 'WebhookServerErrors' | 'CorruptRowsIgnored';
+export type MetricName = 'ScanFailureRatio' | 'MonitorFailures' | 'OutboxStuck' | 'DynamoDBErrors' | 'WebhookServerErrors' | 'CorruptRowsIgnored' | 'LiveTradingAlerts';
 
 /** The extra dimensions (besides `service`) a metric may carry. */
 export type DimensionName = 'timeframe' | 'row';
@@ -107,6 +107,16 @@ export const METRIC_CATALOGUE: readonly MetricSpec[] = Object.freeze([
     when: 'non-zero',
     unit: 'Count',
     meaning: 'a cached or derived row (markets, chart file id, send-rate slot, circuit breaker, scan heartbeat) failed validation and was treated as absent (lib/aws/corrupt-rows.ts).',
+  }),
+  spec({
+    name: 'LiveTradingAlerts',
+    dimensions: [],
+    dimensionValues: {},
+    emittedBy: ['reconcile'],
+    when: 'non-zero',
+    unit: 'Count',
+    meaning:
+      'admin alerts one reconcile run raised about live trading (issue 15): an order lost after its look-ups, a protective order that could not be placed or vanished, an unknown bot order or fill adopted, a panic that left something open. Only live exchanges are reconciled: a paper-only config never publishes it (the LiveTradingAlert alarm exists only with a live exchange).',
   }),
 ]);
 

@@ -2,7 +2,7 @@
  * Use case reports → the custom metrics of the catalogue (lib/runtime/metric-catalogue.ts), in
  * one place. Only what an alarm needs is a metric (issue 14's budget: $0.30 per metric-month,
  * metered in the hours a point is published); every other count of a report stays in the
- * report's log line (`scan finished`, `monitor finished`, `notify batch finished`) and the
+ * report's log line (`scan finished`, `monitor finished`, `notify batch finished`, `reconcile finished`) and the
  * dashboard reads it with Logs Insights. test/infra/metrics-wiring.test.ts checks that what the
  * handlers emit is exactly the catalogue.
  */
@@ -48,4 +48,9 @@ export function monitorMetrics(report: MonitorReport): MetricPoint[] {
 /** WebhookServerErrors: 1 for an answer with a 5xx status, else nothing. */
 export function webhookMetrics(response: { readonly statusCode?: number | undefined }): MetricPoint[] {
   return (response.statusCode ?? 200) >= 500 ? [{ name: 'WebhookServerErrors', value: 1 }] : [];
+}
+
+/** LiveTradingAlerts when the reconcile run raised admin alerts (> 0), else nothing. */
+export function reconcileMetrics(report: { readonly alerts: number }): MetricPoint[] {
+  return nonZero({ name: 'LiveTradingAlerts', value: report.alerts });
 }

@@ -1,7 +1,8 @@
 /**
  * Alarms and alerts in the generated CloudFormation template (`npm run package`, the shipped
  * config), and the alarms resolver (infra/alarms.cjs) for the deploy options the package does not
- * use (`--alert-email`, `--monitor-rate`: packaging twice would be slow).
+ * use (`--alert-email`, `--monitor-rate`: packaging twice would be slow) and for a config with a
+ * live exchange (LiveTradingAlert, reconcile's alarms: the shipped config trades on paper only).
  */
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,10 +14,16 @@ const schedules = require('../../infra/scan-schedules.cjs') as { configTimeframe
 type Resources = Record<string, CfnResource>;
 const alarmsResolver = require('../../infra/alarms.cjs') as ((context: { options?: Record<string, unknown>; resolveVariable?: (v: string) => Promise<unknown> }) => Promise<{ Resources: Resources }>) & {
   rateSeconds(expression: string): number;
+  alarmResources(parts: Record<string, unknown>): Resources;
+  catalogueFacts(): unknown;
+  timeframeSecondsFn(): (tf: string) => number;
 };
+const { stackFunctions } = require('../../infra/dashboard.cjs') as { stackFunctions(): string[] };
 
 const TOPIC = { Ref: 'AlertsTopic' };
+/** Functions with errors/throttles alarms in a paper-only config; `reconcile` (live trading) has them only with a live exchange. */
 const FUNCTIONS = ['scan', 'monitor', 'health', 'summary', 'webhook', 'notify', 'alerts'];
+const LIVE_ONLY = ['reconcile'];
 const TIMEFRAME_SECONDS: Record<string, number> = { '1m': 60, '3m': 180, '5m': 300, '15m': 900, '30m': 1800, '1h': 3600, '2h': 7200, '4h': 14_400, '6h': 21_600, '8h': 28_800, '12h': 43_200, '1d': 86_400 };
 
 let template: CfnTemplate;
@@ -77,9 +84,11 @@ describe('alarms and alerts in the generated template', () => {
     assert.deepEqual(dims(byName('MonitorStalled')), { service: 'candlebot' });
   });
 
-  test('errors and throttles alarms for every function, the alerts function included', () => {
+  test('errors and throttles alarms for every function, the alerts function included; none for reconcile (the shipped config trades on paper)', () => {
     const inTemplate = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function').map(([id]) => id).sort();
-    assert.deepEqual(inTemplate, FUNCTIONS.map((f) => `${f[0]!.toUpperCase()}${f.slice(1)}LambdaFunction`).sort());
+    assert.deepEqual(inTemplate, [...FUNCTIONS, ...LIVE_ONLY].map((f) => `${f[0]!.toUpperCase()}${f.slice(1)}LambdaFunction`).sort());
+    for (const fn of LIVE_ONLY) assert.equal(alarms().filter(([, a]) => String(a.Properties['AlarmName']).includes(`-${fn}-`)).length, 0, `${fn}: no alarm without a live exchange`);
+    assert.equal(alarms().filter(([, a]) => a.Properties['MetricName'] === 'LiveTradingAlerts').length, 0, 'no LiveTradingAlert without a live exchange');
     for (const fn of FUNCTIONS) {
       for (const [suffix, metric] of [['errors', 'Errors'], ['throttles', 'Throttles']] as const) {
         const a = byName(`${fn}-${suffix}`);
@@ -110,7 +119,7 @@ describe('alarms and alerts in the generated template', () => {
   test('the alerts function: subscribed to AlertsTopic, async retries 2, on-failure destination AlertsFailedQueue (14 days), its own least-privilege role', () => {
     const subs = Object.values(template.Resources).filter((r) => r.Type === 'AWS::SNS::Subscription');
     assert.deepEqual(subs.map((s) => [s.Properties['Protocol'], s.Properties['TopicArn'], s.Properties['Endpoint']]), [['lambda', TOPIC, { 'Fn::GetAtt': ['AlertsLambdaFunction', 'Arn'] }]], 'no e-mail subscription without --alert-email');
-    const invoke = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::EventInvokeConfig');
+    const invoke = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::EventInvokeConfig' && JSON.stringify(r.Properties['FunctionName']).includes('AlertsLambdaFunction'));
     assert.equal(invoke.length, 1);
     assert.deepEqual(invoke[0]!.Properties['FunctionName'], { Ref: 'AlertsLambdaFunction' });
     assert.equal(invoke[0]!.Properties['MaximumRetryAttempts'], 2);
@@ -152,5 +161,22 @@ describe('the alarms resolver and the deploy options', () => {
       assert.deepEqual([a.Properties['AlarmActions'], a.Properties['OKActions']], [[TOPIC], [TOPIC]], id);
     }
     assert.equal(resources['AlertsTopic']?.Properties['TopicName'], 'candlebot-prod-alerts');
+  });
+
+  test('a config with a live exchange: LiveTradingAlert (LiveTradingAlerts {service} Sum ≥ 1 in 5 min, missing not breaching, both actions) and reconcile-errors/-throttles', () => {
+    const parts = { stage: 'prod', timeframes: ['1h'], timeframeSeconds: alarmsResolver.timeframeSecondsFn(), functions: stackFunctions(), monitorRateSeconds: 60, alertEmail: '', catalogue: alarmsResolver.catalogueFacts() };
+    const paper = alarmsResolver.alarmResources(parts);
+    const live = alarmsResolver.alarmResources({ ...parts, liveExchanges: ['binance'] });
+    const added = Object.keys(live).filter((id) => !(id in paper)).sort();
+    assert.deepEqual(added, ['LiveTradingAlertAlarm', 'ReconcileErrorsAlarm', 'ReconcileThrottlesAlarm']);
+    const a = live['LiveTradingAlertAlarm']!.Properties;
+    assert.deepEqual(
+      [a['AlarmName'], a['Namespace'], a['MetricName'], a['Statistic'], a['Period'], a['EvaluationPeriods'], a['Threshold'], a['ComparisonOperator'], a['TreatMissingData']],
+      ['candlebot-prod-LiveTradingAlert', 'candlebot', 'LiveTradingAlerts', 'Sum', 300, 1, 1, 'GreaterThanOrEqualToThreshold', 'notBreaching'],
+    );
+    assert.deepEqual(a['Dimensions'], [{ Name: 'service', Value: 'candlebot' }]);
+    assert.deepEqual([a['AlarmActions'], a['OKActions']], [[TOPIC], [TOPIC]]);
+    assert.match(String(a['AlarmDescription']), /binance/);
+    assert.deepEqual(live['ReconcileErrorsAlarm']!.Properties['Dimensions'], [{ Name: 'FunctionName', Value: { Ref: 'ReconcileLambdaFunction' } }]);
   });
 });

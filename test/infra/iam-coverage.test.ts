@@ -23,6 +23,7 @@ import { makeAlertsHandler } from '../../functions/alerts.js';
 import { makeHealthHandler } from '../../functions/health.js';
 import { makeMonitorHandler } from '../../functions/monitor.js';
 import { makeNotifyHandler } from '../../functions/notify.js';
+import { makeReconcileHandler } from '../../functions/reconcile.js';
 import { makeScanHandler } from '../../functions/scan.js';
 import { makeSummaryHandler } from '../../functions/summary.js';
 import { makeWebhookHandler } from '../../functions/webhook.js';
@@ -42,7 +43,10 @@ import { healthEnvSchema } from '../../lib/health/env.js';
 import type { HealthReport } from '../../lib/health/evaluate.js';
 import { createHealthDepsFromEnv } from '../../lib/runtime/health-deps.js';
 import { asciiJson } from '../../lib/queue/sqs-notification-queue.js';
+import { createReconcileRuntime, type ReconcileRuntime } from '../../lib/runtime/reconcile.js';
 import { createScanRuntime, type ScanRuntime } from '../../lib/runtime/scan.js';
+import { clientOrderId } from '../../lib/core/live/client-order-id.js';
+import { createCcxtTrading } from '../../lib/exchange/trading/ccxt-trading.js';
 import { createDynamoControlStore } from '../../lib/store/state/control-store.js';
 import { createDynamoSignalStore } from '../../lib/store/signals/signal-store.js';
 import { tradeItem } from '../../lib/store/positions/trade-rows.js';
@@ -66,13 +70,14 @@ import { tempDir } from '../support/temp-dir.js';
 process.env['POWERTOOLS_METRICS_DISABLED'] = 'true';
 
 /** The deployed functions (serverless.yml) and their logical ids in the template. */
-const FUNCTIONS = ['scan', 'monitor', 'notify', 'webhook', 'health', 'summary', 'alerts'] as const;
+const FUNCTIONS = ['scan', 'monitor', 'notify', 'webhook', 'health', 'summary', 'alerts', 'reconcile'] as const;
 type Fn = (typeof FUNCTIONS)[number];
 const logicalId = (fn: string): string => `${fn[0]!.toUpperCase()}${fn.slice(1)}LambdaFunction`;
 
 const quiet = () => new Logger({ serviceName: 'candlebot-iam', logLevel: 'SILENT' });
 const SIM_SYMBOLS = ['BTC/USDT', 'ETH/USDT', 'SOL/USDT', 'BNB/USDT'];
 const USER_CHAT = 4242;
+const LIVE_KEYS = { apiKey: 'iam-live-api-key', secret: 'iam-live-api-secret' };
 
 describe('IAM coverage: every AWS call of every function is allowed by its role in the generated template', () => {
   let template: CfnTemplate;
@@ -80,6 +85,8 @@ describe('IAM coverage: every AWS call of every function is allowed by its role 
   let r: TestResources;
   /** The scan over the exchange simulator (its own tables: its positions are not the scripted ones). */
   let rs: TestResources;
+  /** Live trading: scan and reconcile over a simulator with an account (its own tables). */
+  let rl: TestResources;
   let sim: BinanceSim;
   let fake: FakeTelegram;
   let h: Harness;
@@ -95,7 +102,13 @@ describe('IAM coverage: every AWS call of every function is allowed by its role 
       return [];
     }
   };
-  const names = (): LocalNames => localNames(r, rs, h.res);
+  const names = (): LocalNames => localNames(r, rs, rl, h.res);
+  /** The deployed environment's exchange keys part: the template's secret prefix (the fake serves `<prefix>binance`). */
+  const exchangeSecretEnv = (fn: Fn): Record<string, string> => {
+    const prefix = String(template.Resources[logicalId(fn)]?.Properties['Environment']?.Variables?.['EXCHANGE_SECRET_PREFIX']);
+    sm.put(`${prefix}binance`, JSON.stringify(LIVE_KEYS));
+    return { EXCHANGE_SECRET_PREFIX: prefix, CANDLEBOT_SECRETS_ENDPOINT: sm.endpoint };
+  };
   /** The deployed environment's Telegram part: the template's secret name (served by the fake), no token variable. */
   const telegramSecretEnv = (fn: Fn): Record<string, string> => {
     const secretId = String(template.Resources[logicalId(fn)]?.Properties['Environment']?.Variables?.['TELEGRAM_SECRET_ID']);
@@ -113,7 +126,7 @@ describe('IAM coverage: every AWS call of every function is allowed by its role 
     const packaged = await packagedTemplate();
     console.log(packaged.ms === null ? '# template: packaged earlier in this test run' : `# npm run package took ${(packaged.ms / 1000).toFixed(1)} s`);
     template = packaged.template;
-    [r, rs] = await Promise.all([testResources('iam'), testResources('iam-scan')]);
+    [r, rs, rl] = await Promise.all([testResources('iam'), testResources('iam-scan'), testResources('iam-live')]);
     sim = await startBinanceSim({ symbols: SIM_SYMBOLS, nowMs: SCAN_NOW });
     fake = await startFakeTelegram({ limits: false });
     sm = await startFakeSecretsManager();
@@ -129,6 +142,7 @@ describe('IAM coverage: every AWS call of every function is allowed by its role 
     await Promise.allSettled([sim?.close(), fake?.close(), h?.close(), sm?.close()]);
     r?.close();
     rs?.close();
+    rl?.close();
   });
 
   /** The scan handler on the runtime createScanRuntime builds from the recording env; clock (and exchange) scripted. */
@@ -168,6 +182,56 @@ describe('IAM coverage: every AWS call of every function is allowed by its role 
     const monitored = await monitorHandler(rs, config, testClock(later))({}, ctx('monitor'));
     assert.ok(monitored.listed >= 1, JSON.stringify(monitored));
     await drainQueue(rs.sqs, rs.queues.NotifyQueue!);
+  });
+
+  it('scenario: live trading — the scan places entry orders of a live exchange, reconcile follows them and adopts an unknown bot order (keys from Secrets Manager)', async () => {
+    const clock = testClock(SCAN_NOW);
+    const liveSim = await startBinanceSim({ symbols: SIM_SYMBOLS, nowMs: SCAN_NOW, wallClock: () => clock.now(), account: { ...LIVE_KEYS, balances: { USDT: 100_000 } } });
+    try {
+      const raw = {
+        exchanges: [
+          {
+            id: 'binance',
+            symbols: SIM_SYMBOLS,
+            timeframes: ['1h'],
+            apiBase: liveSim.url,
+            timeoutMs: 5000,
+            trading: { mode: 'live', sandbox: true, budget: 1000, stake: 50, dailyLossLimit: 200, maxOpenPositions: 10 },
+          },
+        ],
+        strategies: FAST_STRATEGIES,
+        scan: { candles: 100, concurrency: 4, reserveMs: 1000 },
+        telegram: { adminChatIds: [111] },
+      };
+      const config = parseConfig(raw);
+      const live = { LIVE_TABLE: rl.tables['LiveTable']! };
+      const scanEnv = envFor('scan', rl, { ...live, ...exchangeSecretEnv('scan') });
+      const realScan = createScanRuntime(parseEnv(scanEnvSchema, scanEnv), config, undefined, scanEnv);
+      const scan = makeScanHandler({ runtime: { ...realScan, deps: (o) => realScan.deps({ ...o, clock }) }, logger: quiet() });
+      const scanned = await scan({ timeframe: '1h' }, ctx('scan'));
+      assert.ok(scanned.signalled >= 1, JSON.stringify(scanned));
+      assert.ok(liveSim.orders().length >= 1, 'the scan placed at least one live order');
+
+      // An order with a bot id and no row (adopted), then reconcile a minute later (reads, fills, protections, balances).
+      const trading = await createCcxtTrading({ exchange: 'binance', keys: LIVE_KEYS, sandbox: true, apiBase: liveSim.url, timeoutMs: 5000, clock });
+      await trading.placeOrder({ clientOrderId: clientOrderId('iam-orphan', 'entry'), symbol: 'ETH/USDT', side: 'buy', type: 'limit', amount: 0.01, price: Math.floor(liveSim.price('ETH/USDT') * 0.5) });
+      clock.advance(61_000);
+      const configPath = writeConfig('reconcile', raw);
+      const reconcileEnv = envFor('reconcile', rl, { ...live, CANDLEBOT_CONFIG_PATH: configPath, ...exchangeSecretEnv('reconcile') });
+      const realReconcile = createReconcileRuntime(reconcileEnv, config);
+      const runtime: ReconcileRuntime = { ...realReconcile, deps: (o) => realReconcile.deps({ ...o, clock }) };
+      const result = await makeReconcileHandler({ runtime, logger: quiet() })({ 'detail-type': 'Scheduled Event', source: 'aws.events' }, ctx('reconcile'));
+      assert.deepEqual(result.exchanges, ['binance']);
+      assert.ok(result.alerts >= 1, `the adopted order is alerted: ${JSON.stringify(result)}`);
+      // The real handler from the environment alone (paper-only config): no AWS call at all.
+      const paper = writeConfig('reconcile-paper', { exchanges: [{ id: 'binance', symbols: ['BTC/USDT'], timeframes: ['1h'] }], strategies: [{ name: 'ema-cross' }] });
+      const before = calls('reconcile').length;
+      assert.deepEqual(await makeReconcileHandler({ env: envFor('reconcile', rl, { CANDLEBOT_CONFIG_PATH: paper }), logger: quiet() })({}, ctx('reconcile')), { exchanges: [], alerts: 0, failed: 0 });
+      assert.equal(calls('reconcile').length, before);
+      await drainQueue(rl.sqs, rl.queues.NotifyQueue!);
+    } finally {
+      await liveSim.close();
+    }
   });
 
   it('scenario: scan with the exchange down — the circuit breaker opens, then one trial after the cooldown', async () => {
@@ -361,11 +425,19 @@ describe('IAM coverage: every AWS call of every function is allowed by its role 
     }
   });
 
+  it('scan and reconcile read the live exchange’s API keys at runtime from this stage’s exchange secret (GetSecretValue recorded, checked against their roles below)', () => {
+    for (const fn of ['scan', 'reconcile'] as const) {
+      const reads = calls(fn).filter((c) => c.service === 'secretsmanager');
+      assert.ok(reads.length >= 1, `${fn}: no GetSecretValue recorded`);
+      assert.deepEqual([...new Set(reads.map((c) => `${c.command} ${c.secretId}`))], [`GetSecretValue ${exchangeSecretEnv(fn).EXCHANGE_SECRET_PREFIX}binance`], fn);
+    }
+  });
+
   it('every function of the generated template has a scenario here that recorded its AWS calls', () => {
     const inTemplate = Object.entries(template.Resources).filter(([, res]) => res.Type === 'AWS::Lambda::Function').map(([id]) => id).sort();
     assert.deepEqual(inTemplate, FUNCTIONS.map(logicalId).sort(), 'a new function needs a scenario in test/infra/iam-coverage.test.ts (and its name in FUNCTIONS)');
     // Floors well below what the scenarios record today: a scenario that silently stops calling AWS fails.
-    const floors: Record<Fn, number> = { scan: 10, monitor: 8, notify: 6, webhook: 10, health: 3, summary: 4, alerts: 1 };
+    const floors: Record<Fn, number> = { scan: 10, monitor: 8, notify: 6, webhook: 10, health: 3, summary: 4, alerts: 1, reconcile: 6 };
     for (const fn of FUNCTIONS) {
       const distinct = new Set(calls(fn).map((c) => JSON.stringify(c)));
       assert.ok(distinct.size >= floors[fn], `${fn}: only ${distinct.size} distinct calls recorded`);

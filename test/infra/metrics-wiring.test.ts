@@ -2,12 +2,13 @@
  * Metrics wiring (issue 14): what the handlers emit is exactly the catalogue
  * (lib/runtime/metric-catalogue.ts), and nothing in the generated template watches nothing.
  *
- * The real handlers (scan, monitor, notify, webhook, health) run scenarios on the local stack —
+ * The real handlers (scan, monitor, notify, webhook, health, reconcile) run scenarios on the local stack —
  * successes and the failures that provoke each metric: a symbol the exchange does not list, an
  * exchange down, a paused scan, a notification queue that does not exist (outbox stuck), a
  * position on an exchange no longer configured, a chat that blocked the bot, Telegram 5xx, a
  * malformed message, a webhook that cannot load its config (5xx), a corrupt heartbeat row, a
- * DynamoDB endpoint that throttles (a proxy to DynamoDB Local on 127.0.0.1). Their stdout/stderr
+ * DynamoDB endpoint that throttles (a proxy to DynamoDB Local on 127.0.0.1), an unknown bot order at
+ * a live exchange (reconcile adopts it and alerts: LiveTradingAlerts). Their stdout/stderr
  * (Powertools log lines and EMF blobs) is captured. Then:
  *   (a) every emitted (namespace, metric, dimension names, function) is catalogued, and every
  *       catalogue entry is emitted by some scenario; every-run metrics once per run, non-zero
@@ -17,7 +18,10 @@
  *       or AWS/* with dimension values that reference a resource of the template;
  *   (c) every alarm has AlarmActions and OKActions;
  *   (d) every field and message a dashboard log widget or a query definition uses is present in
- *       the captured log lines; the dashboard holds at most 50 metrics.
+ *       the captured log lines; the dashboard holds at most 50 metrics;
+ *   (e) the same for what only a config with a live exchange adds (the shipped config trades on
+ *       paper, so the packaged template has none of it): the LiveTradingAlert alarm and the
+ *       dashboard's live row, from infra/alarms.cjs and infra/dashboard.cjs with a live exchange.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -34,6 +38,9 @@ import { stringify } from 'yaml';
 import { makeHealthHandler } from '../../functions/health.js';
 import { makeMonitorHandler } from '../../functions/monitor.js';
 import { makeNotifyHandler } from '../../functions/notify.js';
+import { makeReconcileHandler } from '../../functions/reconcile.js';
+import { clientOrderId } from '../../lib/core/live/client-order-id.js';
+import { createCcxtTrading } from '../../lib/exchange/trading/ccxt-trading.js';
 import { makeScanHandler } from '../../functions/scan.js';
 import { makeWebhookHandler } from '../../functions/webhook.js';
 import { localContext } from '../../lib/aws/lambda-context.js';
@@ -61,6 +68,12 @@ import { receiveAsSqsEvent } from '../support/queue.js';
 
 const require = createRequire(import.meta.url);
 const { configTimeframes, readConfig } = require('../../infra/scan-schedules.cjs') as { configTimeframes(c: unknown): string[]; readConfig(): unknown };
+const alarmsCjs = require('../../infra/alarms.cjs') as { alarmResources(parts: Record<string, unknown>): CfnTemplate['Resources']; catalogueFacts(): unknown; timeframeSecondsFn(): unknown };
+const dashboardCjs = require('../../infra/dashboard.cjs') as {
+  dashboardBody(parts: Record<string, unknown>): { body: { widgets: { type: string; properties: Record<string, unknown> }[] }; metricCount: number };
+  stackFunctions(): string[];
+  stackTables(): string[];
+};
 
 type Line = Record<string, unknown>;
 interface Emission {
@@ -161,6 +174,9 @@ interface WatchedMetric {
   readonly dims: readonly { readonly name: string; readonly value: unknown }[];
 }
 
+/** A dashboard body as infra/dashboard.cjs returns it (`${…}` references for Fn::Sub), parsed like the template's. */
+const bodyOf = (body: unknown): { widgets: { type: string; properties: Record<string, unknown> }[] } => JSON.parse(subRefs(JSON.stringify(body)));
+
 function dashboardOf(template: CfnTemplate): { body: { widgets: { type: string; properties: Record<string, unknown> }[] } } {
   const dashboards = Object.values(template.Resources).filter((r) => r.Type === 'AWS::CloudWatch::Dashboard');
   assert.equal(dashboards.length, 1, 'one dashboard (OperationsDashboard)');
@@ -170,8 +186,8 @@ function dashboardOf(template: CfnTemplate): { body: { widgets: { type: string; 
   return { body: JSON.parse(subRefs(text)) };
 }
 
-/** Every metric an alarm or a dashboard metric widget names. */
-function watchedMetrics(template: CfnTemplate): WatchedMetric[] {
+/** Every metric an alarm or a dashboard metric widget names (`dashboard`: another body than the template's). */
+function watchedMetrics(template: CfnTemplate, dashboard = dashboardOf(template).body): WatchedMetric[] {
   const out: WatchedMetric[] = [];
   for (const [id, r] of Object.entries(template.Resources)) {
     if (r.Type !== 'AWS::CloudWatch::Alarm') continue;
@@ -182,7 +198,7 @@ function watchedMetrics(template: CfnTemplate): WatchedMetric[] {
       if (m) out.push({ where: `alarm ${id} (${q.Id})`, namespace: m.Namespace, name: m.MetricName, dims: (m.Dimensions ?? []).map((d: { Name: string; Value: unknown }) => ({ name: d.Name, value: d.Value })) });
     }
   }
-  for (const w of dashboardOf(template).body.widgets) {
+  for (const w of dashboard.widgets) {
     if (w.type !== 'metric') continue;
     for (const entry of (w.properties['metrics'] as unknown[][]) ?? []) {
       const plain = entry.filter((e) => typeof e === 'string') as string[];
@@ -380,6 +396,31 @@ describe('metrics wiring: the handlers emit exactly the catalogue; alarms and th
     assert.deepEqual(emitted.filter((e) => e.name === 'WebhookServerErrors').map((e) => [e.fn, e.value]), [['webhook', 1]]);
   });
 
+  it('scenario: reconcile — a live exchange (the Binance simulator with an account) holding an open order with a bot id and no row: adopted and alerted (LiveTradingAlerts); a paper-only config emits nothing', async () => {
+    const keys = { apiKey: 'wiring-live-key', secret: 'wiring-live-secret' };
+    const liveSim = await startBinanceSim({ symbols: ['BTC/USDT'], nowMs: Date.now(), account: { ...keys, balances: { USDT: 1000 } } });
+    try {
+      liveSim.setPrice('BTC/USDT', 100);
+      const trading = await createCcxtTrading({ exchange: 'binance', keys, sandbox: true, apiBase: liveSim.url, timeoutMs: 5000 });
+      await trading.placeOrder({ clientOrderId: clientOrderId('wiring-orphan', 'entry'), symbol: 'BTC/USDT', side: 'buy', type: 'limit', amount: 0.1, price: 90 });
+      const live = writeConfig('reconcile', {
+        exchanges: [{ id: 'binance', symbols: ['BTC/USDT'], timeframes: ['1h'], apiBase: liveSim.url, timeoutMs: 5000, trading: { mode: 'live', budget: 200, stake: 20, dailyLossLimit: 50 } }],
+        strategies: [{ name: 'ema-cross' }],
+        telegram: { adminChatIds: [111] },
+      });
+      const env = { ...r.env, LIVE_TABLE: r.tables['LiveTable']!, CANDLEBOT_CONFIG_PATH: live, CANDLEBOT_BINANCE_API_KEY: keys.apiKey, CANDLEBOT_BINANCE_SECRET: keys.secret };
+      const result = await invoke('reconcile', () => makeReconcileHandler({ env, logger: quiet() })({ 'detail-type': 'Scheduled Event', source: 'aws.events' }, ctx('reconcile')));
+      assert.ok(result.alerts >= 1, JSON.stringify(result));
+      assert.deepEqual(emitted.filter((e) => e.name === 'LiveTradingAlerts').map((e) => [e.fn, e.value]), [['reconcile', result.alerts]]);
+      const paper = writeConfig('reconcile-paper', { exchanges: [{ id: 'binance', symbols: ['BTC/USDT'], timeframes: ['1h'] }], strategies: [{ name: 'ema-cross' }] });
+      const before = emitted.length;
+      await invoke('reconcile', () => makeReconcileHandler({ env: { CANDLEBOT_CONFIG_PATH: paper }, logger: quiet() })({}, ctx('reconcile')));
+      assert.equal(emitted.length, before, 'a paper-only config publishes nothing');
+    } finally {
+      await liveSim.close();
+    }
+  });
+
   it('(a) every emitted metric is in the catalogue (namespace, name, dimensions, function) and every catalogue entry is emitted', () => {
     assert.ok(emitted.length > 0, 'the scenarios emitted metrics');
     for (const e of emitted) {
@@ -397,11 +438,12 @@ describe('metrics wiring: the handlers emit exactly the catalogue; alarms and th
     assert.equal(emitted.filter((e) => e.name === 'MonitorFailures').length, runs.get('monitor'));
   });
 
-  it('(b) every metric an alarm or a dashboard widget names is emitted with those dimensions, or an AWS metric of a resource in the template', () => {
+  /** (b) for a template (and a dashboard body): every watched metric emitted with its dimensions, or an AWS metric of a template resource. */
+  function checkWatched(t: CfnTemplate, dashboard?: ReturnType<typeof bodyOf>): void {
     const emittedDims = new Map<string, Set<string>>();
     for (const e of emitted) emittedDims.set(`${e.namespace}/${e.name}`, (emittedDims.get(`${e.namespace}/${e.name}`) ?? new Set()).add(e.dims));
     const timeframes = new Set(configTimeframes(readConfig()));
-    const watched = watchedMetrics(template);
+    const watched = watchedMetrics(t, dashboard);
     assert.ok(watched.some((w) => w.where.startsWith('dashboard')), 'the dashboard has metric widgets');
     for (const w of watched) {
       const label = `${w.where}: ${w.namespace}/${w.name} {${w.dims.map((d) => d.name).join(', ')}}`;
@@ -416,10 +458,14 @@ describe('metrics wiring: the handlers emit exactly the catalogue; alarms and th
         assert.ok(w.dims.length > 0, `${label}: no dimension`);
         for (const d of w.dims) {
           const id = referenced(d.value);
-          assert.ok(id && template.Resources[id], `${label}: dimension ${d.name} = ${JSON.stringify(d.value)} does not reference a resource of the template`);
+          assert.ok(id && t.Resources[id], `${label}: dimension ${d.name} = ${JSON.stringify(d.value)} does not reference a resource of the template`);
         }
       }
     }
+  }
+
+  it('(b) every metric an alarm or a dashboard widget names is emitted with those dimensions, or an AWS metric of a resource in the template', () => {
+    checkWatched(template);
   });
 
   it('(c) every alarm has AlarmActions and OKActions', () => {
@@ -430,9 +476,9 @@ describe('metrics wiring: the handlers emit exactly the catalogue; alarms and th
     }
   });
 
-  it('(d) every field and message a dashboard log widget or a query definition uses is in the captured log lines; ≤ 50 dashboard metrics', () => {
+  /** (d) for a dashboard body and the template's query definitions. */
+  function checkLogFields(dashboard: ReturnType<typeof bodyOf>): void {
     const queries: [string, string][] = [];
-    const dashboard = dashboardOf(template).body;
     for (const w of dashboard.widgets) if (w.type === 'log') queries.push([`widget "${String(w.properties['title'])}"`, String(w.properties['query'])]);
     for (const [id, res] of Object.entries(template.Resources)) if (res.Type === 'AWS::Logs::QueryDefinition') queries.push([id, String(res.Properties['QueryString'])]);
     assert.deepEqual(
@@ -451,5 +497,27 @@ describe('metrics wiring: the handlers emit exactly the catalogue; alarms and th
     }
     const metricCount = dashboard.widgets.filter((w) => w.type === 'metric').reduce((n, w) => n + (w.properties['metrics'] as unknown[]).length, 0);
     assert.ok(metricCount <= 50, `the dashboard holds ${metricCount} metrics (free up to 50)`);
+  }
+
+  it('(d) every field and message a dashboard log widget or a query definition uses is in the captured log lines; ≤ 50 dashboard metrics', () => {
+    checkLogFields(dashboardOf(template).body);
+  });
+
+  it('(e) with a live exchange: the LiveTradingAlert alarm and the dashboard’s live row watch what reconcile emits and logs; still ≤ 50 metrics, and a paper dashboard has no live entry', () => {
+    const timeframes = configTimeframes(readConfig());
+    const parts = { timeframes, functions: dashboardCjs.stackFunctions(), tables: dashboardCjs.stackTables() };
+    const liveDashboard = dashboardCjs.dashboardBody({ ...parts, liveExchanges: ['binance'] });
+    const alarms = alarmsCjs.alarmResources({ stage: 'dev', timeframes, timeframeSeconds: alarmsCjs.timeframeSecondsFn(), functions: parts.functions, monitorRateSeconds: 60, alertEmail: '', catalogue: alarmsCjs.catalogueFacts(), liveExchanges: ['binance'] });
+    assert.ok(alarms['LiveTradingAlertAlarm'], 'the LiveTradingAlert alarm');
+    // The live template: the packaged resources plus the live alarms (the dashboard checked is the live body).
+    const liveTemplate: CfnTemplate = { ...template, Resources: { ...template.Resources, ...alarms } };
+    const body = bodyOf(liveDashboard.body);
+    assert.ok(watchedMetrics(liveTemplate, body).some((w) => w.name === 'LiveTradingAlerts' && w.where.startsWith('dashboard')), 'the live row shows LiveTradingAlerts');
+    assert.ok(body.widgets.some((w) => w.type === 'log' && String(w.properties['query']).includes('reconcile finished')));
+    checkWatched(liveTemplate, body);
+    checkLogFields(body);
+    assert.ok(liveDashboard.metricCount <= 50, String(liveDashboard.metricCount));
+    const paper = JSON.stringify(dashboardCjs.dashboardBody(parts).body);
+    assert.ok(!/Reconcile|LiveTable|LiveTrading/.test(paper), 'no live entry on a paper dashboard');
   });
 });

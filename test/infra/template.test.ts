@@ -17,6 +17,10 @@ type Resource = { Type: string; Properties: Record<string, any>; DependsOn?: unk
 type Template = { Resources: Record<string, Resource>; Outputs?: Record<string, unknown> };
 
 const require = createRequire(import.meta.url);
+const live = require('../../infra/live-trading.cjs') as {
+  liveExchangeIds(config: unknown): string[];
+  reconcileEvents(rate: string, live: readonly string[]): { schedule: { rate: string[]; enabled: boolean } }[];
+};
 const schedules = require('../../infra/scan-schedules.cjs') as {
   scheduleExpression(tf: string): string;
   configTimeframes(config: unknown): string[];
@@ -33,7 +37,13 @@ const SCAN_ACTIONS = new Set([
   // Fan-out to subscribers: BatchGetItem of the chats' profiles (UsersTable).
   'dynamodb:BatchGetItem',
   'sqs:SendMessage',
+  // Live trading (issue 15): the order-intent transaction's ConditionCheck items (day and cooldown
+  // rows of LiveTable) and the live exchanges' API keys (only under the exchange secret prefix).
+  'dynamodb:ConditionCheckItem',
+  'secretsmanager:GetSecretValue',
 ]);
+/** The only resource with a wildcard a role may name: this stage's exchange secrets (`candlebot/<stage>/exchange/<id>-<6 random>`). */
+const EXCHANGE_SECRETS = /^\{"Fn::Sub":"arn:\$\{AWS::Partition\}:secretsmanager:\$\{AWS::Region\}:\$\{AWS::AccountId\}:secret:candlebot\/[a-z0-9-]+\/exchange\/\*-\?\?\?\?\?\?"\}$/;
 /** The monitor: the same actions (it closes positions too). Every call of every role: test/infra/iam-coverage.test.ts. */
 const MONITOR_ACTIONS = SCAN_ACTIONS;
 
@@ -98,7 +108,7 @@ describe('packaged CloudFormation template', () => {
 
   test('tables have TTL on expiresAt and point-in-time recovery', () => {
     const tables = ofType('AWS::DynamoDB::Table');
-    assert.deepEqual(tables.map(([id]) => id).sort(), ['DeliveriesTable', 'PositionsTable', 'SignalsTable', 'StateTable', 'UsersTable']);
+    assert.deepEqual(tables.map(([id]) => id).sort(), ['DeliveriesTable', 'LiveTable', 'PositionsTable', 'SignalsTable', 'StateTable', 'UsersTable']);
     for (const [id, t] of tables) {
       assert.deepEqual(t.Properties['TimeToLiveSpecification'], { AttributeName: 'expiresAt', Enabled: true }, id);
       assert.equal(t.Properties['PointInTimeRecoverySpecification']?.PointInTimeRecoveryEnabled, true, id);
@@ -129,7 +139,8 @@ describe('packaged CloudFormation template', () => {
         assert.ok(allowed.has(action), `unexpected action ${action}`);
       }
       for (const resource of asArray<unknown>(s.Resource)) {
-        assert.ok(!JSON.stringify(resource).includes('*'), `wildcard resource ${JSON.stringify(resource)}`);
+        const json = JSON.stringify(resource);
+        assert.ok(!json.includes('*') || (EXCHANGE_SECRETS.test(json) && asArray<string>(s.Action).join() === 'secretsmanager:GetSecretValue'), `wildcard resource ${json}`);
       }
     }
     // No function falls back to a shared default role.
@@ -198,11 +209,12 @@ describe('packaged CloudFormation template', () => {
     }
   });
 
-  test('scan and monitor may delete on the positions table only (the close transaction releases the market lock; issue 12)', () => {
+  test('scan and monitor may delete on the positions table only (the close transaction releases the market lock; issue 12); the scan also on LiveTable (a live close releases the live lock)', () => {
     for (const fn of ['ScanLambdaFunction', 'MonitorLambdaFunction']) {
       const deletes = roleGrants(fn).filter((g) => g.action === 'dynamodb:DeleteItem').map((g) => g.resource);
+      const live = fn === 'ScanLambdaFunction' ? ['"LiveTable"', '${LiveTable.Arn}/index/'] : [];
       assert.ok(deletes.includes(JSON.stringify({ 'Fn::GetAtt': ['PositionsTable', 'Arn'] })), `${fn}: ${deletes.join()}`);
-      assert.ok(deletes.every((d) => d.includes('"PositionsTable"') || d.includes('${PositionsTable.Arn}/index/')), `${fn}: ${deletes.join()}`);
+      assert.ok(deletes.every((d) => d.includes('"PositionsTable"') || d.includes('${PositionsTable.Arn}/index/') || live.some((l) => d.includes(l))), `${fn}: ${deletes.join()}`);
     }
   });
 
@@ -281,6 +293,62 @@ describe('packaged CloudFormation template', () => {
     assert.deepEqual(monitor.map(([, r]) => r.Properties['ScheduleExpression']), ['rate(1 minute)']);
   });
 
+  test('reconcile (live trading): one rule every minute, DISABLED for the shipped paper config (enabled only with a live exchange); no async retry', () => {
+    const rules = ofType('AWS::Events::Rule').filter(([, r]) => JSON.stringify(r.Properties['Targets']).includes('ReconcileLambdaFunction'));
+    assert.deepEqual(rules.map(([, r]) => [r.Properties['ScheduleExpression'], r.Properties['State']]), [['rate(1 minute)', 'DISABLED']]);
+    assert.deepEqual(live.liveExchangeIds(schedules.readConfig()), [], 'the shipped config trades on paper');
+    const enabled = live.reconcileEvents('rate(1 minute)', ['binance']);
+    assert.deepEqual([enabled[0]!.schedule.rate, enabled[0]!.schedule.enabled], [['rate(1 minute)'], true]);
+    assert.equal(live.reconcileEvents('rate(2 minutes)', [])[0]!.schedule.enabled, false);
+    assert.throws(() => live.reconcileEvents('cron(* * * * ? *)', ['binance']), /--reconcile-rate "cron\(\* \* \* \* \? \*\)": expected a rate expression/);
+    assert.deepEqual(live.liveExchangeIds({ exchanges: [{ id: 'binance', trading: { mode: 'live' } }, { id: 'bybit', trading: { mode: 'paper' } }, { id: 'kraken' }] }), ['binance']);
+    const invoke = ofType('AWS::Lambda::EventInvokeConfig').filter(([, c]) => JSON.stringify(c.Properties['FunctionName']).includes('ReconcileLambdaFunction'));
+    assert.deepEqual(invoke.map(([, c]) => c.Properties['MaximumRetryAttempts']), [0]);
+    const fn = template.Resources['ReconcileLambdaFunction']!.Properties;
+    assert.deepEqual([fn['Architectures'], fn['Timeout']], [['arm64'], 50]);
+    const env = fn['Environment'].Variables as Record<string, unknown>;
+    assert.deepEqual(env['LIVE_TABLE'], { Ref: 'LiveTable' });
+    assert.deepEqual(env['NOTIFY_QUEUE_URL'], { Ref: 'NotifyQueue' });
+    assert.deepEqual(env['USERS_TABLE'], { Ref: 'UsersTable' });
+    assert.match(String(env['EXCHANGE_SECRET_PREFIX']), /^candlebot\/[a-z0-9-]+\/exchange\/$/);
+    const names = zipEntries(readFileSync(functionZip('reconcile'))).map((e) => e.name);
+    assert.ok(names.includes(String(env['CANDLEBOT_CONFIG_PATH'])) && names.includes('functions/reconcile.mjs'), names.join(', '));
+  });
+
+  test('the reconcile role: LiveTable items and its live-lists index (no ConditionCheck, no table Query), the subscribers fan-out, SendMessage on NotifyQueue, the exchange secrets, its logs; nothing else', () => {
+    const grants = roleGrants('ReconcileLambdaFunction');
+    const allowed: Record<string, RegExp> = {
+      'logs:CreateLogStream': /ReconcileLogGroup/,
+      'logs:PutLogEvents': /ReconcileLogGroup/,
+      'dynamodb:GetItem': /^\{"Fn::GetAtt":\["LiveTable","Arn"\]\}$/,
+      'dynamodb:PutItem': /^\{"Fn::GetAtt":\["LiveTable","Arn"\]\}$/,
+      'dynamodb:UpdateItem': /^\{"Fn::GetAtt":\["LiveTable","Arn"\]\}$/,
+      'dynamodb:DeleteItem': /^\{"Fn::GetAtt":\["LiveTable","Arn"\]\}$/,
+      'dynamodb:Query': /^\{"Fn::Sub":"\$\{(LiveTable\.Arn\}\/index\/live-lists|UsersTable\.Arn\}\/index\/subscribers)"\}$/,
+      'dynamodb:BatchGetItem': /^\{"Fn::GetAtt":\["UsersTable","Arn"\]\}$/,
+      'sqs:SendMessage': /^\{"Fn::GetAtt":\["NotifyQueue","Arn"\]\}$/,
+      'secretsmanager:GetSecretValue': EXCHANGE_SECRETS,
+    };
+    for (const g of grants) {
+      assert.ok(allowed[g.action], `unexpected action ${g.action}`);
+      assert.match(g.resource, allowed[g.action]!, g.action);
+      if (g.resource.includes('*')) assert.match(g.resource, EXCHANGE_SECRETS, `wildcard resource ${g.resource}`);
+    }
+    for (const action of ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'sqs:SendMessage', 'secretsmanager:GetSecretValue']) assert.ok(grants.some((g) => g.action === action), action);
+  });
+
+  test('live trading reaches scan (LIVE_TABLE, EXCHANGE_SECRET_PREFIX) and the webhook (LIVE_TABLE: /orders, /balance, /panic); the webhook role reads and updates LiveTable, no key', () => {
+    const vars = (id: string) => template.Resources[id]!.Properties['Environment']['Variables'] as Record<string, unknown>;
+    assert.deepEqual(vars('ScanLambdaFunction')['LIVE_TABLE'], { Ref: 'LiveTable' });
+    assert.equal(vars('ScanLambdaFunction')['EXCHANGE_SECRET_PREFIX'], vars('ReconcileLambdaFunction')['EXCHANGE_SECRET_PREFIX']);
+    assert.deepEqual(vars('WebhookLambdaFunction')['LIVE_TABLE'], { Ref: 'LiveTable' });
+    assert.equal(vars('WebhookLambdaFunction')['EXCHANGE_SECRET_PREFIX'], undefined);
+    const webhook = roleGrants('WebhookLambdaFunction');
+    for (const action of ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query']) assert.ok(webhook.some((g) => g.action === action && g.resource.includes('LiveTable')), action);
+    const scan = roleGrants('ScanLambdaFunction');
+    for (const action of ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem', 'dynamodb:Query']) assert.ok(scan.some((g) => g.action === action && g.resource.includes('LiveTable')), action);
+  });
+
   test('notify consumes the queue in batches with partial failures, bounded concurrency, and a visibility ≥ 6× its timeout', () => {
     const mappings = ofType('AWS::Lambda::EventSourceMapping').filter(([, m]) => JSON.stringify(m.Properties['FunctionName']).includes('NotifyLambdaFunction'));
     assert.equal(mappings.length, 1);
@@ -323,12 +391,12 @@ describe('packaged CloudFormation template', () => {
       const fontPath = template.Resources[logicalId]!.Properties['Environment'].Variables['CANDLEBOT_FONT_PATH'] as string;
       assert.ok(names.includes(fontPath.replace(/^\/var\/task\//, '')), `${fn}: ${fontPath} not in ${names.join(', ')}`);
     }
-    for (const other of ['scan', 'monitor', 'health', 'summary']) {
+    for (const other of ['scan', 'monitor', 'health', 'summary', 'reconcile']) {
       assert.ok(!zipEntries(readFileSync(functionZip(other))).some((e) => e.name.endsWith('.node')), `${other}.zip carries a native addon`);
     }
   });
 
   test('outputs name the tables and the queue', () => {
-    for (const key of ['SignalsTableName', 'StateTableName', 'PositionsTableName', 'NotifyQueueUrl']) assert.ok(template.Outputs?.[key], key);
+    for (const key of ['SignalsTableName', 'StateTableName', 'PositionsTableName', 'LiveTableName', 'NotifyQueueUrl']) assert.ok(template.Outputs?.[key], key);
   });
 });
