@@ -51,6 +51,7 @@ import { createDynamoControlStore } from '../../lib/store/state/control-store.js
 import { createDynamoSignalStore } from '../../lib/store/signals/signal-store.js';
 import { tradeItem } from '../../lib/store/positions/trade-rows.js';
 import { createDynamoUserStore } from '../../lib/store/users/user-store.js';
+import { createDynamoLiveStore } from '../../lib/store/live/live-store.js';
 import { lastClosedOpenTime } from '../../lib/core/timeframe.js';
 import { chartSpec } from '../notify/support.js';
 import { getItem, HOUR, openerFor, positionSignal, storeFor, T0 } from '../positions/fixture.js';
@@ -352,6 +353,23 @@ describe('IAM coverage: every AWS call of every function is allowed by its role 
         assert.equal(res.statusCode, 200, `${text}: ${String(res.body)}`);
       }
       assert.ok(h.texts(chat).length >= script.filter(([c]) => c === chat).length - 1, 'the commands answered');
+
+      // Live trading commands (an exchange trading live, LIVE_TABLE): /orders, /balance, /panic confirmed before any trade
+      // (the budget row is created with the panic), /resume.
+      const liveConfigPath = writeConfig('webhook-live', {
+        exchanges: [{ id: 'binance', symbols: ['BTC/USDT'], timeframes: ['1h'], trading: { mode: 'live', budget: 200, stake: 20, dailyLossLimit: 50 } }],
+        strategies: [{ name: 'ema-cross' }],
+        telegram: { adminChatIds: [ADMIN_CHAT], commands: { perMinute: 600, burst: 100 } },
+      });
+      h.handler = makeWebhookHandler({ env: envFor('webhook', h.res, { ...webhookEnv, CANDLEBOT_CONFIG_PATH: liveConfigPath, LIVE_TABLE: h.res.tables['LiveTable']!, ...telegramSecretEnv('webhook') }), logger: quiet() });
+      for (const text of ['/orders', '/balance', '/panic']) assert.equal((await h.send(h.text(ADMIN_CHAT, text))).statusCode, 200, text);
+      const ask = h.fake.messages(ADMIN_CHAT).at(-1)!;
+      const confirm = ((ask.replyMarkup as { inline_keyboard?: { callback_data: string }[][] } | undefined)?.inline_keyboard ?? []).flat()[0];
+      assert.ok(confirm, `the /panic confirmation button: ${ask.text}`);
+      assert.equal((await h.send(h.callback(ADMIN_CHAT, ask.messageId, confirm.callback_data))).statusCode, 200);
+      const panicked = await createDynamoLiveStore({ client: h.res.doc, table: h.res.tables['LiveTable']! }).getBudget('binance');
+      assert.ok(panicked?.ok && panicked.value.panic !== undefined, 'the panic is requested on the (new) budget row');
+      for (const text of ['/balance', '/resume']) assert.equal((await h.send(h.text(ADMIN_CHAT, text))).statusCode, 200, text);
     } finally {
       await webSim.close();
     }

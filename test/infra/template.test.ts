@@ -337,14 +337,15 @@ describe('packaged CloudFormation template', () => {
     for (const action of ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'sqs:SendMessage', 'secretsmanager:GetSecretValue']) assert.ok(grants.some((g) => g.action === action), action);
   });
 
-  test('live trading reaches scan (LIVE_TABLE, EXCHANGE_SECRET_PREFIX) and the webhook (LIVE_TABLE: /orders, /balance, /panic); the webhook role reads and updates LiveTable, no key', () => {
+  test('live trading reaches scan (LIVE_TABLE, EXCHANGE_SECRET_PREFIX) and the webhook (LIVE_TABLE: /orders, /balance, /panic); the webhook role reads, creates (/panic before any trade) and updates LiveTable rows, no key', () => {
     const vars = (id: string) => template.Resources[id]!.Properties['Environment']['Variables'] as Record<string, unknown>;
     assert.deepEqual(vars('ScanLambdaFunction')['LIVE_TABLE'], { Ref: 'LiveTable' });
     assert.equal(vars('ScanLambdaFunction')['EXCHANGE_SECRET_PREFIX'], vars('ReconcileLambdaFunction')['EXCHANGE_SECRET_PREFIX']);
     assert.deepEqual(vars('WebhookLambdaFunction')['LIVE_TABLE'], { Ref: 'LiveTable' });
     assert.equal(vars('WebhookLambdaFunction')['EXCHANGE_SECRET_PREFIX'], undefined);
     const webhook = roleGrants('WebhookLambdaFunction');
-    for (const action of ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query']) assert.ok(webhook.some((g) => g.action === action && g.resource.includes('LiveTable')), action);
+    for (const action of ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query']) assert.ok(webhook.some((g) => g.action === action && g.resource.includes('LiveTable')), action);
+    assert.ok(!webhook.some((g) => g.resource.includes('LiveTable') && !['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'].includes(g.action)), 'no delete or transaction on LiveTable from the bot');
     const scan = roleGrants('ScanLambdaFunction');
     for (const action of ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem', 'dynamodb:Query']) assert.ok(scan.some((g) => g.action === action && g.resource.includes('LiveTable')), action);
   });
