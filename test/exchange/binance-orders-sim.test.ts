@@ -190,7 +190,7 @@ describe('binance simulator: order endpoints through ccxt', () => {
     await ex.createOrder(SYMBOL, 'market', 'buy', 1, undefined, { clientOrderId: 'cbe0oco' });
     assert.match((await rejection(oco(ex, 'f', 0.5))).message, /OCO orders are not supported/);
     sim.setOrderFault('createOrder', { kind: 'lostAnswer', how: 'hang', times: 1 });
-    const hung = ccxtBinanceAt(sim.url, SIM_KEYS, 300);
+    const hung = ccxtBinanceAt(sim.url, SIM_KEYS, 1_000);
     await hung.loadMarkets();
     assert.equal((await rejection(hung.createOrder(SYMBOL, 'limit', 'buy', 0.1, 90, { clientOrderId: 'cbe0hang' }))).name, 'RequestTimeout');
     assert.equal(sim.creations('cbe0hang'), 1);

@@ -98,7 +98,7 @@ describe('trading adapter (ccxt → Binance simulator)', () => {
   });
 
   it('a write that times out is ORDER_ANSWER_UNKNOWN; the same fault on a read is a plain transient error', async () => {
-    const slow = await tradingAt(sim.url, { timeoutMs: 300 });
+    const slow = await tradingAt(sim.url, { timeoutMs: 1_000 });
     sim.setOrderFault('createOrder', { kind: 'lostAnswer', how: 'hang', times: 1 });
     await expectClassified(slow.placeOrder({ clientOrderId: 'cbe0hang', symbol: SYMBOL, side: 'buy', type: 'limit', amount: 0.1, price: 95 }), {
       kind: 'transient', code: 'ORDER_ANSWER_UNKNOWN', causeName: 'RequestTimeout',
