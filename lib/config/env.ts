@@ -68,9 +68,10 @@ export type MonitorEnv = Readonly<z.output<typeof monitorEnvSchema>>;
 
 /**
  * Environment of the reconcile function (live trading, every minute): the live table, the queue
- * (order, fill and alert messages), the subscribers (USERS_TABLE, else the admin chats) and the
- * exchange keys' secret prefix. Checked only when the config has a live exchange: a paper-only
- * config makes the function return before it reads anything.
+ * (order, fill and alert messages: to the chats stored on each position, alerts to the admin
+ * chats) and the exchange keys' secret prefix. USERS_TABLE is not deployed (reconcile resolves no
+ * subscribers); when given, the use cases' resolver would use it. Checked only when the config
+ * has a live exchange: a paper-only config makes the function return before it reads anything.
  */
 export const reconcileEnvSchema = z.object({
   ...configPathShape,

@@ -216,9 +216,15 @@ describe('IAM coverage: every AWS call of every function is allowed by its role 
       // An order with a bot id and no row (adopted), then reconcile a minute later (reads, fills, protections, balances).
       const trading = await createCcxtTrading({ exchange: 'binance', keys: LIVE_KEYS, sandbox: true, apiBase: liveSim.url, timeoutMs: 5000, clock });
       await trading.placeOrder({ clientOrderId: clientOrderId('iam-orphan', 'entry'), symbol: 'ETH/USDT', side: 'buy', type: 'limit', amount: 0.01, price: Math.floor(liveSim.price('ETH/USDT') * 0.5) });
+      // The market falls just below the stop of every live position the scan left open: the stop legs trigger and
+      // fill above their limit (stop × 0.995), so reconcile closes those positions (the close transaction).
+      const open = await createDynamoLiveStore({ client: rl.doc, table: rl.tables['LiveTable']! }).listOpenPositions('binance', 50);
+      assert.ok(open.items.length >= 1, 'the scan left a protected live position open');
+      for (const p of open.items) liveSim.setPrice(p.symbol, p.stop * 0.998);
       clock.advance(61_000);
       const configPath = writeConfig('reconcile', raw);
-      const reconcileEnv = envFor('reconcile', rl, { ...live, CANDLEBOT_CONFIG_PATH: configPath, ...exchangeSecretEnv('reconcile') });
+      // As deployed (serverless.yml): no USERS_TABLE for reconcile.
+      const { USERS_TABLE: _users, ...reconcileEnv } = envFor('reconcile', rl, { ...live, CANDLEBOT_CONFIG_PATH: configPath, ...exchangeSecretEnv('reconcile') });
       const realReconcile = createReconcileRuntime(reconcileEnv, config);
       const runtime: ReconcileRuntime = { ...realReconcile, deps: (o) => realReconcile.deps({ ...o, clock }) };
       const result = await makeReconcileHandler({ runtime, logger: quiet() })({ 'detail-type': 'Scheduled Event', source: 'aws.events' }, ctx('reconcile'));
@@ -441,6 +447,11 @@ describe('IAM coverage: every AWS call of every function is allowed by its role 
       assert.ok(reads.length >= 1, `${fn}: no GetSecretValue recorded`);
       assert.deepEqual([...new Set(reads.map((c) => `${c.command} ${c.secretId}`))], [`GetSecretValue ${telegramSecretEnv(fn).TELEGRAM_SECRET_ID}`], fn);
     }
+  });
+
+  it('reconcile’s close transaction (a protective stop filled: Delete of the live market lock on LiveTable) is among the recorded calls', () => {
+    const deletes = calls('reconcile').filter((c) => c.command === 'TransactWriteItems' && c.items?.some((i) => i.kind === 'Delete' && i.tableName === rl.tables['LiveTable']));
+    assert.ok(deletes.length >= 1, 'the live scenario must drive reconcile through the close transaction');
   });
 
   it('scan and reconcile read the live exchange’s API keys at runtime from this stage’s exchange secret (GetSecretValue recorded, checked against their roles below)', () => {

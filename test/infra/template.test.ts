@@ -309,13 +309,13 @@ describe('packaged CloudFormation template', () => {
     const env = fn['Environment'].Variables as Record<string, unknown>;
     assert.deepEqual(env['LIVE_TABLE'], { Ref: 'LiveTable' });
     assert.deepEqual(env['NOTIFY_QUEUE_URL'], { Ref: 'NotifyQueue' });
-    assert.deepEqual(env['USERS_TABLE'], { Ref: 'UsersTable' });
+    assert.equal(env['USERS_TABLE'], undefined, 'messages go to the chats stored on the positions: no subscribers lookup');
     assert.match(String(env['EXCHANGE_SECRET_PREFIX']), /^candlebot\/[a-z0-9-]+\/exchange\/$/);
     const names = zipEntries(readFileSync(functionZip('reconcile'))).map((e) => e.name);
     assert.ok(names.includes(String(env['CANDLEBOT_CONFIG_PATH'])) && names.includes('functions/reconcile.mjs'), names.join(', '));
   });
 
-  test('the reconcile role: LiveTable items and its live-lists index (no ConditionCheck, no table Query), the subscribers fan-out, SendMessage on NotifyQueue, the exchange secrets, its logs; nothing else', () => {
+  test('the reconcile role: LiveTable items and its live-lists index (no ConditionCheck, no table Query), SendMessage on NotifyQueue, the exchange secrets, its logs; nothing else (no UsersTable)', () => {
     const grants = roleGrants('ReconcileLambdaFunction');
     const allowed: Record<string, RegExp> = {
       'logs:CreateLogStream': /ReconcileLogGroup/,
@@ -324,8 +324,7 @@ describe('packaged CloudFormation template', () => {
       'dynamodb:PutItem': /^\{"Fn::GetAtt":\["LiveTable","Arn"\]\}$/,
       'dynamodb:UpdateItem': /^\{"Fn::GetAtt":\["LiveTable","Arn"\]\}$/,
       'dynamodb:DeleteItem': /^\{"Fn::GetAtt":\["LiveTable","Arn"\]\}$/,
-      'dynamodb:Query': /^\{"Fn::Sub":"\$\{(LiveTable\.Arn\}\/index\/live-lists|UsersTable\.Arn\}\/index\/subscribers)"\}$/,
-      'dynamodb:BatchGetItem': /^\{"Fn::GetAtt":\["UsersTable","Arn"\]\}$/,
+      'dynamodb:Query': /^\{"Fn::Sub":"\$\{LiveTable\.Arn\}\/index\/live-lists"\}$/,
       'sqs:SendMessage': /^\{"Fn::GetAtt":\["NotifyQueue","Arn"\]\}$/,
       'secretsmanager:GetSecretValue': EXCHANGE_SECRETS,
     };
