@@ -16,6 +16,7 @@ import { fitSamples, QUANTITY_KEYS, type CostFunction, type Measurement, type Qu
 import { measuredSymbol, tfMinutes, type Invoke, type MeasureOptions, type PeerCounters, type Peers } from './types.js';
 import { startBenchStack } from '../bench-stack.js';
 import { spawnSim } from '../spawn-sim.js';
+import { simAccount } from './reconcile-scenario.js';
 import { runScenarios, type ScenarioResult } from './scenarios.js';
 
 
@@ -117,7 +118,9 @@ export async function measure(options: MeasureOptions): Promise<Measurement> {
     const symbols = [...new Set(options.config.exchanges.flatMap((e, i) => e.symbols.map((s) => measuredSymbol(s, i))))];
     const longest = Math.max(...options.config.exchanges.flatMap((e) => e.timeframes.map(tfMinutes)));
     const start = Math.floor((Date.now() - 16 * 3_600_000 - longest * 60_000) / (longest * 60_000)) * longest * 60_000;
-    sim = await spawnSim({ symbols, nowMs: start + 5000, latencyMs: options.latencyMs, history: 1000, seed: 7 });
+    // With a live exchange the simulator also serves the order endpoints for reconcile (./reconcile-scenario.ts).
+    const account = simAccount(options.config);
+    sim = await spawnSim({ symbols, nowMs: start + 5000, latencyMs: options.latencyMs, history: 1000, seed: 7, ...(account ? { account } : {}) });
     const result: ScenarioResult = await runScenarios({ ...options, stack: stack.env, peers, sim, start, invoke: invoker(peers) });
     const functions: Measurement['functions'] = {};
     for (const [fn, samples] of Object.entries(result.samples) as [CostFunction, Sample[]][]) {

@@ -3,7 +3,8 @@
  * on the local stack, in the order a deployed bot runs them: subscribers registered; a timeline
  * of candle closes (every scan schedule of the config at each close, the monitor after it); the
  * daily summary; notify batches of the queued messages; bot commands through the webhook;
- * GET /health; an alarm notification through `alerts` when the tree has that function.
+ * GET /health; an alarm notification through `alerts` when the tree has that function; reconcile
+ * runs when the config trades live (./reconcile-scenario.ts).
  * Every exchange of the config is simulated as Binance (the simulator speaks its API), with its
  * symbols and timeframes.
  */
@@ -30,6 +31,7 @@ import { createMonitorRuntime, type MonitorRuntime } from '../../../lib/runtime/
 import { createScanRuntime, type ScanRuntime } from '../../../lib/runtime/scan.js';
 import { createDynamoUserStore } from '../../../lib/store/users/user-store.js';
 import { BATCH_SIZES, firstError, queuedBySource, sqsEvent, tableBytes, warmUpNote } from './helpers.js';
+import { measureReconcile } from './reconcile-scenario.js';
 import { measuredSymbol, tfMinutes, type Invoke, type MeasureOptions, type Peers } from './types.js';
 
 export interface ScenarioContext extends MeasureOptions {
@@ -207,6 +209,12 @@ export async function runScenarios(c: ScenarioContext): Promise<ScenarioResult> 
     }
 
     await measureAlerts(c, env, samples.alerts, notes);
+    try {
+      samples.reconcile.push(...(await measureReconcile({ config: c.config, raw: c.raw, dir, simUrl: c.sim.url, env, invoke: c.invoke, progress: c.progress }, notes)));
+    } catch (error) {
+      samples.reconcile.length = 0;
+      notes.push(`reconcile: not measured (${(error as Error).message.split('\n')[0]})`);
+    }
     return { samples, storage: { bytesPerSignal: signals ? signalBytes / signals : 0, bytesPerMessage, bytesPerSubscriber }, notes };
   } finally {
     doc.destroy();
