@@ -93,7 +93,9 @@ function functionBill(name: CostFunction, input: ModelInput, usage: Usage): Func
   const ms = m ? billedMs(total, spec.memoryMb) + u.coldStarts * a.initMs + 0.5 * u.invocations : 0;
   const gbSeconds = (ms / 1000) * (spec.memoryMb / 1024);
   const perGbS = spec.arch === 'arm64' ? prices.lambdaGbSecondArm64 : prices.lambdaGbSecondX86;
-  const secretCalls = spec.readsSecret ? Math.min(u.invocations, u.coldStarts + MONTH_SECONDS / a.secretCacheSeconds) : 0;
+  // The Telegram secret; reconcile reads each live exchange's key secret as often (lib/runtime/live-wiring.ts: per cold start and cache age).
+  const reads = Math.min(u.invocations, u.coldStarts + MONTH_SECONDS / a.secretCacheSeconds);
+  const secretCalls = (spec.readsSecret ? reads : 0) + (name === 'reconcile' ? reads * (input.schedules.liveExchanges ?? 0) : 0);
   return {
     name,
     memoryMb: spec.memoryMb,
@@ -182,7 +184,9 @@ export function computeBill(input: ModelInput): Bill {
 
   // Secrets Manager, API Gateway, SNS, EventBridge.
   const calls = sum('secretCalls');
-  line('Secrets Manager', 'secrets', t.secrets, 'secret-months', t.secrets * p.secretMonth);
+  // The Telegram secret, plus one API-key secret per live exchange while reconcile runs (the scan's key reads on live signals are not costed).
+  const keySecrets = usage.functions.reconcile.invocations > 0 ? (input.schedules.liveExchanges ?? 0) : 0;
+  line('Secrets Manager', keySecrets > 0 ? `secrets (Telegram + ${keySecrets} exchange key${keySecrets === 1 ? '' : 's'})` : 'secrets', t.secrets + keySecrets, 'secret-months', (t.secrets + keySecrets) * p.secretMonth);
   line('Secrets Manager', 'API calls', calls, 'calls', (calls / 1e4) * p.secretsPer10kCalls);
   const api = usage.commands + usage.healthChecks;
   line('API Gateway', 'HTTP API requests (webhook + /health)', api, 'requests', (api / 1e6) * p.httpApiPerMillion);

@@ -61,6 +61,8 @@ export interface Schedules {
   readonly monitorMinutes: number;
   /** The live-trading reconcile's rate in minutes; absent: its schedule is disabled (no exchange trades live), it never runs. */
   readonly reconcileMinutes?: number | undefined;
+  /** Exchanges trading live: one API-key secret each (`candlebot/<stage>/exchange/<id>`), read by reconcile (default 0). */
+  readonly liveExchanges?: number | undefined;
   /** signals.ttlDays: how long signal (and position event) rows are kept. */
   readonly signalTtlDays: number;
   /** How long delivery records are kept (lib/store/deliveries: 21 days). */

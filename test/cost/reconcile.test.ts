@@ -59,5 +59,20 @@ describe('cost model: the reconcile schedule', () => {
     const events = (b: typeof on) => b.lines.find((l) => l.service === 'EventBridge')!.quantity;
     assert.ok(Math.abs(events(on) - events(off) - MONTH_MINUTES) < 1e-6, `${events(on) - events(off)} more events`);
     assert.ok(on.notes.some((n) => /reconcile: in the template but not measured/.test(n)), 'not measured: only its requests are costed');
+    const secrets = (b: typeof on) => b.lines.find((l) => l.service === 'Secrets Manager' && l.item.startsWith('secrets'))!;
+    assert.equal(secrets(on).quantity, secrets(off).quantity, 'no live exchange counted: no key secret');
+  });
+
+  it('bill: each live exchange adds its key secret (a secret-month) and reconcile’s reads of it (per cold start and cache age)', () => {
+    const facts = templateFacts(template('ENABLED'));
+    const one = computeBill({ prices, measurement, assumptions, schedules: { ...base, reconcileMinutes: 1, liveExchanges: 1 }, template: facts, metricDesign: [] });
+    const none = computeBill({ prices, measurement, assumptions, schedules: { ...base, reconcileMinutes: 1 }, template: facts, metricDesign: [] });
+    const item = (b: typeof one, prefix: string) => b.lines.find((l) => l.service === 'Secrets Manager' && l.item.startsWith(prefix))!;
+    assert.equal(item(one, 'secrets').quantity - item(none, 'secrets').quantity, 1);
+    assert.match(item(one, 'secrets').item, /Telegram \+ 1 exchange key/);
+    const reconcile = one.functions.find((f) => f.name === 'reconcile')!;
+    // Warm every minute: one cold start per recycle (730 h / 2 h) plus one read per 300 s of the month.
+    assert.ok(Math.abs(reconcile.secretCalls - (730 / 2 + (730 * 3600) / 300)) < 1e-6, String(reconcile.secretCalls));
+    assert.ok(Math.abs(item(one, 'API calls').quantity - item(none, 'API calls').quantity - reconcile.secretCalls) < 1e-6);
   });
 });

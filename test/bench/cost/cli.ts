@@ -16,6 +16,7 @@ import { withPackageLock } from '../../support/packaged-template.js';
 import { chooseConfigFile } from '../../../lib/config/config-path.js';
 import { loadConfigFile } from '../../../lib/config/load.js';
 import type { BotConfig } from '../../../lib/config/schema.js';
+import { liveExchanges } from '../../../lib/config/trading-schema.js';
 import { formatBill } from '../../../lib/cost/format.js';
 import { measurementSchema, type Measurement } from '../../../lib/cost/measurement.js';
 import { computeBill } from '../../../lib/cost/model.js';
@@ -106,7 +107,7 @@ export function schedulesOf(config: BotConfig, template: TemplateFacts): Schedul
     timeframes: tfs.map((tf) => ({ tf, minutes: tfMinutes(tf) })),
     monitorMinutes: template.monitorMinutes ?? 1,
     // Only an enabled reconcile rule runs (infra/live-trading.cjs: enabled when an exchange trades live).
-    ...(template.reconcileMinutes === undefined ? {} : { reconcileMinutes: template.reconcileMinutes }),
+    ...(template.reconcileMinutes === undefined ? {} : { reconcileMinutes: template.reconcileMinutes, liveExchanges: liveExchanges(config).length }),
     signalTtlDays: config.signals.ttlDays,
     deliveryTtlDays: DELIVERY_TTL_DAYS,
   };
