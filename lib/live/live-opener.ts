@@ -118,21 +118,25 @@ async function openLong(ctx: LiveCtx, signal: Signal, tf: Timeframe): Promise<Op
     return repeat(ctx, signal, row?.status === 'intent' ? row : undefined);
   }
   ctx.deps.log.info('live entry recorded', { signalId: signal.id, clientOrderId: id, symbol: signal.symbol, amount: sized.amount, price: sized.price, stake: live.stake, ruleEntry: rule.entryPrice });
-  await send(ctx, result.order);
-  return { status: 'opened', positionId: signal.id, stake: live.stake };
+  return (await send(ctx, signal, result.order)) ?? { status: 'opened', positionId: signal.id, stake: live.stake };
 }
 
 /** A repeat: sends the order only when it is still an intent (the versioned change decides who); else it is decided. */
 async function repeat(ctx: LiveCtx, signal: Signal, intent: LiveOrder | undefined): Promise<OpenOutcome> {
-  if (intent && (await send(ctx, intent))) return { status: 'opened', positionId: signal.id, stake: intent.stake };
+  const sent = intent ? await send(ctx, signal, intent) : undefined;
+  if (sent) return sent;
   const position = await ctx.deps.store.getPosition(signal.id);
   const state = !position ? 'closed' : !position.ok ? 'quarantined' : position.value.status === 'closed' ? 'closed' : 'open';
   return { status: 'exists', positionId: signal.id, state };
 }
 
-/** Sends the intent (and protects an entry filled at once). False when another invocation sends it. */
-async function send(ctx: LiveCtx, intent: LiveOrder): Promise<boolean> {
-  return (await sendEntry(ctx, intent)).status !== 'raced';
+/** Sends the intent (and protects an entry filled at once); undefined when another invocation sends it. */
+async function send(ctx: LiveCtx, signal: Signal, intent: LiveOrder): Promise<OpenOutcome | undefined> {
+  const sent = await sendEntry(ctx, intent);
+  if (sent.status === 'raced') return undefined;
+  // Told to the recipients as a cancelled order with the exchange's reason (./order-sync.ts settleEntry).
+  if (sent.status === 'rejected') return { status: 'refused', positionId: signal.id, reason: 'no-budget', detail: `rejected: ${sent.error.message}` };
+  return { status: 'opened', positionId: signal.id, stake: intent.stake };
 }
 
 async function openShort(ctx: LiveCtx, signal: Signal, tf: Timeframe): Promise<OpenOutcome> {

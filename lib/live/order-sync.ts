@@ -12,7 +12,7 @@ import { isFinal, LOOKUPS_BEFORE_LOST, type OrderStatus } from '../core/live/ord
 import { NO_FILLS } from '../core/live/fees.js';
 import { renderLiveOrderLostText } from '../core/live-text.js';
 import { PermanentError, TransientError } from '../errors.js';
-import type { LiveOrder, LivePosition, OrderFills } from '../ports/live.js';
+import type { LiveHalt, LiveOrder, LivePosition, OrderFills } from '../ports/live.js';
 import type { ExchangeOrder } from '../ports/trading.js';
 import type { LiveCtx } from './context.js';
 import { averagePrice, newFills, statusOf, storedTotals, totalsOf } from './fills.js';
@@ -71,27 +71,34 @@ export async function finishExit(ctx: LiveCtx, o: LiveOrder): Promise<LivePositi
   const { store } = ctx.deps;
   const now = ctx.now();
   if (o.filled > 0) {
-    const trading = ctx.ex.trading;
+    const settings = ctx.ex.trading;
     const r = await store.closePosition({
       positionId: position.positionId,
       version: position.version,
       exit: { clientOrderId: o.clientOrderId, reason: position.exit?.reason ?? 'signal', price: averagePrice(o), amount: o.filled, proceeds: o.cost, fee: o.fee },
-      maxDrawdown: trading.maxDrawdown,
-      cooldownMinutes: trading.cooldownMinutes,
+      maxDrawdown: settings.maxDrawdown,
+      cooldownMinutes: settings.cooldownMinutes,
       now,
     });
     if (r.status === 'missing') throw new PermanentError(`live position ${position.positionId} vanished from the store`, { code: 'LIVE_INCONSISTENT' });
     if (r.status === 'stale') throw contended(`live position ${position.positionId}`);
-    ctx.counts.closed++;
-    ctx.deps.log.info('live position closed', { positionId: position.positionId, reason: r.position.exit?.reason, pnl: r.pnl, ...(r.halted ? { halted: r.halted.reason } : {}) });
-    await tellClosed(ctx, r.position, now);
-    if (r.halted) await ctx.tell.alertOf(ctx.ex, `halted#${ctx.ex.id}#${r.halted.at}`, { title: 'live trading halted', detail: r.halted.reason, check: 'no new live entry until an admin sends /resume' });
+    await afterClose(ctx, r, now);
     return r.position;
   }
   const r = await store.cancelExit(position.positionId, position.version, now);
   if (r.status === 'stale') throw contended(`live position ${position.positionId}`);
   ctx.deps.log.warn('live exit sold nothing: the position is open again', { positionId: position.positionId, clientOrderId: o.clientOrderId, status: o.status });
   return r.position;
+}
+
+/** A position just closed: counted, logged, told; a drawdown halt is an admin alert. */
+export async function afterClose(ctx: LiveCtx, r: { readonly position: LivePosition; readonly pnl: number; readonly halted?: LiveHalt }, now: number): Promise<void> {
+  ctx.counts.closed++;
+  ctx.deps.log.info('live position closed', { positionId: r.position.positionId, reason: r.position.exit?.reason, pnl: r.pnl, ...(r.halted ? { halted: r.halted.reason } : {}) });
+  await tellClosed(ctx, r.position, now);
+  if (r.halted) {
+    await ctx.tell.alertOf(ctx.ex, `halted#${ctx.ex.id}#${r.halted.at}`, { title: 'live trading halted', detail: r.halted.reason, check: 'no new live entry until an admin sends /resume' });
+  }
 }
 
 function requirePositionId(o: LiveOrder): string {

@@ -91,7 +91,8 @@ async function reject(ctx: LiveCtx, o: LiveOrder, error: CandlebotError): Promis
     if (r.status !== 'advanced') throw contended(`order ${o.clientOrderId}`);
     await finishExit(ctx, r.order);
   }
-  if (error.code !== 'ORDER_REJECTED') {
+  // An entry refused for good is told to its recipients; a refused exit leaves coins unsold, and keys or clock refused stop all trading: admins.
+  if (error.code !== 'ORDER_REJECTED' || o.role === 'exit') {
     await ctx.tell.alertOf(ctx.ex, `refused#${o.clientOrderId}`, { title: `${o.role} order refused by ${ctx.ex.id}`, detail: reason, code: error.code, check: 'the API key (trading permission), the clock and the account' });
   }
   const after = await ctx.deps.store.getOrder(o.clientOrderId);

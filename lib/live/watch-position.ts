@@ -16,8 +16,7 @@ import type { ExchangeOrder } from '../ports/trading.js';
 import type { LiveCtx } from './context.js';
 import { continueExit, exitAtMarket } from './exit-order.js';
 import { averagePrice, totalsOf } from './fills.js';
-import { tellClosed } from './order-messages.js';
-import { contended, finishExit, readOrder } from './order-sync.js';
+import { afterClose, contended, finishExit, readOrder } from './order-sync.js';
 import { bracketOf, fail, protectPosition } from './protect.js';
 import { isFinal } from '../core/live/order-state.js';
 
@@ -96,9 +95,6 @@ async function closeFromLeg(ctx: LiveCtx, p: LivePosition, leg: ExchangeOrder, r
     now,
   });
   if (r.status !== 'closed') throw contended(`live position ${p.positionId}`);
-  ctx.counts.closed++;
-  ctx.deps.log.info('live position closed by its protective order', { positionId: p.positionId, reason, pnl: r.pnl, amount: totals.filled });
-  await tellClosed(ctx, r.position, now);
-  if (r.halted) await ctx.tell.alertOf(ctx.ex, `halted#${ctx.ex.id}#${r.halted.at}`, { title: 'live trading halted', detail: r.halted.reason, check: 'no new live entry until an admin sends /resume' });
+  await afterClose(ctx, r, now);
   return 'closed';
 }

@@ -18,7 +18,7 @@ import { createSqsNotificationQueue } from '../../lib/queue/sqs-notification-que
 import { createDynamoLiveStore } from '../../lib/store/live/live-store.js';
 import { createStaticRecipientResolver } from '../../lib/users/static-recipients.js';
 import { testClock } from '../support/clock.js';
-import { startBinanceSim, type BinanceSim } from '../support/exchange-sim/binance-sim.js';
+import { startBinanceSim, type BinanceSim, type SimFilters } from '../support/exchange-sim/binance-sim.js';
 import { testResources, type TestResources } from '../support/local-aws.js';
 import { localDocumentClient } from '../../infra/local-clients.js';
 
@@ -81,7 +81,12 @@ export interface LiveStack {
 }
 
 /** `prices`: the simulator's market price of each symbol (every one listed in the config). */
-export async function startLiveStack(name: string, prices: Readonly<Record<string, number>>, settings: LiveSettings = {}): Promise<LiveStack> {
+export async function startLiveStack(
+  name: string,
+  prices: Readonly<Record<string, number>>,
+  settings: LiveSettings = {},
+  filters: Readonly<Record<string, Partial<SimFilters>>> = {},
+): Promise<LiveStack> {
   const r = await testResources(name);
   const clock = testClock(Date.now());
   const symbols = Object.keys(prices);
@@ -90,6 +95,7 @@ export async function startLiveStack(name: string, prices: Readonly<Record<strin
     nowMs: clock.now(),
     wallClock: () => clock.now(),
     account: { ...KEYS, balances: { USDT: 100_000 } },
+    filters,
   });
   for (const [symbol, price] of Object.entries(prices)) sim.setPrice(symbol, price);
   const config = liveConfig(symbols, sim, settings);
