@@ -17,6 +17,7 @@ export const RESOURCE_ENV = {
   PositionsTable: 'POSITIONS_TABLE',
   UsersTable: 'USERS_TABLE',
   DeliveriesTable: 'DELIVERIES_TABLE',
+  LiveTable: 'LIVE_TABLE',
   NotifyQueue: 'NOTIFY_QUEUE_URL',
   NotifyDeadLetterQueue: 'NOTIFY_DLQ_URL',
 } as const;

@@ -12,6 +12,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { assertJava17 } from '../../infra/java.js';
 import { JavaMissingError, startLocalStack } from '../../infra/local-stack.js';
 import { makeMonitorHandler } from '../../functions/monitor.js';
+import { makeReconcileHandler } from '../../functions/reconcile.js';
 import { makeScanHandler } from '../../functions/scan.js';
 import { monitorEnvSchema, parseEnv, scanEnvSchema } from '../config/env.js';
 import { loadConfigFile } from '../config/load.js';
@@ -22,6 +23,7 @@ import { readOhlcvFiles } from '../backtest/ohlcv-files.js';
 import { powertoolsLog } from '../aws/powertools-log.js';
 import { createScanRuntime, type ScanRuntime } from '../runtime/scan.js';
 import { createMonitorRuntime, type MonitorRuntime } from '../runtime/monitor.js';
+import { createReconcileRuntime, type ReconcileRuntime } from '../runtime/reconcile.js';
 import { parseStartArgs, START_USAGE } from './args.js';
 import { consoleHeader, CONSOLE_CHAT, createConsoleSink, htmlToConsole, type ConsoleSink } from './console-sink.js';
 import { createStartLogger } from './log-file.js';
@@ -85,6 +87,8 @@ async function main(argv: readonly string[]): Promise<void> {
     const recipients = token ? undefined : config.telegram.adminChatIds.length > 0 ? config.telegram.adminChatIds : [CONSOLE_CHAT];
     const runtime = createScanRuntime(env, config, recipients);
     const monitor = createMonitorRuntime(parseEnv(monitorEnvSchema, process.env), config, recipients);
+    // Live trading (an exchange in trading.mode live): reconcile every minute, as deployed.
+    const reconcile = files ? undefined : createReconcileRuntime(process.env, config, recipients);
     const progress = files ? createProgressLine(process.stdout) : undefined;
     if (!token) {
       console.log(
@@ -108,20 +112,24 @@ async function main(argv: readonly string[]): Promise<void> {
     // With a bot token: the bot answers commands locally by long polling (same handlers as the webhook).
     if (token) polling = startLongPolling({ env: process.env, config, logger });
     if (files) await runReplay(runtime, monitor, files, sink, logger, { tradesJson: args.tradesJson, progress });
-    else process.exitCode = await runLive(runtime, monitor, config, sink, logger, args.once);
+    else process.exitCode = await runLive(runtime, monitor, reconcile, config, sink, logger, args.once);
   } finally {
     await stopAll();
   }
 }
 
 /** Resolves with the exit code: with --once, 1 when nothing could be scanned. */
-async function runLive(runtime: ScanRuntime, monitor: MonitorRuntime, config: BotConfig, sink: ConsoleSink, logger: Logger, once: boolean): Promise<number> {
+async function runLive(runtime: ScanRuntime, monitor: MonitorRuntime, reconcile: ReconcileRuntime | undefined, config: BotConfig, sink: ConsoleSink, logger: Logger, once: boolean): Promise<number> {
   let lastCodes: string[] = [];
   const handler = makeScanHandler({ runtime, logger: captureScanReports(logger, (codes) => (lastCodes = codes)) });
   const monitorHandler = makeMonitorHandler({ runtime: monitor, logger });
+  const reconcileHandler = makeReconcileHandler({ ...(reconcile ? { runtime: reconcile } : {}), logger });
   const runMonitorOnce = async () => {
     const result = await monitorHandler({}, localContext('candlebot-local-monitor', SCAN_TIMEOUT_MS, randomUUID()));
     if (result.closed > 0 || result.failed > 0 || result.quarantined > 0) console.log(`[${new Date().toISOString()}] monitor: ${JSON.stringify(result)}`);
+    if (reconcile === undefined || reconcile.live.length === 0) return;
+    const reconciled = await reconcileHandler({}, localContext('candlebot-local-reconcile', SCAN_TIMEOUT_MS, randomUUID()));
+    console.log(`[${new Date().toISOString()}] reconcile: ${JSON.stringify(reconciled)}`);
   };
   const timeframes = scannedTimeframes(config);
   const invoke = async (tf: Timeframe) => {
@@ -156,7 +164,7 @@ async function runLive(runtime: ScanRuntime, monitor: MonitorRuntime, config: Bo
   for (const line of scheduleLines(config, Date.now(), AFTER_CLOSE_MS)) console.log(line);
   console.log(`scanning ${timeframes.join(', ')} just after every candle close. Ctrl-C to stop.`);
   const timers = timeframes.map((tf) => scheduleEvery(tf, () => invoke(tf).catch((e: unknown) => console.error(`scan ${tf} failed: ${describeError(e)}`))));
-  // The monitor's deployed schedule is every minute: the same here.
+  // The monitor's (and reconcile's) deployed schedule is every minute: the same here.
   timers.push(scheduleEvery('1m', () => runMonitorOnce().catch((e: unknown) => console.error(`monitor failed: ${describeError(e)}`))));
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

@@ -45,6 +45,7 @@ export async function startLiveHarness(withTable = true): Promise<Harness> {
   const table = h.res.tables.LiveTable;
   assert.ok(table, 'the local stack creates LiveTable from infra/tables.yml');
   if (withTable) h.env.LIVE_TABLE = table;
+  else delete h.env.LIVE_TABLE; // the local stack names every table; this harness plays a webhook deployed without it
   return h;
 }
 
