@@ -138,6 +138,7 @@ export const ERROR_CODES = {
   LIVE_NOT_CONFIGURED: p('A live order or position is on an exchange the config does not trade live (trading.mode is not live): it is left alone and reported.'),
   LIVE_CONTENDED: t('A live order or position kept changing under reconcile (another run moved it first); the next run reads it again.'),
   LIVE_INCONSISTENT: p('A live order and its position disagree (e.g. an order row without its position); an admin is alerted, nothing is guessed.'),
+  STOP_PASSED_OVER: p('The stop of a live position triggered but the price gapped through its stop-limit, so the stop order cannot fill: admins are alerted and the position is sold at market.'),
   PROTECTION_FAILED: p('The stop/target order of a live position could not be placed on the exchange; admins are alerted and, with exitOnProtectionFailure, it is sold at market.'),
   PROTECTION_VANISHED: p('The stop/target orders of a live position vanished from the exchange after being re-placed once; admins are alerted.'),
   FILLS_INCOMPLETE: t('The exchange reports an order filled further than the trades it lists (its history lags); the fills are counted on the next run.'),

@@ -66,6 +66,10 @@ async function watchLegs(ctx: LiveCtx, p: LivePosition): Promise<WatchOutcome> {
   ] as const) {
     if (leg && leg.filled > 0 && leg.status !== 'open') return closeFromLeg(ctx, p, leg, reason);
   }
+  if (stop?.status === 'open' && stop.filled === 0 && target && target.status !== 'open') {
+    const gapped = await stopPassedOver(ctx, p, stop);
+    if (gapped) return gapped;
+  }
   if (stop?.status === 'open' || target?.status === 'open') return 'protected';
   // Both legs gone without a fill: cancelled by hand, expired, or unknown to the exchange.
   const generation = p.protection.generation;
@@ -79,6 +83,27 @@ async function watchLegs(ctx: LiveCtx, p: LivePosition): Promise<WatchOutcome> {
   const b = await bracketOf(ctx, p, generation);
   await fail(ctx, p, b, `the protective orders vanished from the exchange after ${REPLACEMENTS} re-placement (stop ${stop?.status ?? 'unknown'}, target ${target?.status ?? 'unknown'})`);
   return 'failed';
+}
+
+/**
+ * The OCO's target leg ended and its stop leg rests unfilled with the market at or below the
+ * stop: the stop triggered, but the price gapped through its limit (a sell limit above the
+ * market does not fill), so nothing protects the position any more. It is sold at market
+ * (reason stop: the stop was hit) and the admins are told. Above the stop (the target was
+ * cancelled by hand), the stop leg still protects it: nothing is done.
+ */
+async function stopPassedOver(ctx: LiveCtx, p: LivePosition, stop: ExchangeOrder): Promise<WatchOutcome | undefined> {
+  const price = await ctx.trading.lastPrice(p.symbol);
+  if (!(price <= p.stop)) return undefined;
+  ctx.deps.log.error('live stop passed over', { positionId: p.positionId, code: 'STOP_PASSED_OVER', stop: p.stop, stopLimit: stop.price, price });
+  await ctx.tell.alertOf(ctx.ex, `stop-passed-over#${stop.clientOrderId}`, {
+    title: `${p.symbol}: the stop triggered but the price gapped through its limit`,
+    detail: `stop ${p.stop}, its limit ${stop.price ?? '?'}, the market ${price}: the stop-limit order cannot fill, so the position is sold at market now`,
+    check: 'the exit fill in the next messages; widen trading.stopLimitBps if this repeats',
+    code: 'STOP_PASSED_OVER',
+  });
+  await exitAtMarket(ctx, p, 'stop');
+  return 'exiting';
 }
 
 /** A protective leg sold (all of it, or a part and then ended): the position closes with its fills. */
