@@ -39,6 +39,12 @@ export interface CcxtTradingOptions {
   readonly timeoutMs: number;
   readonly clock?: Clock;
   readonly load?: LoadExchangeOptions;
+  /**
+   * ccxt's client-side rate limiter (default on: Binance's request weights spaced on the wall
+   * clock). Off only with `apiBase` — a simulator whose own weight window is the limit — so that
+   * use-case tests on a test clock do not wait real seconds per request.
+   */
+  readonly rateLimit?: boolean;
 }
 
 const SUPPORTED = new Set(['binance']);
@@ -62,7 +68,7 @@ export async function createCcxtTrading(options: CcxtTradingOptions): Promise<Tr
     exchange = new ExchangeClass({
       apiKey: keys.apiKey,
       secret: keys.secret,
-      enableRateLimit: true,
+      enableRateLimit: options.rateLimit !== false || options.apiBase === undefined,
       timeout: timeoutMs,
       options: { fetchMarkets: { types: ['spot'] }, fetchCurrencies: false, fetchMargins: false },
     }) as Implicit;
