@@ -354,6 +354,32 @@ export interface AdoptCommand {
   readonly now: number;
 }
 
+/** A refused entry (sizing, limits, spot-long-only…): recorded as a final `rejected` order row, money untouched. */
+export interface RefusalCommand {
+  /** The entry id derived from the signal (clientOrderId(signalId, 'entry')). */
+  readonly clientOrderId: string;
+  readonly signalId: string;
+  readonly exchange: string;
+  readonly symbol: string;
+  readonly strategy: string;
+  readonly timeframe: Timeframe;
+  readonly side: 'buy' | 'sell';
+  /** The refusal's reason code (`min-notional`, `cooldown`, `spot-long-only`…). */
+  readonly reason: string;
+  readonly detail: string;
+  readonly now: number;
+}
+
+/** An adopted order the exchange shows final: it leaves the in-flight list (versioned), money untouched. */
+export interface FinishAdoptedCommand {
+  readonly clientOrderId: string;
+  readonly version: number;
+  readonly from: OrderStatus;
+  readonly to: 'filled' | 'cancelled' | 'expired' | 'rejected' | 'lost';
+  readonly fills: OrderFills;
+  readonly now: number;
+}
+
 export interface LiveList<T> {
   readonly items: T[];
   /** Rows that failed validation (reported, never fixed). */
@@ -381,6 +407,10 @@ export interface LiveStore {
   /** Records the protective OCO (or its failure) on an open position at `version`; the new position, or stale. */
   setProtection(positionId: string, version: number, protection: LiveProtection, now: number): Promise<{ readonly status: 'set'; readonly position: LivePosition } | { readonly status: 'stale'; readonly current?: LivePosition }>;
   adoptOrder(command: AdoptCommand): Promise<'created' | 'exists'>;
+  /** One conditional Put (attribute_not_exists): `exists` when any order row of that id is there (never overwritten). */
+  recordRefusal(command: RefusalCommand): Promise<'recorded' | 'exists'>;
+  /** Only for an `adopted` order: its final status, moved to the final list; `stale` when version/status moved. */
+  finishAdopted(command: FinishAdoptedCommand): Promise<AdvanceResult>;
 
   getOrder(clientOrderId: string): Promise<RowRead<LiveOrder> | undefined>;
   getPosition(positionId: string): Promise<RowRead<LivePosition> | undefined>;

@@ -14,6 +14,7 @@ import { createExitOps } from './exit.js';
 import { createIntentOps } from './intent.js';
 import { createOrderOps } from './orders.js';
 import { createQueryOps } from './queries.js';
+import { createRefusalOps } from './refusal.js';
 import { createSettleOps } from './settle.js';
 
 export interface DynamoLiveStoreOptions {
@@ -35,5 +36,6 @@ export function createDynamoLiveStore(options: DynamoLiveStoreOptions): LiveStor
     ...createExitOps(ctx),
     ...createCloseOps(ctx),
     ...createQueryOps(ctx),
+    ...createRefusalOps(ctx),
   });
 }
