@@ -15,7 +15,9 @@
  *
  * A repeat (a second delivery, 30 concurrent ones) finds the order row: it sends it only if it
  * is still an intent and wins the versioned intent → submitted change, so one order is sent.
- * Every refusal is logged with its reason and told to the signal's recipients.
+ * Every refusal is recorded (a `rejected` entry order row with its reason: LiveStore.recordRefusal,
+ * listed by /orders), logged and told to the signal's recipients; a repeat of a refused signal
+ * finds that row and is refused again with the same reason, nothing sent or told twice.
  */
 import { clientOrderId } from '../core/live/client-order-id.js';
 import { sizeEntry } from '../core/live/sizing.js';
@@ -47,22 +49,50 @@ export function createLiveOpener(deps: LiveDeps): PositionOpener {
   };
 }
 
-/**
- * The paper opener's outcome type knows the paper reasons only: the live reasons it lacks
- * (daily-loss, cooldown, halted, panic, max-stake, sizing, spot-long-only) are reported as
- * `no-budget` — nothing is committed for the signal — with the live reason first in `detail`.
- */
+const REASONS: readonly RefusalReason[] = [
+  'already-open', 'max-open', 'no-budget', 'max-stake', 'daily-loss', 'cooldown', 'halted', 'panic',
+  'min-amount', 'min-notional', 'max-amount', 'zero-amount', 'spot-long-only', 'rejected',
+];
+
+/** The outcome's reason of a live refusal code (every code the opener refuses with is one; anything else is a bug). */
 function outcomeReason(reason: string): RefusalReason {
-  return reason === 'already-open' || reason === 'max-open' || reason === 'no-budget' ? reason : 'no-budget';
+  const known = REASONS.find((r) => r === reason);
+  if (known === undefined) throw new PermanentError(`live refusal reason ${reason} is not a RefusalReason`, { code: 'BAD_POSITION' });
+  return known;
 }
 
-async function refuse(ctx: LiveCtx, signal: Signal, tf: Timeframe, reason: string, detail: string, figures: readonly LiveFigure[] = []): Promise<OpenOutcome> {
-  const { log, recipients } = ctx.deps;
-  log.warn('live signal refused', { signalId: signal.id, exchange: signal.exchange, symbol: signal.symbol, side: signal.side, reason, detail });
+/**
+ * Records the refusal (a rejected entry order row; a repeat changes nothing), logs it and tells
+ * the recipients (the message id derives from the entry id and reason: told once however often
+ * it is delivered). A short refused because its market's long is opening or closing is not told:
+ * that long's own messages follow.
+ */
+async function refuse(ctx: LiveCtx, signal: Signal, tf: Timeframe, reason: RefusalReason, detail: string, figures: readonly LiveFigure[] = []): Promise<OpenOutcome> {
+  const tell = !(signal.side === 'short' && reason === 'already-open');
+  const { log, recipients, store, clock } = ctx.deps;
+  const id = clientOrderId(signal.id, 'entry');
+  const side = signal.side === 'short' ? 'sell' : 'buy';
+  const base = { signalId: signal.id, exchange: signal.exchange, symbol: signal.symbol, strategy: signal.strategy, timeframe: tf, side } as const;
+  const recorded = await store.recordRefusal({ clientOrderId: id, ...base, reason, detail, now: clock.now() });
+  log.warn('live signal refused', { signalId: signal.id, exchange: signal.exchange, symbol: signal.symbol, side: signal.side, reason, detail, clientOrderId: id, recorded });
+  // The outcome's detail starts with the reason, as the row's does (`min-notional: notional … < …`).
+  if (!tell) return { status: 'refused', positionId: signal.id, reason, detail: `${reason}: ${detail}` };
   const chats = await recipients.resolve({ strategy: signal.strategy, exchange: signal.exchange, symbol: signal.symbol, timeframe: tf, kind: 'position-opened' });
   const text = renderLiveRefusedText({ venue: ctx.ex.venue, exchange: signal.exchange, symbol: signal.symbol, strategy: signal.strategy, timeframe: tf, side: signal.side, reason, detail, figures });
-  await ctx.tell.tell(chats, orderSourceId(clientOrderId(signal.id, 'entry'), `refused-${reason}`), 'position-opened', text);
-  return { status: 'refused', positionId: signal.id, reason: outcomeReason(reason), detail: `${reason}: ${detail}` };
+  await ctx.tell.tell(chats, orderSourceId(id, `refused-${reason}`), 'position-opened', text);
+  return { status: 'refused', positionId: signal.id, reason, detail: `${reason}: ${detail}` };
+}
+
+/**
+ * A refused signal delivered again keeps its recorded refusal (the row's `<reason>: <detail>`),
+ * whatever changed since: refused again (nothing written; the message, if the first delivery
+ * failed before telling, told now under the same id).
+ */
+async function refusedBefore(ctx: LiveCtx, signal: Signal, tf: Timeframe, row: LiveOrder): Promise<OpenOutcome | undefined> {
+  if (row.status !== 'rejected' || row.exchangeOrderId !== undefined || row.submittedAt !== undefined || row.reason === undefined) return undefined;
+  const match = /^([a-z-]+): ([\s\S]*)$/.exec(row.reason);
+  const reason = match ? REASONS.find((r) => r === match[1]) : undefined;
+  return match && reason ? refuse(ctx, signal, tf, reason, match[2] ?? '') : undefined;
 }
 
 async function openLong(ctx: LiveCtx, signal: Signal, tf: Timeframe): Promise<OpenOutcome> {
@@ -77,7 +107,7 @@ async function openLong(ctx: LiveCtx, signal: Signal, tf: Timeframe): Promise<Op
 
   const id = clientOrderId(signal.id, 'entry');
   const known = await readOrder(ctx, id);
-  if (known) return repeat(ctx, signal, known.status === 'intent' ? known : undefined);
+  if (known) return (await refusedBefore(ctx, signal, tf, known)) ?? repeat(ctx, signal, known.status === 'intent' ? known : undefined);
 
   const market = await ctx.rules(signal.symbol);
   const limit = signal.entry * (1 + live.entrySlippageBps / 10_000);
@@ -112,7 +142,11 @@ async function openLong(ctx: LiveCtx, signal: Signal, tf: Timeframe): Promise<Op
     await store.ensureBudget(ctx.ex.id, ctx.ex.quote, live.budget, now);
     result = await store.recordIntent(command);
   }
-  if (result.status === 'refused') return refuse(ctx, signal, tf, result.reason, result.detail, [{ label: 'stake', value: live.stake }]);
+  if (result.status === 'refused') {
+    // no-budget-row after ensureBudget cannot happen (the row was just created); refused as no budget all the same.
+    const reason = result.reason === 'no-budget-row' ? 'no-budget' : outcomeReason(result.reason);
+    return refuse(ctx, signal, tf, reason, result.detail, [{ label: 'stake', value: live.stake }]);
+  }
   if (result.status === 'exists') {
     const row = await readOrder(ctx, id);
     return repeat(ctx, signal, row?.status === 'intent' ? row : undefined);
@@ -135,15 +169,18 @@ async function send(ctx: LiveCtx, signal: Signal, intent: LiveOrder): Promise<Op
   const sent = await sendEntry(ctx, intent);
   if (sent.status === 'raced') return undefined;
   // Told to the recipients as a cancelled order with the exchange's reason (./order-sync.ts settleEntry).
-  if (sent.status === 'rejected') return { status: 'refused', positionId: signal.id, reason: 'no-budget', detail: `rejected: ${sent.error.message}` };
+  // The order row itself is the record: rejected with the exchange's reason.
+  if (sent.status === 'rejected') return { status: 'refused', positionId: signal.id, reason: 'rejected', detail: `rejected: ${sent.error.message}` };
   return { status: 'opened', positionId: signal.id, stake: intent.stake };
 }
 
 async function openShort(ctx: LiveCtx, signal: Signal, tf: Timeframe): Promise<OpenOutcome> {
+  // Decided afresh on every delivery (a long opened since is sold); a refusal's row, once written, stays as it is.
   const listed = await ctx.deps.store.listOpenPositions(ctx.ex.id, POSITIONS_LIMIT);
   const held = listed.items.find((p) => p.symbol === signal.symbol && p.status !== 'closed');
   if (held && held.status !== 'open') {
-    return { status: 'refused', positionId: signal.id, reason: 'already-open', detail: `spot-long-only: the live long ${held.positionId} of ${signal.symbol} is ${held.status}; it is not sold twice` };
+    // Recorded, not told (see refuse): the long is being opened or sold already.
+    return refuse(ctx, signal, tf, 'already-open', `spot-long-only: the live long ${held.positionId} of ${signal.symbol} is ${held.status}; it is not sold twice`);
   }
   const long = held;
   if (!long) return refuse(ctx, signal, tf, 'spot-long-only', `no open live long of ${signal.symbol} to close`);

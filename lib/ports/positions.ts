@@ -67,8 +67,22 @@ export interface PortfolioState {
   readonly createdAt: number;
 }
 
-/** Why an open was refused; recorded on the rejected position row. */
-export type RefusalReason = 'already-open' | 'max-open' | 'no-budget' | 'portfolio-corrupt' | 'no-atr';
+/** Why an open was refused; recorded on the rejected position row (paper) or the rejected entry order row (live). */
+export type RefusalReason = 'already-open' | 'max-open' | 'no-budget' | 'portfolio-corrupt' | 'no-atr' | LiveRefusalReason;
+
+/** The reasons only live trading has: its limits, the market's sizing rules, spot long only, the exchange's rejection. */
+export type LiveRefusalReason =
+  | 'max-stake'
+  | 'daily-loss'
+  | 'cooldown'
+  | 'halted'
+  | 'panic'
+  | 'min-amount'
+  | 'min-notional'
+  | 'max-amount'
+  | 'zero-amount'
+  | 'spot-long-only'
+  | 'rejected';
 
 /** A row that failed validation: quarantined (marked with the reason), never fixed. */
 export interface RowProblem {

@@ -93,7 +93,10 @@ describe('live orders whose answer is lost or refused, refusals, adoption, bound
     const outcome = await createLiveOpener(await stack.deps()).open(signal);
     assert.equal(outcome.status, 'refused');
     assert.match(outcome.status === 'refused' ? outcome.detail : '', /^min-notional: /);
-    assert.equal(await stack.store().getOrder(clientOrderId(signal.id, 'entry')), undefined);
+    // Recorded (issue 15: a refused intent is recorded with its reason), no money moved.
+    const row = await stack.store().getOrder(clientOrderId(signal.id, 'entry'));
+    assert.ok(row?.ok);
+    assert.deepEqual([row.value.status, row.value.stake, row.value.reason?.split(':')[0]], ['rejected', 0, 'min-notional']);
     assert.deepEqual(await budgetRow(stack), before);
     assert.ok((await notifications()).some((n) => n.chatId === SUBSCRIBER && n.text.includes('not traded') && n.text.includes('min-notional')));
   });
