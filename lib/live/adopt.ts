@@ -6,12 +6,18 @@
  * shows it, marked `adopted`; money untouched) and the admins are alerted. Protective legs are
  * recognised by the live positions' bracket ids; an unknown one is alerted, not adopted (it is
  * no entry or exit of the bot's books).
+ *
+ * An adopted order is followed by reconcile (followAdopted) only until the exchange shows it
+ * final: then it leaves the in-flight list (LiveStore.finishAdopted, versioned; money untouched),
+ * so it never holds one of the run's `maxOrders` slots for good.
  */
 import { isBotOrderId, parseBotOrderId } from '../core/live/client-order-id.js';
+import { isFinal } from '../core/live/order-state.js';
+import type { LiveOrder, OrderFills } from '../ports/live.js';
 import type { ExchangeOrder } from '../ports/trading.js';
 import type { LiveCtx } from './context.js';
-import { statusOf, totalsOf } from './fills.js';
-import { readOrder } from './order-sync.js';
+import { statusOf, storedTotals, totalsOf } from './fills.js';
+import { contended, readOrder } from './order-sync.js';
 
 /** Fills of this long ago and newer are compared with the store each run. */
 export const ADOPT_FILLS_WINDOW_MS = 6 * 60 * 60_000;
@@ -75,4 +81,26 @@ async function check(ctx: LiveCtx, x: ExchangeOrder): Promise<void> {
     detail: `${x.symbol} ${x.side} ${x.type} ${x.amount}, ${x.status}, filled ${x.filled} (client order id ${x.clientOrderId}); recorded, the budget untouched`,
     check: 'whether another deployment uses the same API key; the balance of the account',
   });
+}
+
+/**
+ * An adopted order still listed in flight: looked up by client order id; once final at the
+ * exchange it is written final with its fills (never fewer than stored) and leaves the list.
+ * Not final yet, or unknown to the exchange: left as it is (logged), looked at again next run.
+ */
+export async function followAdopted(ctx: LiveCtx, o: LiveOrder): Promise<void> {
+  const x = await ctx.trading.findOrder(o.symbol, o.clientOrderId);
+  if (!x) {
+    ctx.deps.log.warn('adopted live order not found at the exchange; left in flight', { clientOrderId: o.clientOrderId, symbol: o.symbol, status: o.status });
+    return;
+  }
+  const to = statusOf(x);
+  if (!isFinal(to) || to === 'lost') return;
+  const totals = await totalsOf(ctx.trading, await ctx.rules(o.symbol), x, x.time - 60_000);
+  const stored = storedTotals(o);
+  const fills: OrderFills = totals.filled >= stored.filled && totals.cost >= stored.cost && totals.fee >= stored.fee && totals.tradeIds.length >= stored.tradeIds.length ? totals : stored;
+  const r = await ctx.deps.store.finishAdopted({ clientOrderId: o.clientOrderId, version: o.version, from: o.status, to: to as 'filled' | 'cancelled' | 'expired' | 'rejected', fills, now: ctx.now() });
+  if (r.status === 'stale') throw contended(`adopted order ${o.clientOrderId}`);
+  if (r.status === 'missing') return;
+  ctx.deps.log.info('adopted live order final at the exchange: no longer in flight', { clientOrderId: o.clientOrderId, symbol: o.symbol, status: to, filled: fills.filled });
 }

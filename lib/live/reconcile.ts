@@ -10,7 +10,8 @@
  *    LOOKUPS_BEFORE_LOST spaced look-ups (./order-sync.ts);
  * 3. live positions: protected, watched, closed from their protective fills, re-protected
  *    (./watch-position.ts);
- * 4. orders and fills with a bot client order id and no row are adopted (./adopt.ts);
+ * 4. orders and fills with a bot client order id and no row are adopted (./adopt.ts); an adopted
+ *    order is looked up in step 2 until the exchange shows it final, then leaves the in-flight list;
  * 5. the exchange's balances are kept on the budget row for /balance.
  * After a crash anywhere the next run converges: every send is preceded by a versioned change
  * that only one run wins, and everything else is a look-up. An item that fails is counted with
@@ -19,7 +20,7 @@
 import { clientOrderId, MAX_GENERATION } from '../core/live/client-order-id.js';
 import { describeError, isCandlebotError, isTransient, PermanentError } from '../errors.js';
 import type { LiveOrder } from '../ports/live.js';
-import { adoptUnknown } from './adopt.js';
+import { adoptUnknown, followAdopted } from './adopt.js';
 import { liveContext, type LiveCtx } from './context.js';
 import { liveExchangesOf, type LiveDeps, type LiveExchange } from './deps.js';
 import { settleEntry, syncOrder } from './order-sync.js';
@@ -114,7 +115,11 @@ async function reconcileExchange(ctx: LiveCtx, item: Item, limits: { maxOrders?:
   const orders = await listed(item, `orders#${exchange}`, () => store.listInFlightOrders(exchange, limits.maxOrders ?? DEFAULT_MAX_ORDERS));
   for (const o of orders?.items ?? []) {
     if (!time()) break;
-    if (o.adopted === true) continue;
+    if (o.adopted === true) {
+      // Not the bot's books: only followed until final at the exchange, then off the list (./adopt.ts).
+      await item(o.clientOrderId, () => followAdopted(ctx, o));
+      continue;
+    }
     ctx.counts.ordersChecked++;
     await item(o.clientOrderId, () => followOrder(ctx, o));
   }
