@@ -15,7 +15,7 @@ import { send } from '../dynamo/send.js';
 import { CONDITION_FAILED, transactWrite } from '../dynamo/transact.js';
 import type { LiveStoreContext } from './context.js';
 import { orderKey, positionKey } from './keys.js';
-import { listFields, orderRowSchema, type OrderRow } from './order-rows.js';
+import { newOrderRow, orderRowSchema, type OrderRow } from './order-rows.js';
 import { positionRowSchema, protectionSchema, toPosition } from './position-rows.js';
 import { checkRow, decode, readOne, valueOf } from './read.js';
 
@@ -64,9 +64,7 @@ export function createExitOps(ctx: LiveStoreContext): ExitOps {
         const order = await getItem(client, { TableName: table, Key: orderKey(o.clientOrderId), ConsistentRead: true }, `read live order ${o.clientOrderId}`);
         return order === undefined ? { status: 'stale', current: p } : { status: 'exists' };
       }
-      const row: OrderRow = {
-        ...orderKey(o.clientOrderId),
-        sk: 'order',
+      const row: OrderRow = newOrderRow({
         clientOrderId: o.clientOrderId,
         positionId: p.positionId,
         signalId: p.signalId,
@@ -81,18 +79,7 @@ export function createExitOps(ctx: LiveStoreContext): ExitOps {
         ...(o.price === undefined ? {} : { price: o.price }),
         stake: 0,
         status: 'intent',
-        version: 1,
-        filled: 0,
-        cost: 0,
-        fee: 0,
-        feeFromBase: 0,
-        baseFee: 0,
-        fills: [],
-        lookups: 0,
-        createdAt: c.now,
-        updatedAt: c.now,
-        ...listFields(p.exchange, o.clientOrderId, 'intent', c.now, c.now, ctx.ttlDays),
-      };
+      }, c.now, ctx.ttlDays);
       checkRow(orderRowSchema, row, `start exit ${o.clientOrderId}`);
       if (!(o.amount > 0 && o.amount <= p.qty)) throw new PermanentError(`start exit ${o.clientOrderId}: amount ${o.amount} outside (0, ${p.qty}]`, { code: 'BAD_LIVE_AMOUNT' });
       const e = new Expr();

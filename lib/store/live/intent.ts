@@ -21,8 +21,8 @@ import { Expr } from '../dynamo/expr.js';
 import { CONDITION_FAILED, transactWrite, type CancelReason, type TransactItem } from '../dynamo/transact.js';
 import type { LiveStoreContext } from './context.js';
 import { checkRow } from './read.js';
-import { budgetKey, cooldownKey, dayKey, lockKey, orderKey, positionKey } from './keys.js';
-import { listFields, orderRowSchema, toOrder, type OrderRow } from './order-rows.js';
+import { budgetKey, cooldownKey, dayKey, lockKey, positionKey } from './keys.js';
+import { newOrderRow, orderRowSchema, toOrder, type OrderRow } from './order-rows.js';
 import { positionListFields, positionRowSchema, toPosition, type PositionRow } from './position-rows.js';
 
 function checkCommand(c: IntentCommand): void {
@@ -44,9 +44,7 @@ export function createIntentOps(ctx: LiveStoreContext): Pick<LiveStore, 'recordI
 
   function items(c: IntentCommand, stake: number): { items: TransactItem[]; order: OrderRow; position: PositionRow } {
     const { order: o, position: p, limits, now } = c;
-    const order: OrderRow = {
-      ...orderKey(o.clientOrderId),
-      sk: 'order',
+    const order: OrderRow = newOrderRow({
       clientOrderId: o.clientOrderId,
       positionId: p.positionId,
       signalId: p.signalId,
@@ -61,19 +59,8 @@ export function createIntentOps(ctx: LiveStoreContext): Pick<LiveStore, 'recordI
       ...(o.price === undefined ? {} : { price: o.price }),
       stake,
       status: 'intent',
-      version: 1,
-      filled: 0,
-      cost: 0,
-      fee: 0,
-      feeFromBase: 0,
-      baseFee: 0,
-      fills: [],
-      lookups: 0,
-      createdAt: now,
-      updatedAt: now,
       deadline: o.deadline,
-      ...listFields(p.exchange, o.clientOrderId, 'intent', now, now, ctx.ttlDays),
-    };
+    }, now, ctx.ttlDays);
     const position: PositionRow = {
       ...positionKey(p.positionId),
       sk: 'position',

@@ -74,6 +74,32 @@ export function listFields(exchange: string, clientOrderId: string, status: Orde
   return { listKey: doneList(exchange), listSort: timeSort(now, clientOrderId), expiresAt: expiresAt(now, ttlDays) };
 }
 
+type Started = 'pk' | 'sk' | 'version' | 'lookups' | 'createdAt' | 'updatedAt' | 'listKey' | 'listSort' | 'expiresAt';
+type Totals = 'filled' | 'cost' | 'fee' | 'feeFromBase' | 'baseFee' | 'fills';
+
+/**
+ * A new order row (intent, exit, refusal, adoption): its key, version 1, no look-up yet, no fills
+ * unless given, created and updated `now`, in the list its status belongs to.
+ */
+export function newOrderRow(fields: Omit<OrderRow, Started | Totals> & Partial<Pick<OrderRow, Totals>>, now: number, ttlDays: number): OrderRow {
+  return {
+    ...orderKey(fields.clientOrderId),
+    sk: 'order',
+    version: 1,
+    filled: 0,
+    cost: 0,
+    fee: 0,
+    feeFromBase: 0,
+    baseFee: 0,
+    fills: [],
+    lookups: 0,
+    ...fields,
+    createdAt: now,
+    updatedAt: now,
+    ...listFields(fields.exchange, fields.clientOrderId, fields.status, now, now, ttlDays),
+  };
+}
+
 /** The totals attributes of an order's fills. */
 export function fillFields(fills: OrderFills): Record<string, unknown> {
   if (fills.tradeIds.length > MAX_TRADE_IDS) throw new RangeError(`an order with more than ${MAX_TRADE_IDS} trades`);

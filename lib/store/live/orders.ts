@@ -13,7 +13,7 @@ import { Expr } from '../dynamo/expr.js';
 import { send } from '../dynamo/send.js';
 import type { LiveStoreContext } from './context.js';
 import { orderKey } from './keys.js';
-import { fillFields, listFields, orderRowSchema, toOrder, type OrderRow } from './order-rows.js';
+import { fillFields, listFields, newOrderRow, orderRowSchema, toOrder, type OrderRow } from './order-rows.js';
 import { checkRow, decode, readOne, valueOf } from './read.js';
 
 type OrderOps = Pick<LiveStore, 'advanceOrder' | 'adoptOrder' | 'getOrder'>;
@@ -71,9 +71,7 @@ export function createOrderOps(ctx: LiveStoreContext): OrderOps {
 
     async adoptOrder(c) {
       const parsed = parseBotOrderId(c.clientOrderId);
-      const row: OrderRow = {
-        ...orderKey(c.clientOrderId),
-        sk: 'order',
+      const row: OrderRow = newOrderRow({
         clientOrderId: c.clientOrderId,
         exchange: c.exchange,
         symbol: c.symbol,
@@ -84,7 +82,6 @@ export function createOrderOps(ctx: LiveStoreContext): OrderOps {
         ...(c.price === undefined ? {} : { price: c.price }),
         stake: 0,
         status: c.status,
-        version: 1,
         exchangeOrderId: c.exchangeOrderId,
         filled: c.fills.filled,
         cost: c.fills.cost,
@@ -92,13 +89,9 @@ export function createOrderOps(ctx: LiveStoreContext): OrderOps {
         feeFromBase: c.fills.feeFromBase,
         baseFee: c.fills.baseFee,
         fills: [...c.fills.tradeIds],
-        lookups: 0,
         adopted: true,
         reason: 'found at the exchange with a bot id and no row',
-        createdAt: c.now,
-        updatedAt: c.now,
-        ...listFields(c.exchange, c.clientOrderId, c.status, c.now, c.now, ctx.ttlDays),
-      };
+      }, c.now, ctx.ttlDays);
       checkRow(orderRowSchema, row, `adopt live order ${c.clientOrderId}`);
       const put = await send(client, { Put: { TableName: table, Item: row, ConditionExpression: 'attribute_not_exists(pk)' } }, `adopt live order ${c.clientOrderId}`);
       return put.ok ? 'created' : 'exists';

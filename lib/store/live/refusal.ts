@@ -15,7 +15,7 @@ import { Expr } from '../dynamo/expr.js';
 import { send } from '../dynamo/send.js';
 import type { LiveStoreContext } from './context.js';
 import { orderKey } from './keys.js';
-import { fillFields, listFields, orderRowSchema, toOrder, type OrderRow } from './order-rows.js';
+import { fillFields, listFields, newOrderRow, orderRowSchema, toOrder, type OrderRow } from './order-rows.js';
 import { checkRow, decode, readOne, valueOf } from './read.js';
 
 type RefusalOps = Pick<LiveStore, 'recordRefusal' | 'finishAdopted'>;
@@ -24,9 +24,7 @@ export function createRefusalOps(ctx: LiveStoreContext): RefusalOps {
   const { client, table } = ctx;
   return {
     async recordRefusal(c) {
-      const row: OrderRow = {
-        ...orderKey(c.clientOrderId),
-        sk: 'order',
+      const row: OrderRow = newOrderRow({
         clientOrderId: c.clientOrderId,
         positionId: c.signalId,
         signalId: c.signalId,
@@ -40,19 +38,8 @@ export function createRefusalOps(ctx: LiveStoreContext): RefusalOps {
         amount: 0,
         stake: 0,
         status: 'rejected',
-        version: 1,
-        filled: 0,
-        cost: 0,
-        fee: 0,
-        feeFromBase: 0,
-        baseFee: 0,
-        fills: [],
-        lookups: 0,
         reason: `${c.reason}: ${c.detail}`.slice(0, 500),
-        createdAt: c.now,
-        updatedAt: c.now,
-        ...listFields(c.exchange, c.clientOrderId, 'rejected', c.now, c.now, ctx.ttlDays),
-      };
+      }, c.now, ctx.ttlDays);
       checkRow(orderRowSchema, row, `record refusal ${c.clientOrderId}`);
       const put = await send(client, { Put: { TableName: table, Item: row, ConditionExpression: 'attribute_not_exists(pk)' } }, `record refusal ${c.clientOrderId}`);
       return put.ok ? 'recorded' : 'exists';
