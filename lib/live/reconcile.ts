@@ -21,7 +21,7 @@ import { clientOrderId, MAX_GENERATION } from '../core/live/client-order-id.js';
 import { describeError, isCandlebotError, isTransient, PermanentError } from '../errors.js';
 import type { LiveOrder } from '../ports/live.js';
 import { adoptUnknown, followAdopted } from './adopt.js';
-import { liveContext, type LiveCtx } from './context.js';
+import { liveContext, type LiveCounts, type LiveCtx } from './context.js';
 import { liveExchangesOf, type LiveDeps, type LiveExchange } from './deps.js';
 import { settleEntry, syncOrder } from './order-sync.js';
 import { NO_FILLS } from '../core/live/fees.js';
@@ -31,15 +31,8 @@ import { createTeller, type Teller } from './tell.js';
 import { watchPosition } from './watch-position.js';
 import { sendEntry } from './protect.js';
 
-export interface ReconcileReport {
+export interface ReconcileReport extends Omit<LiveCounts, 'cancelled'> {
   exchanges: number;
-  ordersChecked: number;
-  advanced: number;
-  settled: number;
-  protectionsPlaced: number;
-  closed: number;
-  adopted: number;
-  lost: number;
   alerts: number;
   panics: number;
   failed: number;

@@ -1,6 +1,7 @@
 /** Rows of the live-trading store as the use cases see them (the port: ./live.ts). */
 import type { OrderStatus } from '../core/live/order-state.js';
 import type { Timeframe } from '../core/timeframe.js';
+import type { LiveBook } from '../core/live/live-ledger.js';
 
 // ---------------------------------------------------------------------------------------------
 // Rows as the use cases see them
@@ -27,27 +28,19 @@ export interface SeenBalance {
   readonly total: number;
 }
 
-/** The bot's budget on one live exchange (row `budget#<exchange>`). */
-export interface LiveBudget {
+/**
+ * The bot's budget on one live exchange (row `budget#<exchange>`): the book of
+ * lib/core/live/live-ledger.ts — start (the configured budget when the row was created),
+ * available (free to reserve), reserved (held by entry orders not yet final), invested (book
+ * cost of the open positions), realised (Σ proceeds − cost, before fees), fees (Σ every entry
+ * and exit fee, in quote), openCount (entries in flight plus open positions, each holding its
+ * market's lock), peakEquity (highest start + realised − fees after a close: the drawdown's
+ * reference) — plus where it lives, its switches and the balances reconcile saw.
+ */
+export interface LiveBudget extends LiveBook {
   readonly exchange: string;
   /** The quote currency every live market of the exchange shares. */
   readonly quote: string;
-  /** The configured budget when the row was created. */
-  readonly start: number;
-  /** Free to reserve for new entries. */
-  readonly available: number;
-  /** Held by entry orders not yet final. */
-  readonly reserved: number;
-  /** Book cost of the open positions. */
-  readonly invested: number;
-  /** Σ (proceeds − cost) of closed positions (before fees). */
-  readonly realised: number;
-  /** Σ every entry and exit fee, in quote. */
-  readonly fees: number;
-  /** Entries in flight plus open positions (each holds its market's lock). */
-  readonly openCount: number;
-  /** Highest equity (start + realised − fees) seen after a close; the drawdown's reference. */
-  readonly peakEquity: number;
   readonly halted?: LiveHalt;
   readonly panic?: LivePanic;
   /** The exchange's balances as last seen by reconcile (/balance). */
