@@ -9,9 +9,9 @@
 import { assertFinite, assertPeriod, assertSameLength, nanArray } from './guards.js';
 
 export function atr(
-  high: readonly number[],
-  low: readonly number[],
-  close: readonly number[],
+  high: ArrayLike<number>,
+  low: ArrayLike<number>,
+  close: ArrayLike<number>,
   period: number,
 ): Float64Array {
   assertPeriod('ATR', 'period', period);

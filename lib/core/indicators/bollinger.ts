@@ -18,7 +18,7 @@ export interface BollingerBands {
   readonly lower: Float64Array;
 }
 
-export function bollinger(values: readonly number[], period: number, k: number): BollingerBands {
+export function bollinger(values: ArrayLike<number>, period: number, k: number): BollingerBands {
   assertPeriod('Bollinger', 'period', period);
   if (typeof k !== 'number' || !Number.isFinite(k) || k < 0) {
     throw new PermanentError(`Bollinger: k must be a finite number >= 0, got ${String(k)}`, {

@@ -35,7 +35,7 @@ export function emaFrom(values: ArrayLike<number>, period: number, start: number
 }
 
 /** EMA(period) of `values`, aligned to the input. First defined index: period − 1. */
-export function ema(values: readonly number[], period: number): Float64Array {
+export function ema(values: ArrayLike<number>, period: number): Float64Array {
   assertPeriod('EMA', 'period', period);
   assertFinite('EMA', 'values', values);
   const out = nanArray(values.length);

@@ -17,7 +17,7 @@ export function assertPeriod(indicator: string, name: string, period: number): v
 }
 
 /** Throws on the first NaN / ±Infinity (or non-number) in `values`, naming its index. */
-export function assertFinite(indicator: string, series: string, values: readonly number[]): void {
+export function assertFinite(indicator: string, series: string, values: ArrayLike<number>): void {
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
     // `v - v` is NaN exactly for NaN and ±Infinity: one subtraction per value keeps this cheap.
@@ -28,7 +28,7 @@ export function assertFinite(indicator: string, series: string, values: readonly
 }
 
 /** Throws unless every series has the same length. */
-export function assertSameLength(indicator: string, series: Readonly<Record<string, readonly number[]>>): number {
+export function assertSameLength(indicator: string, series: Readonly<Record<string, ArrayLike<number>>>): number {
   let n = -1;
   for (const [name, values] of Object.entries(series)) {
     if (n === -1) n = values.length;

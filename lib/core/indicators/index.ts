@@ -43,9 +43,22 @@
  *   the textbook values elsewhere. On all seven real data sets both give identical ema-cross signals.
  */
 export { ema, emaFrom } from './ema.js';
+export { sma } from './sma.js';
 export { atr } from './atr.js';
 export { rsi } from './rsi.js';
 export { bollinger, type BollingerBands } from './bollinger.js';
 export { macd, macdFromLine, macdLine, type MacdResult } from './macd.js';
 export { DEFAULT_CACHE_BYTES, IndicatorCache, memo, type IndicatorCacheStats } from './cache.js';
 export { atrOf, bollingerOfClose, emaOfClose, macdOfClose, rsiOfClose } from './of-candles.js';
+export {
+  boundIndicators,
+  sourceOf,
+  SOURCES,
+  type AdxSeries,
+  type Bands,
+  type BoundIndicators,
+  type IchimokuSeries,
+  type MacdSeries,
+  type Source,
+  type StochSeries,
+} from './bound.js';

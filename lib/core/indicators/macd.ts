@@ -21,7 +21,7 @@ export interface MacdResult {
   readonly histogram: Float64Array;
 }
 
-export function macd(values: readonly number[], fast: number, slow: number, signal: number): MacdResult {
+export function macd(values: ArrayLike<number>, fast: number, slow: number, signal: number): MacdResult {
   assertPeriod('MACD', 'fast period', fast);
   assertPeriod('MACD', 'slow period', slow);
   assertPeriod('MACD', 'signal period', signal);
@@ -35,7 +35,7 @@ export function macd(values: readonly number[], fast: number, slow: number, sign
  * as `macd`. `macdFromLine(macdLine(v, f, s), s, g)` equals `macd(v, f, s, g)`: the line is what
  * parameter sets differing only in `signal` share (lib/core/indicators/of-candles.ts).
  */
-export function macdLine(values: readonly number[], fast: number, slow: number): Float64Array {
+export function macdLine(values: ArrayLike<number>, fast: number, slow: number): Float64Array {
   assertPeriod('MACD', 'fast period', fast);
   assertPeriod('MACD', 'slow period', slow);
   assertFastBelowSlow(fast, slow);
@@ -64,7 +64,7 @@ function assertFastBelowSlow(fast: number, slow: number): void {
   }
 }
 
-function lineOf(values: readonly number[], fast: number, slow: number): Float64Array {
+function lineOf(values: ArrayLike<number>, fast: number, slow: number): Float64Array {
   const n = values.length;
   const line = nanArray(n);
   if (n < slow) return line;

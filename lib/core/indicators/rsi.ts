@@ -14,7 +14,7 @@
  */
 import { assertFinite, assertPeriod, nanArray } from './guards.js';
 
-export function rsi(values: readonly number[], period: number): Float64Array {
+export function rsi(values: ArrayLike<number>, period: number): Float64Array {
   assertPeriod('RSI', 'period', period);
   assertFinite('RSI', 'values', values);
   const n = values.length;
