@@ -47,6 +47,7 @@ export const ERROR_CODES = {
   UNKNOWN_STRATEGY: p('The config names a strategy that does not exist.'),
   BAD_SIGNAL: p('Internal: a signal does not match the candle it came from.'),
   BAD_SIGNALS: p('A strategy returned signals out of order.'),
+  BAD_HIGHER_TIMEFRAME: p("A strategy asks for a higher timeframe that is not a strict multiple of the candles' timeframe (4h on 15m is fine, 1h on 4h is not)."),
   // Positions and the paper ledger
   BAD_POSITION: p('A signal cannot become a position (unsupported timeframe, bad levels).'),
   BAD_POSITION_RULES: p('The position rules (stop, target, time limit) are invalid.'),
@@ -133,6 +134,7 @@ export const ERROR_CODES = {
   WRITE_FAILED: p('A file could not be written.'),
   PAGE_LIMIT: p('Download: the exchange kept returning candles past the expected end.'),
   SET_FAILED: p('Optimiser: one parameter set failed to evaluate.'),
+  WORKER_BUNDLE: p('Optimiser: the worker bundle could not be built (esbuild; e.g. a syntax error in a strategy file).'),
   REPLAY_REPORT: p('Replay: the results could not be read back.'),
   // live trading: use cases
   LIVE_NOT_CONFIGURED: p('A live order or position is on an exchange the config does not trade live (trading.mode is not live): it is left alone and reported.'),
