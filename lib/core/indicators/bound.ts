@@ -16,6 +16,11 @@ import { ema } from './ema.js';
 import { macd, macdFromLine, macdLine, type MacdResult } from './macd.js';
 import { rsi } from './rsi.js';
 import { sma } from './sma.js';
+import { adx } from './adx.js';
+import { donchian, ichimoku, keltner } from './channels.js';
+import { cci, mfi, stochastic, stochRsi, williamsR } from './oscillators.js';
+import { obv, psar, wma } from './ta/adapter.js';
+import { vwap } from './vwap.js';
 
 export type Source = 'open' | 'high' | 'low' | 'close' | 'volume' | 'hl2' | 'hlc3' | 'ohlc4';
 export const SOURCES: readonly Source[] = ['open', 'high', 'low', 'close', 'volume', 'hl2', 'hlc3', 'ohlc4'];
@@ -97,10 +102,6 @@ function derive(c: Candles, f: (i: number) => number): Float64Array {
   return out;
 }
 
-function notYet(name: string): never {
-  throw new PermanentError(`${name}: not implemented yet`, { code: 'INDICATOR_INPUT' });
-}
-
 export function boundIndicators(candles: Candles, cache?: IndicatorCache): BoundIndicators {
   const c = candles;
   const m = <T>(key: string, compute: () => T): T => memo(cache, c, key, compute);
@@ -118,7 +119,7 @@ export function boundIndicators(candles: Candles, cache?: IndicatorCache): Bound
   return {
     sma: (p, s) => { const k = src(s); return m(`sma(${k},${p})`, () => sma(sourceOf(c, k), p)); },
     ema: (p, s) => { const k = src(s); return m(`ema(${k},${p})`, () => ema(sourceOf(c, k), p)); },
-    wma: () => notYet('wma'),
+    wma: (p, s) => { const k = src(s); return m(`wma(${k},${p})`, () => wma(sourceOf(c, k), p)); },
     rsi: (p, s) => { const k = src(s); return m(`rsi(${k},${p})`, () => rsi(sourceOf(c, k), p)); },
     atr: (p) => m(`atr(${p})`, () => atr(c.high, c.low, c.close, p)),
     bollinger: (p, k, s) => {
@@ -129,17 +130,17 @@ export function boundIndicators(candles: Candles, cache?: IndicatorCache): Bound
       const r = macdOf(src(s), fast, slow, signal);
       return { line: r.macd, signal: r.signal, histogram: r.histogram };
     },
-    adx: () => notYet('adx'),
-    stochastic: () => notYet('stochastic'),
-    stochRsi: () => notYet('stochRsi'),
-    cci: () => notYet('cci'),
-    mfi: () => notYet('mfi'),
-    obv: () => notYet('obv'),
-    vwap: () => notYet('vwap'),
-    psar: () => notYet('psar'),
-    williamsR: () => notYet('williamsR'),
-    ichimoku: () => notYet('ichimoku'),
-    keltner: () => notYet('keltner'),
-    donchian: () => notYet('donchian'),
+    adx: (p) => m(`adx(${p})`, () => adx(c.high, c.low, c.close, p)),
+    stochastic: (k, ks, d) => m(`stochastic(${k},${ks},${d})`, () => stochastic(c.high, c.low, c.close, k, ks, d)),
+    stochRsi: (r, st, k, d) => m(`stochRsi(close,${r},${st},${k},${d})`, () => stochRsi(c.close, r, st, k, d)),
+    cci: (p) => m(`cci(${p})`, () => cci(c.high, c.low, c.close, p)),
+    mfi: (p) => m(`mfi(${p})`, () => mfi(c.high, c.low, c.close, c.volume, p)),
+    obv: () => m('obv()', () => obv(c.close, c.volume)),
+    vwap: () => m('vwap()', () => vwap(c)),
+    psar: (step, max) => m(`psar(${step},${max})`, () => psar(c.high, c.low, step, max)),
+    williamsR: (p) => m(`williamsR(${p})`, () => williamsR(c.high, c.low, c.close, p)),
+    ichimoku: (a, b, sb, d) => m(`ichimoku(${a},${b},${sb},${d})`, () => ichimoku(c.high, c.low, a, b, sb, d)),
+    keltner: (p, ap, k) => m(`keltner(${p},${ap},${k})`, () => keltner(c.high, c.low, c.close, p, ap, k)),
+    donchian: (p) => m(`donchian(${p})`, () => donchian(c.high, c.low, p)),
   };
 }
