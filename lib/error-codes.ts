@@ -47,6 +47,7 @@ export const ERROR_CODES = {
   UNKNOWN_STRATEGY: p('The config names a strategy that does not exist.'),
   BAD_SIGNAL: p('Internal: a signal does not match the candle it came from.'),
   BAD_SIGNALS: p('A strategy returned signals out of order.'),
+  BAD_STRATEGY: p('A strategy is invalid (bad name, a param without default, warm-up below 1, a duplicate name, a bad bracket or exit reason): fix the strategy file named in the message.'),
   BAD_HIGHER_TIMEFRAME: p("A strategy asks for a higher timeframe that is not a strict multiple of the candles' timeframe (4h on 15m is fine, 1h on 4h is not)."),
   // Positions and the paper ledger
   BAD_POSITION: p('A signal cannot become a position (unsupported timeframe, bad levels).'),

@@ -19,8 +19,11 @@ export type { Side };
 
 export type PositionStatus = 'pending' | 'open' | 'closing' | 'closed' | 'cancelled' | 'rejected';
 
-/** Why a position was closed. */
-export type ExitReason = 'stop' | 'target' | 'signal' | 'end' | 'time';
+/**
+ * Why a position was closed. `rule`: the strategy's exit rule fired on a candle's close; the
+ * position exits at the next candle's open (slippage as a `signal` exit), its reason in a note.
+ */
+export type ExitReason = 'stop' | 'target' | 'signal' | 'end' | 'time' | 'rule';
 
 /** One candle as the position rules see it (a live monitor passes the candle it just saw). */
 export interface Bar {

@@ -1,61 +1,25 @@
 /**
- * Shared machinery for the crossing strategies: every strategy here computes its indicator
- * series once, decides a side per candle from values at i and i − 1, and brackets the entry
- * with ATR multiples. `evaluate` and `evaluateAll` run the very same per-index rule on the
- * very same arrays, so they agree by construction (and the tests check it).
+ * `defineStrategy`: turns a strategy definition (definition.ts, docs/strategies.md) into the
+ * `Strategy` the rest of candlebot calls. `evaluate`, `evaluateAll`, `exitAt` and `exitsAll` run
+ * the very same per-index rules on the very same indicator arrays, so each "all" result equals the
+ * last-candle result on every prefix by construction (and the tests check it).
  *
  * Entry reference for a signal on candle i: open[i + 1] when that candle is in the series,
- * else the `nextOpen` argument (live: the forming candle's open), else close[i].
- * Long: stop = entry − stopAtr·atr[i], target = entry + takeAtr·atr[i]; short mirrored.
- * No signal when the bracket is degenerate, i.e. stop or target equals entry in floating point
- * (atr[i] = 0, or stopAtr·atr[i] below half an ulp of the price): position sizing would divide
- * by zero. Real prices never get there (TR >= |Δclose| > 0 after any move); the property tests
- * did, with 1-ulp price moves.
+ * else the `nextOpen` argument (live: the forming candle's open), else close[i]; the bracket
+ * (brackets.ts) prices stop and target from it. No signal when the bracket is degenerate: stop or
+ * target not strictly on its side of the entry, or not finite (atr[i] = 0, or stopAtr·atr[i]
+ * below half an ulp of the price): position sizing would divide by zero.
+ *
+ * Hot path (the optimiser runs evaluateAll millions of times per second): the per-candle loop
+ * calls the entry rule only; nothing is allocated unless it returns a side.
  */
-import { z } from 'zod';
 import type { Candles } from '../candle.js';
 import type { IndicatorCache } from '../indicators/cache.js';
 import { PermanentError } from '../../errors.js';
-import type { SignalIntent, Side, Strategy, StrategyLine } from './types.js';
-
-/** Parameters every strategy here shares: the ATR period and the stop / target multiples. */
-export interface BracketParams {
-  readonly atr: number;
-  readonly stopAtr: number;
-  readonly takeAtr: number;
-}
-
-/** zod field for an indicator period: an integer >= 1 with a default. */
-export function periodField(defaultValue: number) {
-  return z.number().int().min(1).default(defaultValue);
-}
-
-/** zod fields of `BracketParams`, to spread into a strategy's schema. */
-export function bracketFields(defaults: { atr?: number; stopAtr?: number; takeAtr?: number } = {}) {
-  return {
-    atr: periodField(defaults.atr ?? 14),
-    stopAtr: z.number().positive().default(defaults.stopAtr ?? 1.5),
-    takeAtr: z.number().positive().default(defaults.takeAtr ?? 3.0),
-  };
-}
-
-export interface CrossRule<P extends BracketParams, I extends { readonly atr: Float64Array }> {
-  readonly name: string;
-  readonly description: string;
-  readonly params: z.ZodType<P>;
-  warmup(params: P): number;
-  /**
-   * Computes every indicator series once, aligned to the candles; through `cache` when given
-   * (lib/core/indicators/of-candles.ts), so series shared by parameter sets are computed once.
-   */
-  compute(candles: Candles, params: P, cache?: IndicatorCache): I;
-  /** The side on the close of candle i (1 <= i < n), or null; NaN inputs must give null. */
-  sideAt(ind: I, candles: Candles, i: number, params: P): Side | null;
-  /** Key indicator values at i incl. `atr`, for the message text (only called on a signal). */
-  snapshot(ind: I, i: number): Record<string, number>;
-  /** Indicator lines on the price scale for charts (none when omitted). */
-  lines?(candles: Candles, params: P): StrategyLine[];
-}
+import type { AtrBracketParams, BracketLevels, PercentBracketParams } from './brackets.js';
+import { indicatorContext } from './context.js';
+import { MAX_EXIT_REASON, badStrategy, validateDefinition, type StrategyDefinition } from './definition.js';
+import type { EvalContext, ExitIntent, HigherNeed, SignalIntent, Side, Strategy, StrategyLine } from './types.js';
 
 /**
  * True when none of the values is NaN (indicator outputs are finite or NaN). Fixed arity on
@@ -70,7 +34,7 @@ function invalid(message: string): never {
 }
 
 /** Checks the columns have one length and every open is finite; returns that length. */
-function checkCandles(strategy: string, candles: Candles): number {
+export function checkCandles(strategy: string, candles: Candles): number {
   const n = candles.close.length;
   for (const key of ['time', 'open', 'high', 'low', 'volume'] as const) {
     if (candles[key].length !== n) invalid(`${strategy}: candles.${key} has ${candles[key].length} values, expected ${n}`);
@@ -83,58 +47,153 @@ function checkCandles(strategy: string, candles: Candles): number {
   return n;
 }
 
-export function defineStrategy<P extends BracketParams, I extends { readonly atr: Float64Array }>(
-  rule: CrossRule<P, I>,
-): Strategy<P> {
-  function signalAt(ind: I, candles: Candles, i: number, params: P, nextOpen: number | undefined): SignalIntent | null {
-    const side = rule.sideAt(ind, candles, i, params);
-    if (side === null) return null;
-    const atr = ind.atr[i]!;
-    if (atr !== atr) return null;
-    const entry = nextOpen ?? candles.close[i]!;
-    const sign = side === 'long' ? 1 : -1;
-    const stop = entry - sign * params.stopAtr * atr;
-    const target = entry + sign * params.takeAtr * atr;
-    // A degenerate bracket (stop or target equal to entry) is no trade.
-    if (!(sign * (entry - stop) > 0 && sign * (target - entry) > 0)) return null;
-    return {
-      side,
-      index: i,
-      candleTime: candles.time[i]!,
-      entry,
-      stop,
-      target,
-      indicators: rule.snapshot(ind, i),
-    };
+const ATR = 0;
+const PERCENT = 1;
+const CUSTOM = 2;
+
+/** Indicators of one series, with what the bracket and the snapshot need. */
+interface Prepared<I> {
+  readonly ind: I;
+  /** The ATR series of an ATR bracket, else null. */
+  readonly atr: Float64Array | null;
+}
+
+export type Origin = 'built-in' | 'user';
+
+/** `defineStrategy` with its origin (the kit's defineStrategy is 'user'; lib/core's built-ins say 'built-in'). */
+export function defineWithOrigin<P extends object, I extends object>(def: StrategyDefinition<P, I>, origin: Origin): Strategy<P> {
+  validateDefinition(def as unknown as StrategyDefinition<object, object>);
+  const name = def.name;
+  const kind = def.bracket.kind === 'atr' ? ATR : def.bracket.kind === 'percent' ? PERCENT : CUSTOM;
+  const levels = def.bracket.kind === 'custom' ? def.bracket.levels : null;
+  const entryRule = def.entry;
+  const exitRule = def.exit;
+  const snapshotOf = def.snapshot;
+  const higher = def.higher ?? [];
+
+  function prepare(candles: Candles, params: P, cache: IndicatorCache | undefined, context: EvalContext | undefined, bracket: boolean): Prepared<I> {
+    const ctx = indicatorContext(name, higher as never, candles, cache, context);
+    const ind = def.indicators(candles, params, ctx);
+    if (typeof ind !== 'object' || ind === null) badStrategy(name, 'indicators must return an object of series');
+    const atr = bracket && kind === ATR ? ctx.ta.atr((params as unknown as AtrBracketParams).atr) : null;
+    return { ind, atr };
   }
 
-  return Object.freeze({
-    name: rule.name,
-    description: rule.description,
-    params: rule.params,
-    warmup: (params: P) => rule.warmup(params),
-    evaluate(candles: Candles, params: P, nextOpen?: number): SignalIntent | null {
-      const n = checkCandles(rule.name, candles);
+  function snapshot(prep: Prepared<I>, i: number): Record<string, number> {
+    const out: Record<string, number> = {};
+    if (snapshotOf !== undefined) {
+      for (const [k, v] of Object.entries(snapshotOf(prep.ind, i))) if (Number.isFinite(v)) out[k] = v;
+    } else {
+      for (const [k, v] of Object.entries(prep.ind)) {
+        if (v instanceof Float64Array || Array.isArray(v)) {
+          const x: unknown = v[i];
+          if (typeof x === 'number' && Number.isFinite(x)) out[k] = x;
+        }
+      }
+    }
+    if (prep.atr !== null) out.atr = prep.atr[i]!;
+    return out;
+  }
+
+  /** The signal for `side` on candle i, or null when the bracket is degenerate. */
+  function signalFor(prep: Prepared<I>, candles: Candles, i: number, params: P, side: Side, nextOpen: number | undefined): SignalIntent | null {
+    if (side !== 'long' && side !== 'short') badStrategy(name, `entry must return 'long', 'short' or null, got ${JSON.stringify(side)} at candle ${i}`);
+    const entry = nextOpen ?? candles.close[i]!;
+    const sign = side === 'long' ? 1 : -1;
+    let stop: number;
+    let target: number;
+    if (kind === ATR) {
+      const atr = prep.atr![i]!;
+      if (atr !== atr) return null;
+      const p = params as unknown as AtrBracketParams;
+      stop = entry - sign * p.stopAtr * atr;
+      target = entry + sign * p.takeAtr * atr;
+    } else if (kind === PERCENT) {
+      const p = params as unknown as PercentBracketParams;
+      stop = entry * (1 - (sign * p.stopPct) / 100);
+      target = entry * (1 + (sign * p.takePct) / 100);
+    } else {
+      const r: BracketLevels = levels!({ side, entry, i, ind: prep.ind, candles, params });
+      if (typeof r !== 'object' || r === null) badStrategy(name, `customBracket must return { stop, target }, got ${String(r)}`);
+      stop = r.stop;
+      target = r.target;
+    }
+    // A degenerate bracket (stop or target equal to entry, wrong side, or not finite) is no trade.
+    if (!(sign * (entry - stop) > 0 && sign * (target - entry) > 0 && stop - stop === 0 && target - target === 0)) return null;
+    return { side, index: i, candleTime: candles.time[i]!, entry, stop, target, indicators: snapshot(prep, i) };
+  }
+
+  function exitReason(prep: Prepared<I>, candles: Candles, i: number, side: Side, params: P): string | null {
+    const reason = exitRule!(prep.ind, i, side, candles, params);
+    if (reason === null) return null;
+    if (typeof reason !== 'string' || reason.length === 0 || reason.length > MAX_EXIT_REASON) {
+      badStrategy(name, `exit must return null or a reason of 1–${MAX_EXIT_REASON} characters, got ${JSON.stringify(reason)} at candle ${i}`);
+    }
+    return reason;
+  }
+
+  const strategy: Strategy<P> = {
+    name,
+    description: def.description,
+    params: def.params,
+    origin,
+    warmup(params: P): number {
+      const w = def.warmup(params);
+      if (!(Number.isSafeInteger(w) && w >= 1)) badStrategy(name, `warmup must be an integer >= 1, got ${String(w)} for ${JSON.stringify(params)}`);
+      return w;
+    },
+    higherTimeframes: (params: P): readonly HigherNeed[] => higher.map((h) => Object.freeze({ timeframe: h.timeframe, candles: h.candles(params) })),
+    evaluate(candles: Candles, params: P, nextOpen?: number, context?: EvalContext): SignalIntent | null {
+      const n = checkCandles(name, candles);
       if (nextOpen !== undefined && !(Number.isFinite(nextOpen) && nextOpen > 0)) {
-        invalid(`${rule.name}: nextOpen must be a finite price > 0, got ${String(nextOpen)}`);
+        invalid(`${name}: nextOpen must be a finite price > 0, got ${String(nextOpen)}`);
       }
       if (n < 2) return null;
-      return signalAt(rule.compute(candles, params), candles, n - 1, params, nextOpen);
+      const prep = prepare(candles, params, undefined, context, true);
+      const side = entryRule(prep.ind, n - 1, candles, params);
+      return side === null ? null : signalFor(prep, candles, n - 1, params, side, nextOpen);
     },
-    evaluateAll(candles: Candles, params: P, cache?: IndicatorCache): SignalIntent[] {
-      const n = checkCandles(rule.name, candles);
+    evaluateAll(candles: Candles, params: P, cache?: IndicatorCache, context?: EvalContext): SignalIntent[] {
+      const n = checkCandles(name, candles);
       const out: SignalIntent[] = [];
       if (n < 2) return out;
-      const ind = rule.compute(candles, params, cache);
+      const prep = prepare(candles, params, cache, context, true);
+      const ind = prep.ind;
+      const open = candles.open;
       for (let i = 1; i < n; i++) {
-        const s = signalAt(ind, candles, i, params, i + 1 < n ? candles.open[i + 1] : undefined);
+        const side = entryRule(ind, i, candles, params);
+        if (side === null) continue;
+        const s = signalFor(prep, candles, i, params, side, i + 1 < n ? open[i + 1] : undefined);
         if (s !== null) out.push(s);
       }
       return out;
     },
-    lines(candles: Candles, params: P): StrategyLine[] {
-      checkCandles(rule.name, candles);
-      return rule.lines === undefined ? [] : rule.lines(candles, params);
+    lines(candles: Candles, params: P, context?: EvalContext): StrategyLine[] {
+      checkCandles(name, candles);
+      if (def.lines === undefined) return [];
+      return def.lines(prepare(candles, params, undefined, context, false).ind, candles, params);
     },
-  });
+  };
+  if (exitRule !== undefined) {
+    strategy.exitAt = (candles: Candles, params: P, side: Side, context?: EvalContext): string | null => {
+      if (side !== 'long' && side !== 'short') badStrategy(name, `exitAt: side must be 'long' or 'short', got ${JSON.stringify(side)}`);
+      const n = checkCandles(name, candles);
+      if (n < 2) return null;
+      return exitReason(prepare(candles, params, undefined, context, false), candles, n - 1, side, params);
+    };
+    strategy.exitsAll = (candles: Candles, params: P, cache?: IndicatorCache, context?: EvalContext): readonly ExitIntent[] => {
+      const n = checkCandles(name, candles);
+      const out: ExitIntent[] = [];
+      if (n < 2) return out;
+      const prep = prepare(candles, params, cache, context, false);
+      for (let i = 1; i < n; i++) {
+        const long = exitReason(prep, candles, i, 'long', params);
+        if (long !== null) out.push({ index: i, candleTime: candles.time[i]!, side: 'long', reason: long });
+        const short = exitReason(prep, candles, i, 'short', params);
+        if (short !== null) out.push({ index: i, candleTime: candles.time[i]!, side: 'short', reason: short });
+      }
+      return out;
+    };
+  }
+  return Object.freeze(strategy);
 }

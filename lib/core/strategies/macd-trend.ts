@@ -9,40 +9,39 @@
  * line is first defined at index slow + signal − 2).
  */
 import { z } from 'zod';
-import { atrOf, macdOfClose } from '../indicators/of-candles.js';
-import { bracketFields, defined, defineStrategy, periodField } from './define.js';
+import { atrBracket } from './brackets.js';
+import { defined, defineWithOrigin } from './define.js';
+import { periodField } from './params.js';
 
 export const macdTrendParams = z
-  .strictObject({ fast: periodField(12), slow: periodField(26), signal: periodField(9), ...bracketFields() })
+  .strictObject({ fast: periodField(12), slow: periodField(26), signal: periodField(9), ...atrBracket.fields() })
   .refine((p) => p.fast < p.slow, { message: 'fast period must be smaller than slow period', path: ['fast'] });
 
 export type MacdTrendParams = z.infer<typeof macdTrendParams>;
 
-export const macdTrend = defineStrategy({
-  name: 'macd-trend',
-  description:
-    'Goes long when the MACD line crosses above its signal line and short when it crosses below; ' +
-    'stop and target are ATR multiples from the next open.',
-  params: macdTrendParams,
-  warmup: (p: MacdTrendParams) => Math.max(p.slow + p.signal, p.atr + 1),
-  compute: (c, p: MacdTrendParams, cache) => ({
-    ...macdOfClose(c, p.fast, p.slow, p.signal, cache),
-    atr: atrOf(c, p.atr, cache),
-  }),
-  sideAt(ind, _c, i) {
-    const m0 = ind.macd[i - 1]!;
-    const s0 = ind.signal[i - 1]!;
-    const m1 = ind.macd[i]!;
-    const s1 = ind.signal[i]!;
-    if (!defined(m0, s0, m1, s1)) return null;
-    if (m0 <= s0 && m1 > s1) return 'long';
-    if (m0 >= s0 && m1 < s1) return 'short';
-    return null;
+export const macdTrend = defineWithOrigin(
+  {
+    name: 'macd-trend',
+    description:
+      'Goes long when the MACD line crosses above its signal line and short when it crosses below; ' +
+      'stop and target are ATR multiples from the next open.',
+    params: macdTrendParams,
+    warmup: (p) => Math.max(p.slow + p.signal, p.atr + 1),
+    indicators: (_c, p, ctx) => {
+      const m = ctx.ta.macd(p.fast, p.slow, p.signal);
+      return { macd: m.line, signal: m.signal, histogram: m.histogram };
+    },
+    entry(ind, i) {
+      const m0 = ind.macd[i - 1]!;
+      const s0 = ind.signal[i - 1]!;
+      const m1 = ind.macd[i]!;
+      const s1 = ind.signal[i]!;
+      if (!defined(m0, s0, m1, s1)) return null;
+      if (m0 <= s0 && m1 > s1) return 'long';
+      if (m0 >= s0 && m1 < s1) return 'short';
+      return null;
+    },
+    bracket: atrBracket,
   },
-  snapshot: (ind, i) => ({
-    macd: ind.macd[i]!,
-    signal: ind.signal[i]!,
-    histogram: ind.histogram[i]!,
-    atr: ind.atr[i]!,
-  }),
-});
+  'built-in',
+);
