@@ -9,6 +9,9 @@
  *   use cases every other folder of lib/ (scan, monitor, notify, portfolio, bot, backtest, …)
  *   runtime   lib/runtime — wires adapters into use cases, one file per function
  *   handlers  functions/ — import the runtime (the handler kit) and use cases only
+ *   user strategies  strategies/ (repository root, issue 16) — import only lib/core (the strategy kit)
+ *             and zod; lib/core/strategies/index.ts (the registry) imports their generated list
+ *             strategies/index.ts, and lib/core may use technicalindicators (the indicator adapter)
  */
 const ADAPTERS = '^lib/(aws|store|exchange|telegram|queue|chart)/';
 module.exports = {
@@ -17,15 +20,24 @@ module.exports = {
       name: 'no-circular',
       severity: 'error',
       comment: 'An import cycle between modules.',
-      from: { path: '^(lib|functions)/' },
+      from: { path: '^(lib|functions|strategies)/' },
       to: { circular: true },
     },
     {
       name: 'core-is-pure',
       severity: 'error',
-      comment: 'lib/core imports only lib/core, lib/errors.ts (+ its catalogue) and zod (no SDK, no network, no node: modules).',
+      comment:
+        'lib/core imports only lib/core, lib/errors.ts (+ its catalogue), zod, technicalindicators (pure maths, behind lib/core/indicators) ' +
+        'and the user strategies (strategies/, the registry) — no SDK, no network, no node: modules.',
       from: { path: '^lib/core/' },
-      to: { pathNot: ['^lib/core/', '^lib/errors[.]ts$', '^lib/error-codes[.]ts$', '^node_modules/zod/'] },
+      to: { pathNot: ['^lib/core/', '^lib/errors[.]ts$', '^lib/error-codes[.]ts$', '^node_modules/zod/', '^node_modules/technicalindicators/', '^strategies/'] },
+    },
+    {
+      name: 'user-strategies-import-only-the-kit',
+      severity: 'error',
+      comment: 'A user strategy (strategies/*.ts) imports only lib/core (the strategy kit, lib/core/strategies/kit.ts) and zod.',
+      from: { path: '^strategies/' },
+      to: { pathNot: ['^strategies/', '^lib/core/', '^node_modules/zod/'] },
     },
     {
       name: 'errors-is-pure',
