@@ -1,12 +1,14 @@
 import { candlesFromRows, type Candles } from '../core/candle.js';
 import { toSignal, type Signal } from '../core/signal.js';
 import { getStrategy } from '../core/strategies/index.js';
+import type { Strategy } from '../core/strategies/types.js';
 import { lastClosedOpenTime, type Timeframe } from '../core/timeframe.js';
 import { storableProblem } from '../core/store-bounds.js';
 import { splitLive, validateCandles, type Gap } from '../core/validate-candles.js';
 import type { StrategyConfig } from '../config/schema.js';
 import { PermanentError, TransientError } from '../errors.js';
 import type { ExchangePort } from '../ports/exchange.js';
+import { fetchHigher, higherFetches } from './higher-candles.js';
 
 export interface SymbolEvaluation {
   readonly signals: readonly Signal[];
@@ -40,7 +42,9 @@ function assertStorable(signal: Signal): void {
  * Fetches, validates and evaluates one symbol: every row validated (prices within the storable
  * range), the forming candle required to be the one open now (`splitLive`), only closed candles
  * used, the newest closed candle required to be the one that just closed (else the
- * exchange has not published it yet: transient), each strategy evaluated purely.
+ * exchange has not published it yet: transient), each strategy evaluated purely. When the
+ * strategies read higher timeframes, each is then fetched once for all of them (higher-candles.ts:
+ * one more request per distinct higher timeframe) and passed with the timeframe as the context.
  */
 export async function evaluateSymbol(args: {
   exchange: ExchangePort;
@@ -49,8 +53,11 @@ export async function evaluateSymbol(args: {
   candles: number;
   strategies: readonly StrategyConfig[];
   now: number;
+  /** How an entry's name becomes its strategy (default: the registry; tests pass fixture strategies). */
+  strategyOf?: (name: string) => Strategy<any>;
 }): Promise<SymbolEvaluation> {
   const { exchange, symbol, timeframe, strategies, now } = args;
+  const strategyOf = args.strategyOf ?? getStrategy;
   // One extra row: the exchange usually includes the forming candle, which is never evaluated.
   const raw = await exchange.fetchCandles(symbol, timeframe, args.candles + 1);
   const validated = validateCandles(raw, timeframe);
@@ -65,6 +72,8 @@ export async function evaluateSymbol(args: {
     );
   }
   const series = candlesFromRows(closed);
+  const higher = await fetchHigher(exchange, symbol, higherFetches(strategies, timeframe, strategyOf), now);
+  const context = { timeframe, higher };
   const signals: Signal[] = [];
   for (const entry of strategies) {
     if (closed.length < entry.warmup) {
@@ -72,7 +81,7 @@ export async function evaluateSymbol(args: {
         code: 'INSUFFICIENT_HISTORY',
       });
     }
-    const intent = getStrategy(entry.name).evaluate(series, entry.params as never, forming?.[1]);
+    const intent = strategyOf(entry.name).evaluate(series, entry.params as never, forming?.[1], context);
     const row = intent ? closed[intent.index] : undefined;
     if (intent && row && intent.index === closed.length - 1) {
       const [time, open, high, low, close] = row;

@@ -11,6 +11,7 @@ import { errorBody, exchangeInfoBody, INTERVAL_MS, parseSimSymbol, toBinanceId, 
 import { FaultBook, statusBody, type ExchangeInfoFault, type SimFault } from './faults.js';
 import { selectKlines } from './klines.js';
 import { CandleSeries, hashString } from './random-walk.js';
+import { AggregateSeries, type KlineSource } from './aggregate.js';
 import { ORDER_ROUTES, runOrderRoute, type SimAccountOptions } from './order-routes.js';
 import { createSimTrading, type SimTradingControls } from './sim-trading.js';
 import { ORDER_WEIGHT, REQUEST_WEIGHT, WeightWindow } from './weight.js';
@@ -42,6 +43,12 @@ export interface BinanceSimOptions {
   readonly account?: SimAccountOptions;
   /** exchangeInfo filters by symbol (`BTC/USDT`), over the defaults (binance-payloads.ts DEFAULT_FILTERS). */
   readonly filters?: Readonly<Record<string, Partial<SimFilters>>>;
+  /**
+   * When set (e.g. '15m'), every interval that is a strict multiple of it is the aggregate of the
+   * symbol's base-interval series (aggregate.ts), as on a real exchange; others stay independent
+   * random walks. Default: every interval is its own random walk.
+   */
+  readonly baseInterval?: string;
 }
 
 export interface SimRequest {
@@ -88,6 +95,8 @@ export async function startBinanceSim(options: BinanceSimOptions): Promise<Binan
   infoFaults.set('exchangeInfo', options.exchangeInfoFault);
   const weight = new WeightWindow(options.weightLimitPerMinute ?? 6000, wallClock);
   const series = new Map<string, CandleSeries>();
+  const aggregates = new Map<string, AggregateSeries>();
+  if (options.baseInterval !== undefined && INTERVAL_MS[options.baseInterval] === undefined) throw new RangeError(`baseInterval ${options.baseInterval} is not a Binance interval`);
   const hits = { exchangeInfo: 0, klines: 0 };
   const requestLog: SimRequest[] = [];
   const timers = new Set<NodeJS.Timeout>();
@@ -106,6 +115,20 @@ export async function startBinanceSim(options: BinanceSimOptions): Promise<Binan
       series.set(key, s);
     }
     return s;
+  }
+
+  /** The klines source of an interval: its own series, or the aggregate of the base interval's (options.baseInterval). */
+  function sourceFor(id: string, interval: string, timeframeMs: number): KlineSource {
+    const base = options.baseInterval;
+    const baseMs = base === undefined ? undefined : INTERVAL_MS[base];
+    if (base === undefined || baseMs === undefined || timeframeMs <= baseMs || timeframeMs % baseMs !== 0) return seriesFor(id, interval, timeframeMs);
+    const key = `${id}|${interval}`;
+    let a = aggregates.get(key);
+    if (a === undefined) {
+      a = new AggregateSeries(seriesFor(id, base, baseMs), timeframeMs);
+      aggregates.set(key, a);
+    }
+    return a;
   }
 
   /** Default price of a symbol for the order book: the last closed 1h candle's close. */
@@ -170,7 +193,7 @@ export async function startBinanceSim(options: BinanceSimOptions): Promise<Binan
     const limit = Math.min(Math.max(num('limit') ?? 500, 1), 1000);
     const startTime = num('startTime');
     const endTime = num('endTime');
-    const rows = selectKlines(seriesFor(id, interval, timeframeMs), nowMs, {
+    const rows = selectKlines(sourceFor(id, interval, timeframeMs), nowMs, {
       limit,
       ...(startTime === undefined ? {} : { startTime }),
       ...(endTime === undefined ? {} : { endTime }),

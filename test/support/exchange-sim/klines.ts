@@ -6,7 +6,8 @@
  */
 import type { SimFault } from './faults.js';
 import { klineRow, type KlineRow } from './binance-payloads.js';
-import { CandleSeries, formingCandle, type SimCandle } from './random-walk.js';
+import type { KlineSource } from './aggregate.js';
+import { formingCandle, type SimCandle } from './random-walk.js';
 
 export interface KlinesQuery {
   readonly limit: number;
@@ -14,7 +15,7 @@ export interface KlinesQuery {
   readonly endTime?: number;
 }
 
-export function selectKlines(series: CandleSeries, nowMs: number, query: KlinesQuery, fault: SimFault | undefined): KlineRow[] {
+export function selectKlines(series: KlineSource, nowMs: number, query: KlinesQuery, fault: SimFault | undefined): KlineRow[] {
   const tf = series.timeframeMs;
   const current = Math.floor(nowMs / tf);
   const last = query.endTime === undefined ? current : Math.min(current, Math.floor(query.endTime / tf));
@@ -36,7 +37,7 @@ export function selectKlines(series: CandleSeries, nowMs: number, query: KlinesQ
 
   return indices.map((k) => {
     const full = series.candle(k);
-    const candle: SimCandle = k === current ? formingCandle(full, tf, nowMs) : full;
+    const candle: SimCandle = k !== current ? full : series.forming ? series.forming(k, nowMs) : formingCandle(full, tf, nowMs);
     const row = klineRow(candle, tf);
     if (k === lastClosed && fault?.kind === 'nanPrice') row[4] = 'NaN';
     if (k === lastClosed && fault?.kind === 'negativePrice') {

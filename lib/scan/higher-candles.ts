@@ -1,0 +1,83 @@
+/**
+ * The live side of multi-timeframe strategies (docs/multi-timeframe.md): what a symbol's scan
+ * fetches of each higher timeframe, validated like the scan's own candles.
+ *
+ * Per symbol and scanned timeframe, each distinct higher timeframe any configured strategy
+ * declares (`higherTimeframes(params)`) is fetched ONCE, with the largest count any of them
+ * needs plus one row for the forming candle — so a scan makes 1 + (distinct higher timeframes)
+ * candle requests per symbol, shared by every strategy. Only the higher candles CLOSED at `now`
+ * are passed on; the strategies' alignment (lib/core/strategies/higher.ts) then shows each
+ * lower candle only the higher candles closed at its own close.
+ */
+import { candlesFromRows, type Candles } from '../core/candle.js';
+import { higherRatio } from '../core/strategies/higher.js';
+import { getStrategy } from '../core/strategies/index.js';
+import type { Strategy } from '../core/strategies/types.js';
+import { lastClosedOpenTime, type Timeframe } from '../core/timeframe.js';
+import { splitLive, validateCandles } from '../core/validate-candles.js';
+import type { StrategyConfig } from '../config/schema.js';
+import { PermanentError, TransientError } from '../errors.js';
+import type { ExchangePort } from '../ports/exchange.js';
+
+export interface HigherFetch {
+  readonly timeframe: Timeframe;
+  /** Closed candles needed (the largest need of the strategies); the request asks one more. */
+  readonly candles: number;
+}
+
+export type HigherCandles = Readonly<Partial<Record<Timeframe, Candles>>>;
+
+/**
+ * The higher timeframes the strategies on `timeframe` need, each once with the largest count,
+ * in first-declared order. A higher timeframe that is not a strict multiple of `timeframe` is a
+ * PermanentError BAD_HIGHER_TIMEFRAME (the config refuses it first).
+ */
+export function higherFetches(
+  strategies: readonly Pick<StrategyConfig, 'name' | 'params'>[],
+  timeframe: Timeframe,
+  strategyOf: (name: string) => Strategy<any> = getStrategy,
+): HigherFetch[] {
+  const need = new Map<Timeframe, number>();
+  for (const entry of strategies) {
+    const strategy = strategyOf(entry.name);
+    for (const h of strategy.higherTimeframes?.(entry.params as never) ?? []) {
+      higherRatio(timeframe, h.timeframe);
+      need.set(h.timeframe, Math.max(need.get(h.timeframe) ?? 0, h.candles));
+    }
+  }
+  return [...need].map(([tf, candles]) => ({ timeframe: tf, candles }));
+}
+
+/**
+ * Fetches and validates each higher timeframe of `fetches` (one request each, in order): every
+ * row validated (validateCandles), the forming candle required to be the one open now
+ * (splitLive), the newest closed candle required to be the one that just closed (else the
+ * exchange has not published it yet: TransientError STALE_CANDLES — at a higher boundary the
+ * strategy must see that candle, as a backtest does), at least `candles` closed ones (else
+ * PermanentError INSUFFICIENT_HISTORY). Exchange errors propagate as thrown by the port, so the
+ * scan classifies them like the lower fetch's.
+ */
+export async function fetchHigher(exchange: ExchangePort, symbol: string, fetches: readonly HigherFetch[], now: number): Promise<HigherCandles> {
+  const out: Partial<Record<Timeframe, Candles>> = {};
+  for (const { timeframe, candles } of fetches) {
+    const raw = await exchange.fetchCandles(symbol, timeframe, candles + 1);
+    const validated = validateCandles(raw, timeframe);
+    if (!validated.ok) {
+      throw new PermanentError(`${symbol} ${timeframe} (higher timeframe): ${validated.error.message}`, { code: validated.error.code, cause: validated.error });
+    }
+    const { closed } = splitLive(validated.rows, now, timeframe);
+    const expected = lastClosedOpenTime(now, timeframe);
+    const newest = closed.at(-1)?.[0];
+    if (newest === undefined || newest < expected) {
+      throw new TransientError(
+        `${symbol} ${timeframe} (higher timeframe): newest closed candle ${newest === undefined ? 'missing' : new Date(newest).toISOString()}, expected ${new Date(expected).toISOString()}`,
+        { code: 'STALE_CANDLES' },
+      );
+    }
+    if (closed.length < candles) {
+      throw new PermanentError(`${symbol}: ${closed.length} closed ${timeframe} candles, the strategies need ${candles}`, { code: 'INSUFFICIENT_HISTORY' });
+    }
+    out[timeframe] = candlesFromRows(closed);
+  }
+  return Object.freeze(out);
+}
