@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SignalIntent } from '../../lib/core/strategies/types.js';
 import { getStrategy, strategyRegistry } from '../../lib/core/strategies/index.js';
+import { userStrategies } from '../../strategies/index.js';
 import { bollingerBreakout, bollingerBreakoutParams } from '../../lib/core/strategies/bollinger-breakout.js';
 import { macdTrend, macdTrendParams } from '../../lib/core/strategies/macd-trend.js';
 import { rsiReversion, rsiReversionParams } from '../../lib/core/strategies/rsi-reversion.js';
@@ -117,7 +118,8 @@ describe('flat series (common on illiquid pairs) never signal', () => {
 
 describe('registry', () => {
   it('holds every strategy under its own name, frozen', () => {
-    assert.deepEqual(Object.keys(strategyRegistry).sort(), ['bollinger-breakout', 'ema-cross', 'macd-trend', 'rsi-reversion']);
+    // the four built-ins, then the user strategies of strategies/*.ts (issue 16)
+    assert.deepEqual(Object.keys(strategyRegistry), ['ema-cross', 'rsi-reversion', 'bollinger-breakout', 'macd-trend', ...userStrategies.map((s) => s.name)]);
     assert.ok(Object.isFrozen(strategyRegistry));
     for (const [name, s] of Object.entries(strategyRegistry)) {
       assert.equal(s.name, name);
