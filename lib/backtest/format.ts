@@ -6,7 +6,8 @@ import type { BacktestResult, CombinedResult, Summary, Trade } from './types.js'
 /** The trade fields of the `--json` document, in this order. */
 export const JSON_TRADE_KEYS = ['symbol', 'side', 'entryTime', 'entryPrice', 'exitTime', 'exitPrice', 'exitReason', 'pnl'] as const;
 
-export type JsonTrade = Pick<Trade, (typeof JSON_TRADE_KEYS)[number]>;
+/** The `--json` trade; a `rule` exit also carries the strategy's reason (`exitNote`, after exitReason). */
+export type JsonTrade = Pick<Trade, (typeof JSON_TRADE_KEYS)[number]> & Pick<Trade, 'exitNote'>;
 
 export interface JsonReport {
   readonly trades: JsonTrade[];
@@ -23,6 +24,7 @@ export function jsonTrade(t: JsonTrade): JsonTrade {
     exitTime: t.exitTime,
     exitPrice: t.exitPrice,
     exitReason: t.exitReason,
+    ...(t.exitNote === undefined ? {} : { exitNote: t.exitNote }),
     pnl: t.pnl,
   };
 }

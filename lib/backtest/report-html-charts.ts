@@ -245,7 +245,7 @@ export function candleChartSvg(
       (t.stop !== undefined && Number.isFinite(t.stop) ? `<path class="stop" d="M${m.x1} ${r(L.y(t.stop))}H${Math.max(m.x2, m.x1 + 4)}"/>` : '') +
       (t.target !== undefined && Number.isFinite(t.target) ? `<path class="target" d="M${m.x1} ${r(L.y(t.target))}H${Math.max(m.x2, m.x1 + 4)}"/>` : '');
     const tip =
-      `${t.side} ${fmtNum(t.entryPrice)} → ${fmtNum(t.exitPrice)} (${t.exitReason}), pnl ${fmtNum(t.pnl)}` +
+      `${t.side} ${fmtNum(t.entryPrice)} → ${fmtNum(t.exitPrice)} (${t.exitNote === undefined ? t.exitReason : `${t.exitReason}: ${t.exitNote}`}), pnl ${fmtNum(t.pnl)}` +
       (t.stop !== undefined ? `, stop ${fmtNum(t.stop)}` : '') +
       (t.target !== undefined ? `, target ${fmtNum(t.target)}` : '') +
       `\n${utc(t.entryTime)} → ${utc(t.exitTime)} UTC, ${t.bars} bar(s)` +

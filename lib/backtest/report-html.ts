@@ -109,7 +109,7 @@ function tradeTable(trades: readonly Trade[], stake: number, quote: string): str
       `<tr><td>${k + 1}</td><td class="${t.side}">${t.side === 'long' ? '▲ long' : '▼ short'}</td>` +
       `<td>${esc(utc(t.entryTime))}</td><td>${esc(num(t.entryPrice))}</td>` +
       `<td>${esc(utc(t.exitTime))}</td><td>${esc(num(t.exitPrice))}</td>` +
-      `<td>${esc(t.exitReason)}</td><td>${t.bars}</td><td>${esc(num(t.fees))}</td>` +
+      `<td>${esc(t.exitNote === undefined ? t.exitReason : `${t.exitReason}: ${t.exitNote}`)}</td><td>${t.bars}</td><td>${esc(num(t.fees))}</td>` +
       `<td class="${signed(t.pnl)}">${esc(num(t.pnl))}</td>` +
       `<td>${t.stop === undefined ? '–' : esc(num(t.stop))}</td><td>${t.target === undefined ? '–' : esc(num(t.target))}</td>` +
       `<td class="${signed(t.pnl)}">${esc(pctS(stake > 0 ? t.pnl / stake : null))}</td></tr>`,

@@ -1,5 +1,6 @@
 /** Backtest inputs and results. Everything in a result is JSON-safe (no NaN, no Infinity). */
 import type { Candles } from '../core/candle.js';
+import type { IndicatorCache } from '../core/indicators/cache.js';
 import type { ExitReason, Side } from '../core/positions/types.js';
 import type { Strategy } from '../core/strategies/types.js';
 import type { Timeframe } from '../core/timeframe.js';
@@ -19,6 +20,8 @@ export interface BacktestInput<P extends object = Record<string, number>> {
   readonly slippageBps?: number;
   readonly trailAtr?: number;
   readonly maxBars?: number;
+  /** Memo of indicator series shared by runs over the same candles (the optimiser); results are the same without. */
+  readonly cache?: IndicatorCache;
 }
 
 export interface Trade {
@@ -33,6 +36,8 @@ export interface Trade {
   /** Exit fill, slippage included. */
   readonly exitPrice: number;
   readonly exitReason: ExitReason;
+  /** With exitReason `rule`: the strategy's reason for the exit (1–40 characters). */
+  readonly exitNote?: string;
   /** Net PnL in quote currency, fees included. */
   readonly pnl: number;
   readonly fees: number;

@@ -112,11 +112,13 @@ export function defineWithOrigin<P extends object, I extends object>(def: Strate
       const p = params as unknown as PercentBracketParams;
       stop = entry * (1 - (sign * p.stopPct) / 100);
       target = entry * (1 + (sign * p.takePct) / 100);
+      if (!(target > 0)) return null; // a short's target at takePct >= 100 %
     } else {
       const r: BracketLevels = levels!({ side, entry, i, ind: prep.ind, candles, params });
       if (typeof r !== 'object' || r === null) badStrategy(name, `customBracket must return { stop, target }, got ${String(r)}`);
       stop = r.stop;
       target = r.target;
+      if (!(stop > 0 && target > 0)) return null;
     }
     // A degenerate bracket (stop or target equal to entry, wrong side, or not finite) is no trade.
     if (!(sign * (entry - stop) > 0 && sign * (target - entry) > 0 && stop - stop === 0 && target - target === 0)) return null;
