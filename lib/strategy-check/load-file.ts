@@ -56,7 +56,9 @@ export async function loadStrategyFile(path: string): Promise<Strategy<any>> {
   try {
     mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
   } catch (error) {
-    if (isCandlebotError(error) && error.kind === 'permanent') bad(`${path}: ${error.message.split('\n')[0]}`, error);
+    // A permanent candlebot error (e.g. defineStrategy's BAD_STRATEGY) keeps its message. Duck-typed: a file
+    // outside an ESM package loads as CommonJS under tsx, with its own copy of lib/errors.ts.
+    if (isCandlebotError(error) || (error as { kind?: unknown } | null)?.kind === 'permanent') bad(`${path}: ${(error as Error).message.split('\n')[0]}`, error);
     bad(`${path}: cannot be loaded: ${(error as Error).message?.split('\n')[0] ?? String(error)}`, error);
   }
   const value = mod.default;

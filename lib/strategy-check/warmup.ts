@@ -17,9 +17,9 @@
  * Recursive indicators (EMA, Wilder's ATR and RSI, MACD) depend on every earlier candle, so a
  * short history never reproduces their values exactly; the differences shrink as history grows.
  *
- * "Stable from" of a candle: the smallest history of the doubling ladder warmup·2^j (below the
- * candle's full history, then the full history itself) from which every longer ladder history
- * gives the full-history presence and side.
+ * "Stable from" of a candle: the smallest history of the ladder — warmup·2^j and the tested
+ * histories, below the candle's full history, then the full history itself — from which every
+ * longer ladder history gives the full-history presence and side.
  */
 import type { Side, SignalIntent } from '../core/strategies/types.js';
 import { describeSignal, relPriceDiff, sideChanges, window } from './compare.js';
@@ -47,9 +47,12 @@ export function checkWarmup(input: CheckInput, from: number, to: number, warmup:
   const nextOpen = (k: number) => (k + 1 < n ? candles.open[k + 1] : undefined);
   const withHistory = (k: number, h: number): SignalIntent | null => strategy.evaluate(window(candles, k - h + 1, k + 1), params, nextOpen(k), context);
 
+  const multiples = [...new Set([1, ...(input.multiples ?? [2, 4])])].sort((a, b) => a - b);
+  const tested = [...multiples.map((m) => warmup * m), liveHistory];
   const stableFrom = (k: number, full: SignalIntent | null): number => {
-    const ladder: number[] = [];
-    for (let h = warmup; h < k + 1; h *= 2) ladder.push(h);
+    const lengths = new Set(tested.filter((h) => h < k + 1));
+    for (let h = warmup; h < k + 1; h *= 2) lengths.add(h);
+    const ladder = [...lengths].sort((a, b) => a - b);
     let stable = k + 1;
     for (let j = ladder.length - 1; j >= 0; j--) {
       if (sideChanges(withHistory(k, ladder[j]!), full)) break;
@@ -66,7 +69,6 @@ export function checkWarmup(input: CheckInput, from: number, to: number, warmup:
     stableFrom: stableFrom(k, full),
   });
 
-  const multiples = [...new Set([1, ...(input.multiples ?? [2, 4])])].sort((a, b) => a - b);
   const steps: StepState[] = multiples.map((m) => ({ history: warmup * m, label: m === 1 ? 'warmup' : `warmup ×${m}`, compared: 0, differ: 0, exitsDiffer: 0, maxRelPriceDiff: 0, maxRelPriceAt: null }));
   const live: StepState = { history: liveHistory, label: 'live (scan.candles)', compared: 0, differ: 0, exitsDiffer: 0, maxRelPriceDiff: 0, maxRelPriceAt: null };
   const all = [...steps, live];
