@@ -41,6 +41,8 @@ export interface ClosedPositionMessage extends PositionMessage {
   readonly exitTime: number;
   readonly exitPrice: number;
   readonly exitReason: string;
+  /** Exit by the strategy's rule: its reason, shown as "closed by rule: …". */
+  readonly exitNote?: string;
   readonly pnl: number;
   readonly fees: number;
   readonly bars: number;
@@ -68,6 +70,7 @@ export function renderPositionClosedText(p: ClosedPositionMessage): string {
   return [
     positionHeader(p, `${mark} closed`),
     `exit <code>${formatPrice(p.exitPrice)}</code> (${escapeHtml(p.exitReason)}) at ${formatUtc(p.exitTime)} after ${p.bars} candle${p.bars === 1 ? '' : 's'}`,
+    ...(p.exitNote === undefined ? [] : [`closed by rule: ${escapeHtml(p.exitNote)}`]),
     `entry <code>${formatPrice(p.entryPrice)}</code> · PnL <code>${formatAmount(p.pnl, quote, { sign: true })}</code>${pct} · fees <code>${formatAmount(p.fees, quote)}</code>`,
   ].join('\n');
 }

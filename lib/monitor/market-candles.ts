@@ -20,10 +20,17 @@ export interface MarketCandles {
  * enough rows for every candle closed since then plus the forming one and one overlap row,
  * at most MAX_FETCH. Every row validated (INVALID_CANDLE otherwise, also for a "forming"
  * candle from the future: `splitLive`); the forming candle is returned apart.
+ *
+ * `window` (an exit rule's: the closed candles the scan evaluates, config `scan.candles`): the
+ * first candle after `since` gets `window − 1` closed candles of history before it, so that the
+ * rule sees on each unchecked candle what the scan saw on its close — bounded by what the scan
+ * itself requests (`window + 1` rows) or MAX_FETCH, whichever is larger; when more candles are
+ * unchecked than that allows, the oldest of them get less history.
  */
-export async function closedCandlesSince(exchange: ExchangePort, symbol: string, tf: Timeframe, since: number, now: number): Promise<MarketCandles> {
+export async function closedCandlesSince(exchange: ExchangePort, symbol: string, tf: Timeframe, since: number, now: number, window = 0): Promise<MarketCandles> {
   const wanted = Math.max(0, Math.floor((lastClosedOpenTime(now, tf) - since) / timeframeMs(tf)));
-  const raw = await exchange.fetchCandles(symbol, tf, Math.min(MAX_FETCH, wanted + 2));
+  const limit = window > 0 ? Math.min(Math.max(MAX_FETCH, window + 1), Math.max(wanted + 2, wanted + window)) : Math.min(MAX_FETCH, wanted + 2);
+  const raw = await exchange.fetchCandles(symbol, tf, limit);
   const validated = validateCandles(raw, tf);
   if (!validated.ok) throw validated.error;
   const { closed, forming } = splitLive(validated.rows, now, tf);

@@ -8,6 +8,12 @@
  * and the others go on. When positions close and charts are on, the market's chart candles
  * are fetched once more (./close-chart.ts) and each close's event carries its chart; without
  * them the close is notified as text.
+ *
+ * A position whose strategy has an exit rule (lib/portfolio/exit-rule.ts) gets it on each
+ * unchecked closed candle after that candle's own checks (./advance.ts): the market's fetch then
+ * reaches back the scan's window (`scan.candles`) so that the rule sees what the scan saw; a
+ * rule exit closes at the next candle's open with reason `rule`, its note on the rows and in the
+ * message — through the same conditional close, so exactly once.
  */
 import { renderPositionClosedText } from '../core/message.js';
 import type { Candles } from '../core/candle.js';
@@ -20,6 +26,8 @@ import type { ExchangePort } from '../ports/exchange.js';
 import type { Log } from '../ports/log.js';
 import type { PositionLedger, StoredOpenPosition } from '../ports/positions.js';
 import type { RecipientResolver } from '../ports/users.js';
+import type { BotConfig } from '../config/schema.js';
+import { exitRuleFor, registryStrategy, type ExitRule, type StrategyOf } from '../portfolio/exit-rule.js';
 import { advance, type Advance } from './advance.js';
 import { chartCandlesFor, closeChart, type CloseChartDeps } from './close-chart.js';
 import { closedCandlesSince } from './market-candles.js';
@@ -56,6 +64,9 @@ export interface MarketOutcome {
 }
 
 export interface MarketDeps extends CloseChartDeps {
+  readonly config: CloseChartDeps['config'] & Pick<BotConfig, 'strategies'> & { readonly scan: Pick<BotConfig['scan'], 'reserveMs' | 'candles'> };
+  /** Strategies by config name (exit rules); absent: the registry. */
+  readonly strategyOf?: StrategyOf;
   readonly store: Pick<PositionLedger, 'close' | 'saveProgress' | 'saveMark'>;
   readonly clock: Clock;
   readonly log: Log;
@@ -80,17 +91,21 @@ export async function monitorMarket(deps: MarketDeps, exchange: ExchangePort, gr
   const outcome = { closed: [] as string[], lost: 0, progressed: 0, marked: 0, unchanged: 0, gaps: 0, failures: [] as PositionFailure[] };
   if (group.positions.length === 0) return outcome;
   let candles;
+  let exitRules: Map<string, ExitRule | undefined>;
   try {
-    candles = await closedCandlesSince(exchange, group.symbol, group.timeframe, Math.min(...group.positions.map((p) => p.lastChecked)), now);
+    exitRules = new Map(group.positions.map((p) => [p.position.id, exitRuleFor(deps.config, p.meta, deps.strategyOf ?? registryStrategy)]));
+    const window = Math.max(0, ...[...exitRules.values()].map((r) => r?.window ?? 0));
+    candles = await closedCandlesSince(exchange, group.symbol, group.timeframe, Math.min(...group.positions.map((p) => p.lastChecked)), now, window);
   } catch (error) {
     return { ...outcome, failures: group.positions.map((p) => positionFailure(p, error)) };
   }
   const price = markPrice(candles.closed, candles.forming, { now, timeframe: group.timeframe });
+  const { closed: rows, forming } = candles;
   // The pure steps first: whether any position closes decides the one chart fetch of the market.
   const planned = group.positions.map((stored) => {
     try {
       const rules = positionRules(stored.costs);
-      return { stored, rules, step: advance(stored, candles.closed, tfMs, rules) };
+      return { stored, rules, step: advance(stored, { closed: rows, forming, tfMs, rules, exitRule: exitRules.get(stored.position.id) }) };
     } catch (error) {
       return { stored, error };
     }
@@ -106,6 +121,7 @@ export async function monitorMarket(deps: MarketDeps, exchange: ExchangePort, gr
         outcome.gaps++;
         deps.log.warn('candles missing since the last check of a position', { positionId: stored.position.id, signalId: stored.position.id, lastChecked: new Date(stored.lastChecked).toISOString() });
       }
+      logRuleNotes(deps.log, stored, step);
       const result = await apply(deps, stored, step, { price, rules, now, chartCandles });
       if (result === 'closed') outcome.closed.push(stored.position.id);
       else outcome[result]++;
@@ -132,13 +148,25 @@ async function apply(
     return (await deps.store.saveMark(stored, storableMarkOf(stored.position, price, now, rules))) ? 'marked' : 'unchanged';
   }
   const closed = settle(step.closing);
+  const note = step.note === undefined ? {} : { exitNote: step.note };
   const amounts = closeAmounts(closed.stake, grossPnl(closed.side, closed.qty, closed.entryPrice, closed.exitPrice), closed.fees);
-  const text = renderPositionClosedText({ ...stored.meta, ...closed, pnl: amounts.pnl, fees: amounts.fees });
+  const text = renderPositionClosedText({ ...stored.meta, ...closed, ...note, pnl: amounts.pnl, fees: amounts.fees });
   const chats = await deps.recipients.resolve({ ...stored.meta, symbol: stored.position.symbol, kind: 'position-closed' });
   const chart = chats.length > 0 && chartCandles ? closeChart(deps, chartCandles, stored.meta, closed) : undefined;
   const event = chats.length === 0 ? undefined : { kind: 'closed' as const, recipients: chats, text, ...(chart ? { chart } : {}) };
-  const result = await deps.store.close({ stored, closed, now, ...(event ? { event } : {}) });
+  const result = await deps.store.close({ stored, closed, now, ...note, ...(event ? { event } : {}) });
   if (result.status === 'lost') return 'lost';
-  deps.log.info('paper position closed', { positionId: closed.id, signalId: closed.id, exchange: stored.meta.exchange, symbol: stored.position.symbol, timeframe: stored.meta.timeframe, strategy: stored.meta.strategy, side: closed.side, exitReason: closed.exitReason, exitPrice: closed.exitPrice, pnl: amounts.pnl });
+  deps.log.info('paper position closed', { positionId: closed.id, signalId: closed.id, exchange: stored.meta.exchange, symbol: stored.position.symbol, timeframe: stored.meta.timeframe, strategy: stored.meta.strategy, side: closed.side, exitReason: closed.exitReason, ...note, exitPrice: closed.exitPrice, pnl: amounts.pnl });
   return 'closed';
+}
+
+/** What the exit rule could not do in this step: a fired rule waiting for its next candle, candles without enough history. */
+function logRuleNotes(log: Log, stored: StoredOpenPosition, step: Advance): void {
+  const notes = step.rule;
+  if (notes === undefined) return;
+  const ids = { positionId: stored.position.id, signalId: stored.position.id, strategy: stored.meta.strategy };
+  if (notes.waiting !== undefined) log.info('exit rule fired; the exit waits for the next candle\'s open', { ...ids, candle: new Date(notes.waiting).toISOString() });
+  if (notes.noHistory !== undefined) {
+    log.warn('exit rule not evaluated: fewer closed candles than the strategy\'s warm-up', { ...ids, candles: notes.noHistory.length, first: new Date(notes.noHistory[0]!).toISOString() });
+  }
 }

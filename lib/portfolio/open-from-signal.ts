@@ -8,8 +8,9 @@
  *
  * When the market lock is held by an OPPOSITE position, the signal reverses it
  * (./reverse-position.ts: close + open in one transaction). Either way the holder first gets
- * the signal candle's own checks (./signal-bar-step.ts), as the backtester does: when that
- * candle exits it (stop/target/…), it is closed and the signal opens normally. A
+ * the signal candle's own checks (./signal-bar-step.ts), then its strategy's exit rule on that
+ * candle's close, as the backtester does: when that candle exits it (stop/target/…, or the rule
+ * at the next open), it is closed and the signal opens normally. A
  * same-direction signal on a holder still open after that candle is ignored and recorded as
  * refused (`already-open`), like every other refusal (max open, no
  * budget, corrupt portfolio, `no-atr` when a trailing stop is configured and the signal has no
@@ -20,7 +21,9 @@ import { renderPositionOpenedText } from '../core/message.js';
 import { fillPending, pendingFromSignal, positionRules, rejectPending, type NewPosition, type PendingPosition } from '../core/positions/index.js';
 import type { Signal } from '../core/signal.js';
 import { timeframeMs, timeframeSchema } from '../core/timeframe.js';
-import type { BotConfig } from '../config/schema.js';
+import type { BotConfig, ExchangeConfig } from '../config/schema.js';
+import type { ExchangePort } from '../ports/exchange.js';
+import type { StrategyOf } from './exit-rule.js';
 import { isCandlebotError, PermanentError, TransientError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { Log } from '../ports/log.js';
@@ -32,7 +35,14 @@ import { retry, retryOnCode, type RetryPolicy, type Sleep } from '../retry.js';
 
 export interface PositionOpenerDeps {
   readonly store: Pick<PositionLedger, 'getPortfolio' | 'createPortfolio' | 'open' | 'refuse' | 'quarantine' | 'reverse' | 'close'> & Pick<PositionQueries, 'getPosition'>;
-  readonly config: Pick<BotConfig, 'risk'>;
+  readonly config: Pick<BotConfig, 'risk' | 'strategies' | 'scan' | 'exchanges'>;
+  /**
+   * The exchange adapters (the scan's): a holder's exit rule on the signal candle reads the
+   * market's closed candles through them (./signal-bar-step.ts). Absent: that rule is not applied there.
+   */
+  readonly exchange?: ((config: ExchangeConfig) => Promise<ExchangePort>) | undefined;
+  /** Strategies by config name (exit rules); absent: the registry. */
+  readonly strategyOf?: StrategyOf | undefined;
   readonly clock: Clock;
   readonly log: Log;
   /** Chats told about opened (and reversed) positions, resolved per event before it is recorded. */
@@ -114,7 +124,7 @@ export function createPositionOpener(deps: PositionOpenerDeps): PositionOpener {
       // Held (either side): the holder first gets the signal candle's checks; then reversed, freed (retry) or refused.
       const newPosition = (s: number) => fillPending(pendingFromSignal(input(s), rules), entryTime, signal.entry, rules);
       const step = await reverseOnSignal(
-        { store, risk, costs, clock, log, recipients: deps.recipients },
+        { store, risk, costs, clock, log, recipients: deps.recipients, rule: { config: deps.config, exchange: deps.exchange, strategyOf: deps.strategyOf, clock } },
         { signal, meta, tfMs, holderId: result.holder.positionId, portfolio: pf.value, newPosition, chart: context.chart },
       );
       if (step.kind === 'done') return step.outcome;

@@ -52,7 +52,7 @@ import type { EventDraft, OpenOutcome, PortfolioState, PositionCosts, PositionLe
 import type { ChartSpec } from '../core/notification.js';
 import { closeAmounts } from '../core/money.js';
 import { reversalCloseChart } from './reversal-chart.js';
-import { stepSignalBar } from './signal-bar-step.js';
+import { ruleOnSignalBar, stepSignalBar, type SignalBarRuleDeps } from './signal-bar-step.js';
 import { stakeFor } from './stake.js';
 
 export interface ReversalDeps {
@@ -62,6 +62,8 @@ export interface ReversalDeps {
   readonly clock: Clock;
   readonly log: Log;
   readonly recipients: RecipientResolver;
+  /** The holder's exit rule on the signal candle (./signal-bar-step.ts `ruleOnSignalBar`). */
+  readonly rule: SignalBarRuleDeps;
 }
 
 export interface ReversalRequest {
@@ -111,6 +113,13 @@ export async function reverseOnSignal(deps: ReversalDeps, request: ReversalReque
   // hit on that candle frees the market and the signal opens at the next open (as in the backtester).
   const caught = stepSignalBar(stored, signal, request.tfMs);
   if (caught.kind === 'exit') return closeOnBar(deps, stored, caught.closing, request);
+  // Then the strategy's exit rule on that candle's close (when the monitor had not checked it yet):
+  // a rule exit at the next open frees the market too, and the signal then opens normally.
+  if (caught.fallback === undefined && stored.lastChecked < signal.candleTime) {
+    const ruled = await ruleOnSignalBar(deps.rule, stored, signal, caught.position, request.tfMs);
+    if (ruled.kind === 'exit') return closeOnBar(deps, stored, ruled.closing, request, ruled.note);
+    if (ruled.kind === 'skipped') log.warn('exit rule not applied on the signal candle', { positionId: stored.position.id, signalId: signal.id, why: ruled.why });
+  }
   if (stored.position.side === signal.side) return { kind: 'refuse', detail: `same direction: ${holderId} is already ${stored.position.side}; the signal is ignored` };
   if (caught.fallback !== undefined) log.warn('reversing without the signal candle checks', { positionId: stored.position.id, signalId: signal.id, why: caught.fallback });
 
@@ -166,15 +175,19 @@ async function closeAlone(deps: ReversalDeps, stored: StoredOpenPosition, closed
   return { kind: 'retry' };
 }
 
-/** The signal candle itself exited the old position (stop/target/…): close it as the monitor would; the caller then opens normally. */
-async function closeOnBar(deps: ReversalDeps, stored: StoredOpenPosition, closing: ClosingPosition, request: ReversalRequest): Promise<ReversalStep> {
+/**
+ * The signal candle itself exited the old position (stop/target/…, or the exit rule on its
+ * close: `note`): close it as the monitor would; the caller then opens normally.
+ */
+async function closeOnBar(deps: ReversalDeps, stored: StoredOpenPosition, closing: ClosingPosition, request: ReversalRequest, exitNote?: string): Promise<ReversalStep> {
   const closed = settle(closing);
+  const note = exitNote === undefined ? {} : { exitNote };
   const amounts = closeAmounts(closed.stake, grossPnl(closed.side, closed.qty, closed.entryPrice, closed.exitPrice), closed.fees);
-  const event = await draft(deps, stored.meta, stored.position.symbol, 'closed', () => renderPositionClosedText({ ...stored.meta, ...closed, pnl: amounts.pnl, fees: amounts.fees }), () =>
+  const event = await draft(deps, stored.meta, stored.position.symbol, 'closed', () => renderPositionClosedText({ ...stored.meta, ...closed, ...note, pnl: amounts.pnl, fees: amounts.fees }), () =>
     reversalCloseChart(deps.log, request.chart, request.signal, stored.meta, closed),
   );
-  const result = await deps.store.close({ stored, closed, now: deps.clock.now(), ...(event ? { event } : {}) });
+  const result = await deps.store.close({ stored, closed, now: deps.clock.now(), ...note, ...(event ? { event } : {}) });
   // lost: a monitor (or another delivery) moved it first; the next attempt reads the market again.
-  if (result.status === 'closed') deps.log.info('paper position closed by the signal candle before acting on the signal', { positionId: closed.id, signalId: closed.id, bySignalId: request.signal.id, exitReason: closed.exitReason, exitPrice: closed.exitPrice, pnl: amounts.pnl });
+  if (result.status === 'closed') deps.log.info('paper position closed by the signal candle before acting on the signal', { positionId: closed.id, signalId: closed.id, bySignalId: request.signal.id, exitReason: closed.exitReason, ...note, exitPrice: closed.exitPrice, pnl: amounts.pnl });
   return { kind: 'retry' };
 }

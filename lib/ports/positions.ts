@@ -52,7 +52,7 @@ export interface StoredOpenPosition {
 
 export type StoredPosition =
   | { readonly status: 'open'; readonly open: StoredOpenPosition }
-  | { readonly status: 'closed'; readonly position: ClosedPosition; readonly meta: PositionMeta }
+  | { readonly status: 'closed'; readonly position: ClosedPosition; readonly meta: PositionMeta; /** Exit by rule: its reason. */ readonly exitNote?: string }
   | { readonly status: 'rejected'; readonly position: RejectedPosition; readonly meta: PositionMeta };
 
 /** The paper portfolio; mirrors the pure `Ledger` (cash = available). */
@@ -150,6 +150,8 @@ export interface TradeRecord {
   readonly exitTime: number;
   readonly exitPrice: number;
   readonly exitReason: ClosedPosition['exitReason'];
+  /** Exit by the strategy's rule (reason `rule`): the rule's reason (1–40 characters). */
+  readonly exitNote?: string;
   readonly gross: number;
   readonly fees: number;
   readonly pnl: number;
@@ -183,6 +185,8 @@ export type StatsScope = { readonly kind: 'strategy'; readonly strategy: string 
 export interface CloseCommand {
   readonly stored: StoredOpenPosition;
   readonly closed: ClosedPosition;
+  /** Exit by the strategy's rule (reason `rule`): the rule's reason, kept on the position and trade rows. */
+  readonly exitNote?: string;
   readonly now: number;
   readonly event?: EventDraft;
 }

@@ -112,7 +112,9 @@ export function createScanRuntime(env: ScanEnv, config: BotConfig, recipients?: 
     deps({ log, remainingMs, clock = systemClock, exchange, trading }: Parameters<ScanRuntime['deps']>[0]): ScanDeps {
       // A new resolver per invocation: its memo never outlives the run.
       const chats = recipientResolverFor({ client: ddb, usersTable: env.USERS_TABLE, fixed: recipients, adminChatIds: config.telegram.adminChatIds, log });
-      const paper = positions && createPositionOpener({ store: positions, config, clock, log, recipients: chats });
+      const exchangeFor = exchange ?? ((c: ExchangeConfig) => ccxtExchange(c, clock));
+      // The opener reads a holder's closed candles through the scan's adapters (its exit rule on the signal candle).
+      const paper = positions && createPositionOpener({ store: positions, config, clock, log, recipients: chats, exchange: exchangeFor });
       let opener: PositionOpener | undefined = paper;
       if (liveWiring) {
         const liveDeps = liveDepsFor(liveWiring, { config, clock, log, queue, recipients: chats, remainingMs });
@@ -121,7 +123,7 @@ export function createScanRuntime(env: ScanEnv, config: BotConfig, recipients?: 
       }
       return {
         config,
-        exchange: exchange ?? ((c: ExchangeConfig) => ccxtExchange(c, clock)),
+        exchange: exchangeFor,
         signals,
         queue,
         breaker,

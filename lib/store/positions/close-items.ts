@@ -16,7 +16,7 @@ import type { StatsScope, StoredOpenPosition, TradeRecord, TradeStats } from '..
 import type { PositionStoreContext } from './context.js';
 import { Expr } from '../dynamo/expr.js';
 import { expiresAt, positionKey, statsKey } from './keys.js';
-import { readRow } from './rows.js';
+import { exitNoteSchema, readRow } from './rows.js';
 import { getItem } from '../dynamo/read.js';
 import type { TransactItem } from '../dynamo/transact.js';
 import { statsRowSchema, statsUpdate, toStats } from './portfolio-rows.js';
@@ -36,13 +36,20 @@ async function readStats(ctx: PositionStoreContext, scope: StatsScope): Promise<
   return toStats(read.value);
 }
 
-/** How a position ended and what it booked: on the closed position row and on its trade row alike. */
-function exitOf(c: ClosedPosition, amounts: CloseAmounts) {
-  return { exitTime: c.exitTime, exitPrice: c.exitPrice, exitReason: c.exitReason, gross: amounts.gross, fees: amounts.fees, pnl: amounts.pnl };
+/**
+ * How a position ended and what it booked: on the closed position row and on its trade row
+ * alike. An exit by the strategy's rule keeps the rule's reason (`exitNote`, reason `rule` only).
+ */
+function exitOf(c: ClosedPosition, amounts: CloseAmounts, exitNote: string | undefined) {
+  if (exitNote !== undefined && !(c.exitReason === 'rule' && exitNoteSchema.safeParse(exitNote).success)) {
+    throw new PermanentError(`close ${c.id}: an exit note goes with reason rule and has 1–40 characters (reason ${c.exitReason}, note ${JSON.stringify(exitNote)})`, { code: 'BAD_POSITION' });
+  }
+  const note = exitNote === undefined ? {} : { exitNote };
+  return { exitTime: c.exitTime, exitPrice: c.exitPrice, exitReason: c.exitReason, ...note, gross: amounts.gross, fees: amounts.fees, pnl: amounts.pnl };
 }
 
 /** The position row: open at the version read → closed with its exit (off the open list). */
-export function closedPositionUpdate(ctx: PositionStoreContext, stored: StoredOpenPosition, c: ClosedPosition, amounts: CloseAmounts, now: number): TransactItem {
+export function closedPositionUpdate(ctx: PositionStoreContext, stored: StoredOpenPosition, c: ClosedPosition, amounts: CloseAmounts, now: number, exitNote?: string): TransactItem {
   const e = new Expr();
   const sets = e.sets({
     status: 'closed',
@@ -51,7 +58,7 @@ export function closedPositionUpdate(ctx: PositionStoreContext, stored: StoredOp
     best: c.best,
     bars: c.bars,
     lastChecked: c.exitTime,
-    ...exitOf(c, amounts),
+    ...exitOf(c, amounts, exitNote),
     closedAt: now,
     expiresAt: expiresAt(now, ctx.ttlDays),
   });
@@ -67,7 +74,7 @@ export function closedPositionUpdate(ctx: PositionStoreContext, stored: StoredOp
   };
 }
 
-function tradeOf(stored: StoredOpenPosition, c: ClosedPosition, amounts: CloseAmounts, now: number, strategySeq: number, symbolSeq: number): TradeRecord {
+function tradeOf(stored: StoredOpenPosition, c: ClosedPosition, amounts: CloseAmounts, now: number, seq: { strategySeq: number; symbolSeq: number }, exitNote: string | undefined): TradeRecord {
   const { strategy, exchange, timeframe } = stored.meta;
   return {
     positionId: c.id,
@@ -80,12 +87,11 @@ function tradeOf(stored: StoredOpenPosition, c: ClosedPosition, amounts: CloseAm
     stake: c.stake,
     entryTime: c.entryTime,
     entryPrice: c.entryPrice,
-    ...exitOf(c, amounts),
+    ...exitOf(c, amounts, exitNote),
     bars: c.bars,
     durationMs: Math.max(0, c.exitTime - c.entryTime),
     closedAt: now,
-    strategySeq,
-    symbolSeq,
+    ...seq,
   };
 }
 
@@ -102,14 +108,14 @@ export interface BookedTrade {
 }
 
 /** Reads both statistics aggregates and builds the trade row and their conditional updates. */
-export async function bookTrade(ctx: PositionStoreContext, stored: StoredOpenPosition, c: ClosedPosition, now: number): Promise<BookedTrade> {
+export async function bookTrade(ctx: PositionStoreContext, stored: StoredOpenPosition, c: ClosedPosition, now: number, exitNote?: string): Promise<BookedTrade> {
   const amounts = amountsOf(c);
   const strategyScope: StatsScope = { kind: 'strategy', strategy: stored.meta.strategy };
   const symbolScope: StatsScope = { kind: 'symbol', exchange: stored.meta.exchange, symbol: c.symbol };
   const [byStrategy, bySymbol] = await Promise.all([readStats(ctx, strategyScope), readStats(ctx, symbolScope)]);
   const nextStrategy = addTrade(byStrategy, amounts);
   const nextSymbol = addTrade(bySymbol, amounts);
-  const trade = tradeOf(stored, c, amounts, now, nextStrategy.count, nextSymbol.count);
+  const trade = tradeOf(stored, c, amounts, now, { strategySeq: nextStrategy.count, symbolSeq: nextSymbol.count }, exitNote);
   return {
     amounts,
     trade,

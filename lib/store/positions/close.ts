@@ -57,11 +57,11 @@ export function createCloseOps(ctx: PositionStoreContext) {
   }
 
   async function close(command: CloseCommand): Promise<CloseTxResult> {
-    const { closed: c, stored, now, event } = command;
+    const { closed: c, stored, now, event, exitNote } = command;
     if (c.status !== 'closed') throw new PermanentError(`close ${c.id}: position is ${c.status}, expected closed`, { code: 'ILLEGAL_TRANSITION' });
     const attempt = async (): Promise<CloseTxResult> => {
-      const booked = await bookTrade(ctx, stored, c, now);
-      const items: TransactItem[] = [closedPositionUpdate(ctx, stored, c, booked.amounts, now), portfolioRelease(c.stake, booked.amounts), lockRelease(command), ...booked.items];
+      const booked = await bookTrade(ctx, stored, c, now, exitNote);
+      const items: TransactItem[] = [closedPositionUpdate(ctx, stored, c, booked.amounts, now, exitNote), portfolioRelease(c.stake, booked.amounts), lockRelease(command), ...booked.items];
       if (event) items.push({ Put: { TableName: table, Item: eventItem(c.id, event, now), ConditionExpression: 'attribute_not_exists(pk)' } });
       const result = await transactWrite(client, items, `close position ${c.id}`, ctx.retry);
       if (result.ok) return { status: 'closed', trade: booked.trade };

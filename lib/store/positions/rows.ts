@@ -24,6 +24,11 @@ import { OUTBOX_FAILED, OUTBOX_PENDING } from '../dynamo/outbox.js';
 const price = z.number().finite().positive();
 const time = z.int();
 
+/** Why a position closed (lib/core/positions/types.ts ExitReason), on position and trade rows. */
+export const exitReasonSchema = z.enum(['stop', 'target', 'signal', 'end', 'time', 'rule']);
+/** The exit rule's reason (reason `rule` only): what the strategy said, 1–40 characters. */
+export const exitNoteSchema = z.string().min(1).max(40);
+
 const common = {
   pk: z.string().min(1),
   sk: z.literal('position'),
@@ -63,7 +68,8 @@ const closedRow = z.object({
   status: z.literal('closed'),
   exitTime: time,
   exitPrice: price,
-  exitReason: z.enum(['stop', 'target', 'signal', 'end', 'time']),
+  exitReason: exitReasonSchema,
+  exitNote: exitNoteSchema.optional(),
   gross: z.number().finite(),
   fees: z.number().finite().min(0),
   pnl: z.number().finite(),
@@ -119,11 +125,12 @@ export function toStoredPosition(row: PositionRow): StoredPosition {
   if (row.status === 'rejected') {
     return { status: 'rejected', meta, position: { status: 'rejected', id, symbol, side, signalTime, stake, stop, target, trail, reason: row.reason } };
   }
-  const { entryTime, entryPrice, qty, best, bars, exitTime, exitPrice, exitReason, pnl, fees } = row;
+  const { entryTime, entryPrice, qty, best, bars, exitTime, exitPrice, exitReason, pnl, fees, exitNote } = row;
   return {
     status: 'closed',
     meta,
     position: { status: 'closed', id, symbol, side, signalTime, stake, stop, target, trail, entryTime, entryPrice, qty, best, bars, exitTime, exitPrice, exitReason, pnl, fees },
+    ...(exitNote === undefined ? {} : { exitNote }),
   };
 }
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { timeframeSchema } from '../../core/timeframe.js';
 import type { TradeRecord } from '../../ports/positions.js';
 import { tradeKey } from './keys.js';
+import { exitNoteSchema, exitReasonSchema } from './rows.js';
 
 const price = z.number().finite().positive();
 
@@ -21,7 +22,8 @@ export const tradeRowSchema = z.object({
   entryPrice: price,
   exitTime: z.int(),
   exitPrice: price,
-  exitReason: z.enum(['stop', 'target', 'signal', 'end', 'time']),
+  exitReason: exitReasonSchema,
+  exitNote: exitNoteSchema.optional(),
   gross: z.number().finite(),
   fees: z.number().finite().min(0),
   pnl: z.number().finite(),
