@@ -58,7 +58,7 @@ export function formatReport(r: CheckReport, series: string): string {
     out.push(`  OK: with the live history (${w.liveHistory} candles) every signal equals the full-history one in presence and side`);
   }
   const first = w.warmupFindings.slice(0, Math.min(3, SHOWN));
-  if (first.length > 0 && w.undefinedSides.length === 0) {
+  if (first.length > 0 && w.undefinedSides.length === 0 && live !== undefined && live.differ === 0) {
     out.push(`  note: with exactly the warm-up (${w.warmup} candles) some signals differ, e.g.:`);
     for (const f of first) out.push(historyLine(f));
   }
