@@ -19,8 +19,9 @@ import { sma } from './sma.js';
 import { adx } from './adx.js';
 import { donchian, ichimoku, keltner } from './channels.js';
 import { cci, mfi, stochastic, stochRsi, williamsR } from './oscillators.js';
-import { obv, psar, wma } from './ta/adapter.js';
+import { obv, psar } from './ta/adapter.js';
 import { vwap } from './vwap.js';
+import { wma } from './wma.js';
 
 export type Source = 'open' | 'high' | 'low' | 'close' | 'volume' | 'hl2' | 'hlc3' | 'ohlc4';
 export const SOURCES: readonly Source[] = ['open', 'high', 'low', 'close', 'volume', 'hl2', 'hlc3', 'ohlc4'];

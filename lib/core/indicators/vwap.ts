@@ -26,6 +26,10 @@ export function vwap(c: Candles): Float64Array {
   // The first day is warm-up unless candle 0 opens at 00:00 UTC.
   const skipDay = n > 0 && time[0]! % DAY_MS !== 0 ? Math.floor(time[0]! / DAY_MS) : Number.NaN;
   let day = Number.NaN;
+  // Summed as deviations from the day's first typical price, and tp as low + (range + close − low)/3:
+  // equal to the formula above to ~1e-16 relative, but EXACTLY the price on a flat stretch (a
+  // literal (h + l + c)/3 and Σtp·v/Σv are 1 ulp off there: a fake "close below VWAP").
+  let base = 0;
   let pv = 0;
   let vol = 0;
   let tpSum = 0;
@@ -33,19 +37,21 @@ export function vwap(c: Candles): Float64Array {
   for (let i = 0; i < n; i++) {
     const d = Math.floor(time[i]! / DAY_MS);
     if (d === skipDay) continue;
+    const tp = low[i]! + (high[i]! - low[i]! + (close[i]! - low[i]!)) / 3;
     if (d !== day) {
       day = d;
+      base = tp;
       pv = 0;
       vol = 0;
       tpSum = 0;
       count = 0;
     }
-    const tp = (high[i]! + low[i]! + close[i]!) / 3;
-    pv += tp * volume[i]!;
+    const dev = tp - base;
+    pv += dev * volume[i]!;
     vol += volume[i]!;
-    tpSum += tp;
+    tpSum += dev;
     count++;
-    out[i] = vol === 0 ? tpSum / count : pv / vol;
+    out[i] = base + (vol === 0 ? tpSum / count : pv / vol);
   }
   return out;
 }

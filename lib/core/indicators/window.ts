@@ -5,14 +5,6 @@
 import { nanArray } from './guards.js';
 
 export function windowMax(values: ArrayLike<number>, period: number): Float64Array {
-  return extreme(values, period, true);
-}
-
-export function windowMin(values: ArrayLike<number>, period: number): Float64Array {
-  return extreme(values, period, false);
-}
-
-function extreme(values: ArrayLike<number>, period: number, max: boolean): Float64Array {
   const n = values.length;
   const out = nanArray(n);
   const deque = new Int32Array(n);
@@ -20,7 +12,23 @@ function extreme(values: ArrayLike<number>, period: number, max: boolean): Float
   let tail = 0;
   for (let i = 0; i < n; i++) {
     const x = values[i]!;
-    while (tail > head && (max ? values[deque[tail - 1]!]! <= x : values[deque[tail - 1]!]! >= x)) tail--;
+    while (tail > head && values[deque[tail - 1]!]! <= x) tail--;
+    deque[tail++] = i;
+    if (deque[head]! <= i - period) head++;
+    if (i >= period - 1) out[i] = values[deque[head]!]!;
+  }
+  return out;
+}
+
+export function windowMin(values: ArrayLike<number>, period: number): Float64Array {
+  const n = values.length;
+  const out = nanArray(n);
+  const deque = new Int32Array(n);
+  let head = 0;
+  let tail = 0;
+  for (let i = 0; i < n; i++) {
+    const x = values[i]!;
+    while (tail > head && values[deque[tail - 1]!]! >= x) tail--;
     deque[tail++] = i;
     if (deque[head]! <= i - period) head++;
     if (i >= period - 1) out[i] = values[deque[head]!]!;

@@ -1,27 +1,27 @@
 /**
- * The ONE adapter over technicalindicators (3.1.x). Each function returns Float64Arrays of the
+ * The ONE adapter over technicalindicators (3.1.x). Each function returns a Float64Array of the
  * input length: technicalindicators returns only the defined values (a shorter array), which are
- * placed at the END (its outputs drop warm-up values only at the start; the expected length is
- * checked), NaN before. Input is checked first (finite numbers, same lengths, valid arguments:
+ * placed at the END (its outputs drop warm-up values only at the start; the length is checked),
+ * NaN before. Input is checked first (finite numbers, same lengths, valid arguments:
  * PermanentError INDICATOR_INPUT) and passed as fresh plain-array copies, so technicalindicators
  * can never mutate a caller's data (it reverses inputs in place when `reversedInput` is set; we
- * never set it). Every call passes `format: identity`, so the process-global
- * `setConfig('precision', …)` of technicalindicators (which would round every value through
- * toPrecision) has no effect on our results.
+ * never set it). Its process-global `setConfig('precision', n)` rounds every value that goes
+ * through its `format` (toPrecision) — unset by default, so no rounding by default; OBV and PSAR
+ * never call `format`, and the test sets precision 2 and checks nothing here changes. Anything
+ * added here must pass `format: (v) => v` in its input for the same reason.
  *
- * Used for what technicalindicators computes exactly as documented: WMA, OBV, Parabolic SAR.
- * Not used where it is wrong for us (docs/indicators.md, "Why not technicalindicators"): RSI and
- * MFI round to 2 decimals (StochRSI inherits the RSI rounding); Stochastic reads a flat window
- * as %K 0 and Williams %R as NaN; ADX turns NaN for the rest of the series after a flat start;
- * CCI's running-sum SMA gives ±66.7 instead of 0 on flat windows; MFI skips the first candle and
- * counts an unchanged typical price as negative flow; VWAP is cumulative from the first candle
- * (different live and in backtests); Ichimoku starts every line at index max(periods) − 1.
+ * Used where technicalindicators computes the documented convention and is fast enough: OBV and
+ * Parabolic SAR (O(n), ~8–10 ms per 100k candles). Everything else is an own loop, because
+ * technicalindicators is wrong for us or 10–20× slower (measured, docs/indicators.md): RSI and
+ * MFI round to 2 decimals (StochRSI inherits the RSI rounding); MFI also drops the first candle and
+ * counts an unchanged typical price as negative flow; Stochastic reads a flat window as 0 and
+ * Williams %R as NaN; ADX turns NaN for the rest of the series after a flat start; VWAP is
+ * cumulative from the first candle (different live and in backtests); Ichimoku starts every line
+ * at index max(periods) − 1; WMA, ADX, Stochastic, %R, CCI, Ichimoku, Keltner, SMA take 6–20× our time.
  */
-import { OBV, PSAR, WMA } from 'technicalindicators';
+import { OBV, PSAR } from 'technicalindicators';
 import { PermanentError } from '../../../errors.js';
-import { assertFinite, assertPeriod, assertSameLength, nanArray } from '../guards.js';
-
-const identity = (v: number): number => v;
+import { assertFinite, assertSameLength, nanArray } from '../guards.js';
 
 function fail(message: string): never {
   throw new PermanentError(message, { code: 'INDICATOR_INPUT' });
@@ -35,15 +35,6 @@ export function alignTail(name: string, n: number, values: readonly number[], ex
   const offset = n - values.length;
   for (let i = 0; i < values.length; i++) out[offset + i] = values[i]!;
   return out;
-}
-
-/** Weighted moving average: Σ w·x / Σ w with weights 1..p (newest p). First index p − 1. */
-export function wma(values: ArrayLike<number>, period: number): Float64Array {
-  assertPeriod('WMA', 'period', period);
-  assertFinite('WMA', 'values', values);
-  const n = values.length;
-  const out = WMA.calculate({ period, values: Array.from(values), format: identity } as never) as number[];
-  return alignTail('WMA', n, out, n - period + 1);
 }
 
 /** On-balance volume: obv[i] = obv[i−1] ± volume[i] by the sign of close[i] − close[i−1]; obv[0] NaN, obv[1] = ±volume[1]. */
