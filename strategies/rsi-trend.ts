@@ -22,7 +22,9 @@ export default defineStrategy({
     oversold: param.number(30, { min: 5, max: 45 }), // long when RSI crosses up through this
     overbought: param.number(70, { min: 55, max: 95 }), // short when RSI crosses down through this
     trend: param.int(200, { min: 20, max: 400 }), // period of the trend EMA
-    ...atrBracket.fields({ atr: 14, stopAtr: 1.5, takeAtr: 3 }), // ATR period, stop and target in ATRs
+    atr: param.int(14, { min: 5, max: 50 }), // ATR period (candles); atrBracket reads these three
+    stopAtr: param.number(1.5, { min: 0.5, max: 5 }), // stop: 1.5 ATR from the entry
+    takeAtr: param.number(3, { min: 1, max: 10 }), // target: 3 ATR from the entry
   }),
   // The fewest closed candles for a signal on the last one: RSI(n) needs n + 1 candles for its first
   // value and the cross one more, EMA(n) n candles, ATR(n) n + 1.

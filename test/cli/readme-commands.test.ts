@@ -36,6 +36,7 @@ const EXEMPT: ReadonlyArray<readonly [RegExp, string]> = [
   [/^npm run bench:/, 'benchmarks: minutes of full CPU on a shared machine, they print figures, not pass/fail'],
   [/^npm run measure:bundle$/, 'a cold-start benchmark (10 interleaved timed imports, exit 1 above 4× bare node): a loaded CI machine breaks it, it prints figures for docs/figures.md; test/infra/template.test.ts packages the same zips'],
   [/^npm run cost$/, 'the full measurement of the shipped config (~3 min of every handler on the local stack); test/cli/cost-measure.test.ts runs a real measurement of a small config through the same CLI, test/cli/cost.test.ts its flags and output'],
+  [/^npm run strategy:new\b/, 'creates strategies/<name>.ts and test/strategies/<name>.test.ts in the checkout; test/cli/strategy-new.test.ts runs this README line in a copy of the project, then the backtest, check and test it prints'],
   [/^npm run download\b/, 'downloads from the real exchange over the internet (tests never reach it); test/download/* run the same CLI against the exchange simulator'],
 ];
 
