@@ -12,6 +12,12 @@
  * | bollinger(p,k) | p − 1                                | SMA ± k·population σ              |
  * | macd(f,s,g)    | line s − 1; signal, histogram s+g−2  | TA-Lib TA_MACD seeding            |
  *
+ * The strategy kit's `ctx.ta` (bound.ts, issue 16) adds SMA, WMA, ADX/DMI, Stochastic, StochRSI,
+ * CCI, MFI, OBV, VWAP (UTC-day anchored), Parabolic SAR, Williams %R, Ichimoku (no lookahead),
+ * Keltner and Donchian: the convention of each (formula, smoothing, first defined index), how
+ * each is checked against an independent reference, and why only OBV and PSAR come from
+ * technicalindicators (ta/adapter.ts) with the measurements: docs/indicators.md.
+ *
  * WHY THESE ARE OUR OWN LOOPS (the design said `technicalindicators`, or `trading-signals`
  * where that one is wrong or slow). Measured on Node 20.20.2 on the build machine, 100k candles
  * made of the six real *_BTC-5m pairs concatenated, median of 10–30 runs, ms per 100k
@@ -43,7 +49,14 @@
  *   the textbook values elsewhere. On all seven real data sets both give identical ema-cross signals.
  */
 export { ema, emaFrom } from './ema.js';
-export { sma } from './sma.js';
+export { sma, smaFrom } from './sma.js';
+export { wma } from './wma.js';
+export { adx, type AdxResult } from './adx.js';
+export { cci, mfi, stochastic, stochRsi, williamsR, type StochResult } from './oscillators.js';
+export { donchian, ichimoku, keltner, type ChannelBands, type IchimokuResult } from './channels.js';
+export { vwap } from './vwap.js';
+export { obv, psar } from './ta/adapter.js';
+export { windowMax, windowMin } from './window.js';
 export { atr } from './atr.js';
 export { rsi } from './rsi.js';
 export { bollinger, type BollingerBands } from './bollinger.js';
