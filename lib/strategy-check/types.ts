@@ -12,6 +12,8 @@ import type { Timeframe } from '../core/timeframe.js';
 /** What the check passes as the strategy's evaluation context (its timeframe; higher timeframes are resampled by the kit). */
 export interface CheckContext {
   readonly timeframe?: Timeframe;
+  /** Higher-timeframe candles as the live scan fetches them (the warm-up check's short histories). */
+  readonly higher?: Readonly<Partial<Record<Timeframe, Candles>>>;
 }
 
 export interface ExitDecision {
@@ -27,6 +29,7 @@ export interface CheckableStrategy {
   evaluateAll(candles: Candles, params: any, cache?: undefined, context?: CheckContext): readonly SignalIntent[];
   exitsAll?(candles: Candles, params: any, cache?: undefined, context?: CheckContext): readonly ExitDecision[];
   exitAt?(candles: Candles, params: any, side: Side, context?: CheckContext): string | null;
+  higherTimeframes?(params: any): readonly { readonly timeframe: Timeframe; readonly candles: number }[];
 }
 
 export interface CheckInput {

@@ -17,14 +17,21 @@
  * Recursive indicators (EMA, Wilder's ATR and RSI, MACD) depend on every earlier candle, so a
  * short history never reproduces their values exactly; the differences shrink as history grows.
  *
+ * A multi-timeframe strategy gets, with each short history, its higher candles as the live scan
+ * fetches them — independently of the lower window: the `candles(params)` higher candles closed
+ * before candle k's higher candle, plus that one still forming (resampled from the data up to k).
+ *
  * "Stable from" of a candle: the smallest history of the ladder — warmup·2^j and the tested
  * histories, below the candle's full history, then the full history itself — from which every
  * longer ladder history gives the full-history presence and side.
  */
+import type { Candles } from '../core/candle.js';
+import { resample } from '../core/strategies/higher.js';
 import type { Side, SignalIntent } from '../core/strategies/types.js';
+import { timeframeMs, type Timeframe } from '../core/timeframe.js';
 import { describeSignal, relPriceDiff, sideChanges, window } from './compare.js';
 import type { PrefixEvaluations } from './lookahead.js';
-import type { CheckInput, HistoryFinding, HistoryStep, UndefinedSide, WarmupReport } from './types.js';
+import type { CheckContext, CheckInput, HistoryFinding, HistoryStep, UndefinedSide, WarmupReport } from './types.js';
 
 /** Findings listed in detail (with their "stable from") per list; the rest are counted. */
 export const DETAILED = 20;
@@ -42,10 +49,11 @@ interface StepState {
 }
 
 export function checkWarmup(input: CheckInput, from: number, to: number, warmup: number, liveHistory: number, prefix: PrefixEvaluations): WarmupReport {
-  const { strategy, params, candles, context } = input;
+  const { strategy, params, candles } = input;
   const n = candles.close.length;
   const nextOpen = (k: number) => (k + 1 < n ? candles.open[k + 1] : undefined);
-  const withHistory = (k: number, h: number): SignalIntent | null => strategy.evaluate(window(candles, k - h + 1, k + 1), params, nextOpen(k), context);
+  const liveContext = liveHigher(input);
+  const withHistory = (k: number, h: number): SignalIntent | null => strategy.evaluate(window(candles, k - h + 1, k + 1), params, nextOpen(k), liveContext(k));
 
   const multiples = [...new Set([1, ...(input.multiples ?? [2, 4])])].sort((a, b) => a - b);
   const tested = [...multiples.map((m) => warmup * m), liveHistory];
@@ -106,7 +114,7 @@ export function checkWarmup(input: CheckInput, from: number, to: number, warmup:
       }
       if (step === live && prefix.exits !== null && typeof strategy.exitAt === 'function') {
         const w = window(candles, k - h + 1, k + 1);
-        const changed = SIDES.some((side) => (strategy.exitAt!(w, params, side, context) === null) !== (prefix.exits![side][k - from] === null));
+        const changed = SIDES.some((side) => (strategy.exitAt!(w, params, side, liveContext(k)) === null) !== (prefix.exits![side][k - from] === null));
         if (changed) step.exitsDiffer++;
       }
     }
@@ -122,4 +130,33 @@ export function checkWarmup(input: CheckInput, from: number, to: number, warmup:
     }
   }
   return { warmup, liveHistory, steps: all.map((s) => ({ ...s }) satisfies HistoryStep), undefinedSides, liveFindings, warmupFindings };
+}
+
+/** First index whose time is >= t (binary search; times increase). */
+function firstAtOrAfter(time: readonly number[], t: number): number {
+  let lo = 0;
+  let hi = time.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (time[mid]! < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** For candle k, the context with the higher candles the live scan would fetch (the strategy's own context when it has none). */
+function liveHigher(input: CheckInput): (k: number) => CheckContext {
+  const { strategy, params, candles, context } = input;
+  const needs = strategy.higherTimeframes?.(params) ?? [];
+  const tf = context.timeframe;
+  if (needs.length === 0 || tf === undefined) return () => context;
+  return (k) => {
+    const higher: Partial<Record<Timeframe, Candles>> = {};
+    for (const need of needs) {
+      const ms = timeframeMs(need.timeframe);
+      const first = Math.floor(candles.time[k]! / ms) * ms - need.candles * ms;
+      higher[need.timeframe] = resample(window(candles, firstAtOrAfter(candles.time, first), k + 1), tf, need.timeframe);
+    }
+    return { ...context, higher };
+  };
 }

@@ -15,6 +15,7 @@ import { window } from '../../lib/strategy-check/compare.js';
 import type { CheckableStrategy } from '../../lib/strategy-check/types.js';
 import { loadCandles } from '../core/reference.js';
 import higherForming from '../fixtures/strategies/higher-forming.js';
+import higherTrend from '../fixtures/strategies/higher-trend.js';
 import peeking from '../fixtures/strategies/peeking.js';
 import peekingHandwritten from '../fixtures/strategies/peeking-handwritten.js';
 import shortWarmup from '../fixtures/strategies/short-warmup.js';
@@ -145,6 +146,17 @@ describe('strategy check: warm-up and recursion', () => {
     const steps = clean.warmupCheck.steps.filter((s) => s.label.startsWith('warmup'));
     assert.deepEqual(steps.map((s) => s.history), [w, 2 * w, 4 * w]);
     assert.ok(steps[0]!.maxRelPriceDiff > steps[2]!.maxRelPriceDiff && steps[2]!.maxRelPriceDiff > 0);
+  });
+
+  it('a multi-timeframe strategy gets its higher candles as the live scan fetches them, not from the short lower window', () => {
+    const p = higherTrend.params.parse({}) as Parameters<typeof higherTrend.warmup>[0];
+    const need = higherTrend.higherTimeframes!(p)[0]!;
+    assert.ok(need.candles * 48 > 200, 'its 4h SMA needs far more 5m candles than the live window holds');
+    const r = check(higherTrend, window(ETH, 0, 3000));
+    assert.ok(r.signals > 10);
+    assert.deepEqual(r.lookahead, []);
+    assert.deepEqual(r.warmupCheck.undefinedSides, []);
+    assert.equal(r.ok, true, JSON.stringify(r.warmupCheck.steps));
   });
 
   it('a window indicator covered by the warm-up (bollinger) is exact: no difference at any history', () => {
