@@ -10,7 +10,7 @@
  * lower candle only the higher candles closed at its own close.
  */
 import { candlesFromRows, type Candles } from '../core/candle.js';
-import { higherRatio } from '../core/strategies/higher.js';
+import { higherNeedProblem, higherRatio } from '../core/strategies/higher.js';
 import { getStrategy } from '../core/strategies/index.js';
 import type { Strategy } from '../core/strategies/types.js';
 import { lastClosedOpenTime, type Timeframe } from '../core/timeframe.js';
@@ -30,7 +30,8 @@ export type HigherCandles = Readonly<Partial<Record<Timeframe, Candles>>>;
 /**
  * The higher timeframes the strategies on `timeframe` need, each once with the largest count,
  * in first-declared order. A higher timeframe that is not a strict multiple of `timeframe` is a
- * PermanentError BAD_HIGHER_TIMEFRAME (the config refuses it first).
+ * PermanentError BAD_HIGHER_TIMEFRAME, a need outside 1..MAX_HIGHER_CANDLES BAD_STRATEGY (the
+ * config refuses both first).
  */
 export function higherFetches(
   strategies: readonly Pick<StrategyConfig, 'name' | 'params'>[],
@@ -42,6 +43,8 @@ export function higherFetches(
     const strategy = strategyOf(entry.name);
     for (const h of strategy.higherTimeframes?.(entry.params as never) ?? []) {
       higherRatio(timeframe, h.timeframe);
+      const problem = higherNeedProblem(timeframe, h.timeframe, h.candles);
+      if (problem !== undefined) throw new PermanentError(`strategy "${entry.name}" reads ${h.timeframe}: ${problem}`, { code: 'BAD_STRATEGY' });
       need.set(h.timeframe, Math.max(need.get(h.timeframe) ?? 0, h.candles));
     }
   }

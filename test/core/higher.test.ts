@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { candlesFromRows, type Candles, type OhlcvRow } from '../../lib/core/candle.js';
-import { alignHigher, alignSeries, higherRatio, resample } from '../../lib/core/strategies/higher.js';
+import { alignHigher, alignSeries, higherNeedProblem, higherRatio, MAX_HIGHER_CANDLES, resample } from '../../lib/core/strategies/higher.js';
 import { TIMEFRAMES, timeframeMs, type Timeframe } from '../../lib/core/timeframe.js';
 import { PermanentError } from '../../lib/errors.js';
 
@@ -82,6 +82,19 @@ describe('resample', () => {
         if (ok) assert.deepEqual(higherRatio(lo, hi), { lowerMs: timeframeMs(lo), higherMs: timeframeMs(hi) });
         else assertCode(() => higherRatio(lo, hi), 'BAD_HIGHER_TIMEFRAME');
       }
+    }
+  });
+});
+
+describe('higherNeedProblem (config and scan)', () => {
+  it('accepts a strict multiple with a need of 1..MAX_HIGHER_CANDLES, names the problem otherwise', () => {
+    assert.equal(higherNeedProblem('15m', '4h', 1), undefined);
+    assert.equal(higherNeedProblem('15m', '4h', MAX_HIGHER_CANDLES), undefined);
+    assert.equal(MAX_HIGHER_CANDLES + 1, 1000, 'need + the forming row fit one 1000-row request');
+    assert.match(higherNeedProblem('4h', '1h', 5)!, /1h is not a strict multiple of 4h/);
+    assert.match(higherNeedProblem('15m', '15m', 5)!, /not a strict multiple/);
+    for (const bad of [0, -1, 1.5, MAX_HIGHER_CANDLES + 1, Number.NaN, '5', undefined]) {
+      assert.match(higherNeedProblem('15m', '4h', bad)!, /closed 4h candles; the scan fetches them in one request: an integer from 1 to 999/, String(bad));
     }
   });
 });

@@ -124,6 +124,12 @@ describe('live scan: higher timeframes', () => {
     assert.deepEqual(ex.calls.map((c) => c.timeframe), ['4h']);
   });
 
+  it('a need outside 1..999 candles (one request): BAD_STRATEGY naming the strategy, no higher request', async () => {
+    const ex = port();
+    await assert.rejects(run(ex, { a: spy('aa', [{ timeframe: '4h', candles: 1000 }], []) }), (e: unknown) => e instanceof PermanentError && e.code === 'BAD_STRATEGY' && /strategy "a" reads 4h: it needs 1000 closed 4h candles/.test(e.message));
+    assert.deepEqual(ex.calls.map((c) => c.timeframe), ['15m']);
+  });
+
   it('the newest closed 4h candle is not the one that just closed: STALE_CANDLES (transient), naming the timeframe', async () => {
     // the exchange has not published the 08:00 candle yet: its newest row is the 04:00 one
     const ex = port({ '4h': (limit) => rowsOf('4h', limit, 2) });

@@ -14,6 +14,28 @@ import type { Candles } from '../candle.js';
 import { timeframeMs, type Timeframe } from '../timeframe.js';
 import { PermanentError } from '../../errors.js';
 
+/**
+ * Most closed candles of one higher timeframe a strategy may need: the live scan fetches them
+ * with the forming one in ONE request, and 1000 rows is what an exchange returns at most (Binance).
+ */
+export const MAX_HIGHER_CANDLES = 999;
+
+/**
+ * Why a strategy running on `lowerTf` candles cannot read `need` closed `higherTf` candles, or
+ * undefined when it can (the config's check and the scan's share it).
+ */
+export function higherNeedProblem(lowerTf: Timeframe, higherTf: Timeframe, need: unknown): string | undefined {
+  const lowerMs = timeframeMs(lowerTf);
+  const higherMs = timeframeMs(higherTf);
+  if (higherMs <= lowerMs || higherMs % lowerMs !== 0) {
+    return `${higherTf} is not a strict multiple of ${lowerTf}: ${higherTf} candles cannot be built from ${lowerTf} candles`;
+  }
+  if (!(typeof need === 'number' && Number.isSafeInteger(need) && need >= 1 && need <= MAX_HIGHER_CANDLES)) {
+    return `it needs ${String(need)} closed ${higherTf} candles; the scan fetches them in one request: an integer from 1 to ${MAX_HIGHER_CANDLES}`;
+  }
+  return undefined;
+}
+
 /** The two timeframes' lengths; throws BAD_HIGHER_TIMEFRAME unless higher is a strict multiple of lower. */
 export function higherRatio(lowerTf: Timeframe, higherTf: Timeframe): { lowerMs: number; higherMs: number } {
   const lowerMs = timeframeMs(lowerTf);
