@@ -21,6 +21,7 @@ import type { PositionStore, RowProblem, StoredOpenPosition } from '../ports/pos
 import type { NotificationQueue } from '../ports/queue.js';
 import type { RecipientResolver } from '../ports/users.js';
 import { runBounded } from '../core/bounded.js';
+import type { StrategyOf } from '../portfolio/exit-rule.js';
 import { monitorMarket, positionFailure, type MarketGroup, type MarketOutcome, type PositionFailure } from './monitor-market.js';
 
 export interface MonitorDeps {
@@ -38,6 +39,8 @@ export interface MonitorDeps {
   readonly recipients: RecipientResolver;
   /** Refreshes the pinned dashboards after the positions; absent: off (no USERS_TABLE, replay). */
   readonly dashboards?: DashboardRefresher;
+  /** Strategies by config name, for their exit rules (lib/portfolio/exit-rule.ts); absent: the registry. */
+  readonly strategyOf?: StrategyOf;
 }
 
 export interface MonitorReport {
@@ -126,7 +129,7 @@ export async function runMonitor(deps: MonitorDeps): Promise<MonitorReport> {
   if (listed.truncated) log.warn('more open positions than one run lists; the rest wait', { limit: LIST_LIMIT });
   const quarantined = await quarantineAll(deps, listed.corrupt);
   const { ready, failures } = await prepareExchanges(deps, groupByMarket(listed.positions));
-  const marketDeps = { store: deps.store, clock, log, recipients: deps.recipients, config, remainingMs: deps.remainingMs };
+  const marketDeps = { store: deps.store, clock, log, recipients: deps.recipients, config, remainingMs: deps.remainingMs, ...(deps.strategyOf ? { strategyOf: deps.strategyOf } : {}) };
   const { results, notStarted } = await runBounded(ready, config.scan.concurrency, () => deps.remainingMs() > config.scan.reserveMs, ({ adapter, group }) =>
     monitorMarket(marketDeps, adapter, group),
   );

@@ -4,8 +4,8 @@
  *
  * The contract (README "Position rules"):
  * - Every backtest trade that did not end with the data (reason ≠ `end`) is a closed paper trade
- *   with the same symbol, side, entry time and price, exit time and price and exit reason
- *   (compared exactly), and a PnL equal within PNL_RELATIVE × |pnl| or PNL_ABSOLUTE, whichever
+ *   with the same symbol, side, entry time and price, exit time and price, exit reason and, for an
+ *   exit by the strategy's rule, its note (compared exactly), and a PnL equal within PNL_RELATIVE × |pnl| or PNL_ABSOLUTE, whichever
  *   is larger (the ledger rounds amounts to 10 decimals). In the same order.
  * - The only allowed difference is at the end of the data: a backtest trade with reason `end`
  *   (closed at the last close) is a paper position still OPEN with the same symbol, side, entry
@@ -49,7 +49,7 @@ export function pnlAgrees(paper: number, backtest: number): boolean {
 
 function fieldDifferences(paper: JsonTrade, bt: JsonTrade): string[] {
   const out: string[] = [];
-  for (const f of ['entryPrice', 'exitTime', 'exitPrice', 'exitReason'] as const) {
+  for (const f of ['entryPrice', 'exitTime', 'exitPrice', 'exitReason', 'exitNote'] as const) {
     if (paper[f] !== bt[f]) out.push(`${f} ${String(paper[f])} vs ${String(bt[f])}`);
   }
   if (!pnlAgrees(paper.pnl, bt.pnl)) out.push(`pnl ${paper.pnl} vs ${bt.pnl}`);

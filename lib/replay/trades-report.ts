@@ -47,8 +47,8 @@ const OPEN_LIMIT = 1000;
 const seriesKey = (symbol: string, timeframe: string) => `${symbol}|${timeframe}`;
 
 function toTrade(t: TradeRecord): Trade {
-  const { symbol, side, entryTime, entryPrice, exitTime, exitPrice, exitReason, pnl, fees, bars } = t;
-  return { symbol, side, entryTime, entryPrice, exitTime, exitPrice, exitReason, pnl, fees, bars };
+  const { symbol, side, entryTime, entryPrice, exitTime, exitPrice, exitReason, exitNote, pnl, fees, bars } = t;
+  return { symbol, side, entryTime, entryPrice, exitTime, exitPrice, exitReason, ...(exitNote === undefined ? {} : { exitNote }), pnl, fees, bars };
 }
 
 /** The replay's closed trades (per strategy, in the backtest's order) and open positions, read once from the ledger. */
