@@ -17,7 +17,7 @@ import { macd, macdFromLine, macdLine, type MacdResult } from './macd.js';
 import { rsi } from './rsi.js';
 import { sma } from './sma.js';
 import { adx } from './adx.js';
-import { donchian, ichimoku, keltner } from './channels.js';
+import { donchian, ichimoku, keltnerFrom } from './channels.js';
 import { cci, mfi, stochastic, stochRsi, williamsR } from './oscillators.js';
 import { obv, psar } from './ta/adapter.js';
 import { vwap } from './vwap.js';
@@ -141,7 +141,14 @@ export function boundIndicators(candles: Candles, cache?: IndicatorCache): Bound
     psar: (step, max) => m(`psar(${step},${max})`, () => psar(c.high, c.low, step, max)),
     williamsR: (p) => m(`williamsR(${p})`, () => williamsR(c.high, c.low, c.close, p)),
     ichimoku: (a, b, sb, d) => m(`ichimoku(${a},${b},${sb},${d})`, () => ichimoku(c.high, c.low, a, b, sb, d)),
-    keltner: (p, ap, k) => m(`keltner(${p},${ap},${k})`, () => keltner(c.high, c.low, c.close, p, ap, k)),
+    keltner: (p, ap, k) =>
+      m(`keltner(${p},${ap},${k})`, () =>
+        keltnerFrom(
+          m(`ema(close,${p})`, () => ema(c.close, p)),
+          m(`atr(${ap})`, () => atr(c.high, c.low, c.close, ap)),
+          k,
+        ),
+      ),
     donchian: (p) => m(`donchian(${p})`, () => donchian(c.high, c.low, p)),
   };
 }

@@ -42,20 +42,32 @@ export function donchian(high: ArrayLike<number>, low: ArrayLike<number>, period
 export function keltner(
   high: ArrayLike<number>, low: ArrayLike<number>, close: ArrayLike<number>, period: number, atrPeriod: number, k: number,
 ): ChannelBands {
+  assertMultiplier(k);
+  return keltnerFrom(ema(close, period), atr(high, low, close, atrPeriod), k);
+}
+
+/** Keltner bands from an EMA and an ATR series (e.g. cached ones): NaN where either is NaN. */
+export function keltnerFrom(ema: Float64Array, range: Float64Array, k: number): ChannelBands {
+  assertMultiplier(k);
+  const n = ema.length;
+  const upper = nanArray(n);
+  const middle = nanArray(n);
+  const lower = nanArray(n);
+  for (let i = 0; i < n; i++) {
+    const m = ema[i]!;
+    const r = range[i]!;
+    if (Number.isNaN(m) || Number.isNaN(r)) continue;
+    middle[i] = m;
+    upper[i] = m + k * r;
+    lower[i] = m - k * r;
+  }
+  return { upper, middle, lower };
+}
+
+function assertMultiplier(k: number): void {
   if (typeof k !== 'number' || !Number.isFinite(k) || k < 0) {
     throw new PermanentError(`Keltner: k must be a finite number >= 0, got ${String(k)}`, { code: 'INDICATOR_INPUT' });
   }
-  const middle = ema(close, period);
-  const range = atr(high, low, close, atrPeriod);
-  const upper = nanArray(middle.length);
-  const lower = nanArray(middle.length);
-  for (let i = 0; i < middle.length; i++) {
-    upper[i] = middle[i]! + k * range[i]!;
-    lower[i] = middle[i]! - k * range[i]!;
-  }
-  // A NaN on either side leaves NaN in both bands and the middle alike.
-  for (let i = 0; i < middle.length; i++) if (Number.isNaN(upper[i]!)) middle[i] = Number.NaN;
-  return { upper, middle, lower };
 }
 
 /**

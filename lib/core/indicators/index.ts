@@ -53,7 +53,7 @@ export { sma, smaFrom } from './sma.js';
 export { wma } from './wma.js';
 export { adx, type AdxResult } from './adx.js';
 export { cci, mfi, stochastic, stochRsi, williamsR, type StochResult } from './oscillators.js';
-export { donchian, ichimoku, keltner, type ChannelBands, type IchimokuResult } from './channels.js';
+export { donchian, ichimoku, keltner, keltnerFrom, type ChannelBands, type IchimokuResult } from './channels.js';
 export { vwap } from './vwap.js';
 export { obv, psar } from './ta/adapter.js';
 export { windowMax, windowMin } from './window.js';
