@@ -312,6 +312,26 @@ describe('flat windows read neutral, not a fake extreme (documented convention)'
   });
 });
 
+describe('why MFI, VWAP and Ichimoku are not technicalindicators’ (docs/indicators.md)', () => {
+  const eth = datasets.find(([n]) => n === 'ETH_BTC-5m')![1];
+  it('its MFI is rounded to 2 decimals and off the definition; its VWAP is cumulative; its Ichimoku starts late', async () => {
+    const ti = await import('technicalindicators');
+    const hlc = { high: [...eth.high], low: [...eth.low], close: [...eth.close] };
+    const mfi = ti.MFI.calculate({ ...hlc, volume: [...eth.volume], period: 14 });
+    assert.ok(mfi.every((v) => Math.abs(v * 100 - Math.round(v * 100)) < 1e-6), 'MFI values are multiples of 0.01');
+    const ours = boundIndicators(eth).mfi(14);
+    const offset = eth.close.length - mfi.length;
+    const worst = Math.max(...mfi.map((v, j) => (Number.isNaN(ours[offset + j]!) ? 0 : Math.abs(v - ours[offset + j]!))));
+    assert.ok(worst > 1, `MFI max difference ${worst} points`);
+    const cumulative = ti.VWAP.calculate({ ...hlc, volume: [...eth.volume] });
+    const vwap = boundIndicators(eth).vwap();
+    const gap = Math.max(...cumulative.map((v, i) => (Number.isNaN(vwap[i]!) ? 0 : Math.abs(v - vwap[i]!) / vwap[i]!)));
+    assert.ok(gap > 0.05, `cumulative vs day-anchored VWAP: ${gap}`);
+    const ich = ti.IchimokuCloud.calculate({ high: [...eth.high], low: [...eth.low], conversionPeriod: 9, basePeriod: 26, spanPeriod: 52, displacement: 26 });
+    assert.equal(eth.close.length - ich.length, 51); // first value at index 51; our conversion line starts at 8
+  });
+});
+
 describe('ctx.ta is lookahead-free and memoised', () => {
   const eth = datasets.find(([n]) => n === 'ETH_BTC-5m')![1];
   it('a value never changes when candles are appended (every member, prefixes of ETH_BTC-5m)', () => {
