@@ -45,6 +45,7 @@ export const bollingerBreakout = defineWithOrigin(
       return null;
     },
     bracket: atrBracket,
+    snapshot: (ind, i) => ({ upper: ind.upper[i]!, middle: ind.middle[i]!, lower: ind.lower[i]! }),
     lines: (ind, _c, p) => [
       { name: `BB ${p.period} upper`, values: ind.upper },
       { name: `BB ${p.period} middle`, values: ind.middle },

@@ -56,6 +56,9 @@ interface Prepared<I> {
   readonly ind: I;
   /** The ATR series of an ATR bracket, else null. */
   readonly atr: Float64Array | null;
+  /** The default snapshot's series (every 1-D series of `ind`), names and values; found once per series. */
+  readonly names: readonly string[];
+  readonly series: readonly ArrayLike<unknown>[];
 }
 
 export type Origin = 'built-in' | 'user';
@@ -76,19 +79,45 @@ export function defineWithOrigin<P extends object, I extends object>(def: Strate
     const ind = def.indicators(candles, params, ctx);
     if (typeof ind !== 'object' || ind === null) badStrategy(name, 'indicators must return an object of series');
     const atr = bracket && kind === ATR ? ctx.ta.atr((params as unknown as AtrBracketParams).atr) : null;
-    return { ind, atr };
+    const names: string[] = [];
+    const series: ArrayLike<unknown>[] = [];
+    if (bracket && snapshotOf === undefined) {
+      for (const [k, v] of Object.entries(ind)) {
+        if (v instanceof Float64Array || Array.isArray(v)) {
+          names.push(k);
+          series.push(v as ArrayLike<unknown>);
+        }
+      }
+    }
+    return { ind, atr, names, series };
   }
 
+  /** Indicator values at a signal (finite ones), built only on signals. */
   function snapshot(prep: Prepared<I>, i: number): Record<string, number> {
     const out: Record<string, number> = {};
     if (snapshotOf !== undefined) {
-      for (const [k, v] of Object.entries(snapshotOf(prep.ind, i))) if (Number.isFinite(v)) out[k] = v;
+      // The strategy's own object, used as is when it can be (the common case: a fresh object
+      // literal of finite numbers); copied without the non-finite values otherwise.
+      const own = snapshotOf(prep.ind, i);
+      if (typeof own !== 'object' || own === null) badStrategy(name, `snapshot must return an object of numbers, got ${String(own)}`);
+      let usable = Object.isExtensible(own);
+      for (const k in own) {
+        const v = own[k];
+        if (!(typeof v === 'number' && v - v === 0)) usable = false;
+      }
+      if (usable) {
+        if (prep.atr !== null) own.atr = prep.atr[i]!;
+        return own;
+      }
+      for (const k in own) {
+        const v = own[k];
+        if (typeof v === 'number' && v - v === 0) out[k] = v;
+      }
     } else {
-      for (const [k, v] of Object.entries(prep.ind)) {
-        if (v instanceof Float64Array || Array.isArray(v)) {
-          const x: unknown = v[i];
-          if (typeof x === 'number' && Number.isFinite(x)) out[k] = x;
-        }
+      const { names, series } = prep;
+      for (let k = 0; k < names.length; k++) {
+        const v = series[k]![i];
+        if (typeof v === 'number' && v - v === 0) out[names[k]!] = v;
       }
     }
     if (prep.atr !== null) out.atr = prep.atr[i]!;

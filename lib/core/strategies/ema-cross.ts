@@ -40,6 +40,7 @@ export const emaCross = defineWithOrigin(
       return null;
     },
     bracket: atrBracket,
+    snapshot: (ind, i) => ({ fast: ind.fast[i]!, slow: ind.slow[i]! }),
     lines: (ind, _c, p) => [
       { name: `EMA ${p.fast}`, values: ind.fast },
       { name: `EMA ${p.slow}`, values: ind.slow },

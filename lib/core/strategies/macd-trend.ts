@@ -42,6 +42,7 @@ export const macdTrend = defineWithOrigin(
       return null;
     },
     bracket: atrBracket,
+    snapshot: (ind, i) => ({ macd: ind.macd[i]!, signal: ind.signal[i]!, histogram: ind.histogram[i]! }),
   },
   'built-in',
 );

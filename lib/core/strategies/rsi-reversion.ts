@@ -44,6 +44,7 @@ export const rsiReversion = defineWithOrigin(
       return null;
     },
     bracket: atrBracket,
+    snapshot: (ind, i) => ({ rsi: ind.rsi[i]! }),
   },
   'built-in',
 );
