@@ -3,6 +3,9 @@
  * (lib/core/money.ts) and the store can hold exactly.
  */
 import { z } from 'zod';
+import { MAX_ATR_MULTIPLE } from '../core/strategies/brackets.js';
+
+export { MAX_ATR_MULTIPLE };
 
 /**
  * Largest `risk.startingBalance`. Ledger amounts are kept to 10 decimal places
@@ -17,8 +20,6 @@ import { z } from 'zod';
 export const MAX_STARTING_BALANCE = 100_000;
 /** Smallest stake (and balance): the ledger's 1e-10 rounding is then at most 0.01 % of it. */
 export const MIN_STAKE = 0.000_001;
-/** Largest ATR multiple for stops, targets and trailing stops. */
-export const MAX_ATR_MULTIPLE = 100;
 
 const STARTING_BALANCE_BOUND =
   `must be at most ${MAX_STARTING_BALANCE}: ledger amounts are kept to 10 decimal places (lib/core/money.ts) in ` +

@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { strategyRegistry } from '../core/strategies/index.js';
+import { getStrategy, strategyRegistry } from '../core/strategies/index.js';
 import { TIMEFRAMES, timeframeSchema, type Timeframe } from '../core/timeframe.js';
 import { normalizeApiBase } from '../exchange/api-base.js';
 import { CCXT_EXCHANGE_IDS } from './ccxt-exchange-ids.js';
 import { CCXT_TIMEFRAMES } from './ccxt-timeframes.js';
 import { closestWord } from './suggest.js';
-import { MAX_ATR_MULTIPLE, riskSchema } from './risk-schema.js';
+import { riskSchema } from './risk-schema.js';
+import { checkBracketParams, checkHigherTimeframes } from './strategy-checks.js';
 import { checkExchangeTrading, tradingSchema } from './trading-schema.js';
 
 /** An array whose items must be distinct; a repeat is reported at its own index. */
@@ -100,17 +101,7 @@ const strategyEntrySchema = z
       }
       return z.NEVER;
     }
-    // Stop and target multiples (every strategy brackets with ATR): far beyond any use, and
-    // large enough ones put stop/target prices outside what the signal rows can store.
-    let absurd = false;
-    for (const key of ['stopAtr', 'takeAtr']) {
-      const value = (parsed.data as Record<string, unknown>)[key];
-      if (typeof value === 'number' && value > MAX_ATR_MULTIPLE) {
-        absurd = true;
-        ctx.addIssue({ code: 'custom', path: ['params', key], message: `must be at most ${MAX_ATR_MULTIPLE} (ATRs from the entry), got ${value}` });
-      }
-    }
-    if (absurd) return z.NEVER;
+    if (!checkBracketParams(parsed.data as Record<string, unknown>, ctx)) return z.NEVER;
     return {
       name: entry.name,
       timeframes: entry.timeframes,
@@ -212,6 +203,7 @@ export const configSchema = z
           message: `must be at least ${s.warmup + 1} for strategy "${s.name}" (strategies[${i}]) to have its warm-up`,
         });
       }
+      checkHigherTimeframes(getStrategy(s.name), s, i, [...allTimeframes], ctx);
       for (const tf of s.timeframes ?? []) {
         if (!allTimeframes.has(tf)) {
           ctx.addIssue({
