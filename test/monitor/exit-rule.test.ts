@@ -8,7 +8,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { OhlcvRow } from '../../lib/core/candle.js';
-import { closeAt, openFromSignal, positionRules, stepOpenPosition, type OpenPosition } from '../../lib/core/positions/index.js';
+import { closeAt, openFromSignal, positionRules, settle, stepOpenPosition, type OpenPosition } from '../../lib/core/positions/index.js';
+import { isCandlebotError } from '../../lib/errors.js';
 import type { Signal } from '../../lib/core/signal.js';
 import type { BotConfig } from '../../lib/config/schema.js';
 import { runMonitor, type MonitorReport } from '../../lib/monitor/run-monitor.js';
@@ -178,6 +179,23 @@ describe('exit rules on live paper positions (monitor and opener, scripted candl
     const old = await row(holder.id);
     assert.deepEqual([old.exitReason, old.exitNote, old.exitPrice, old.exitTime], ['rule', 'close below 100', 98.9, T0 + 2 * HOUR]);
     assert.deepEqual([(await row(short.id)).side, (await row(short.id)).status], ['short', 'open']);
+  });
+
+  it('the store keeps a note only with reason rule, 1–40 characters: otherwise the close is refused and nothing is written', async () => {
+    const signal = longSignal('NOTE/USDT');
+    await open(signal, levelConfig());
+    const store = storeFor(r);
+    const read = await store.getPosition(signal.id);
+    assert.ok(read?.ok && read.value.status === 'open');
+    const stored = read.value.open;
+    const stop = settle(closeAt(stored.position, T0 + 2 * HOUR, 95, 'stop', rules));
+    const byRule = settle(closeAt(stored.position, T0 + 2 * HOUR, 99, 'rule', rules));
+    for (const [closed, exitNote] of [[stop, 'close below 100'], [byRule, 'x'.repeat(41)], [byRule, '']] as const) {
+      await assert.rejects(store.close({ stored, closed, exitNote, now: T0 + 2 * HOUR }), (e: unknown) => isCandlebotError(e) && e.code === 'BAD_POSITION');
+    }
+    assert.deepEqual([(await row(signal.id)).status, (await row(signal.id)).version], ['open', 1]);
+    assert.equal((await store.close({ stored, closed: byRule, exitNote: 'x'.repeat(40), now: T0 + 2 * HOUR })).status, 'closed');
+    assert.equal((await row(signal.id)).exitNote, 'x'.repeat(40));
   });
 
   it('signal candle of a holder whose rule does not fire: a same-direction signal is refused already-open, as before', async () => {
