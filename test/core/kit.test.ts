@@ -187,3 +187,27 @@ describe('snapshot', () => {
     assert.deepEqual(early.evaluateAll(c, early.params.parse({}))[0]!.indicators, { one: 1 });
   });
 });
+
+describe('evaluate on every prefix equals evaluateAll (percent bracket, default snapshot, real data)', () => {
+  it('LTC/BTC 5m, 600 prefixes', async () => {
+    const { loadCandles, prefix } = await import('./reference.js');
+    const c = prefix(loadCandles('LTC_BTC-5m.json'), 600);
+    const s = defineStrategy(
+      base({
+        name: 'kit-prefix-test',
+        indicators: (_c: unknown, p: { n: number }, ctx: any) => ({ fast: ctx.ta.ema(p.n), slow: ctx.ta.sma(p.n * 4), hl: ctx.ta.ema(p.n, 'hl2') }),
+        warmup: (p: { n: number }) => p.n * 4 + 1,
+        entry: (ind: any, i: number) => (ind.fast[i - 1] <= ind.slow[i - 1] && ind.fast[i] > ind.slow[i] ? 'long' : ind.fast[i - 1] >= ind.slow[i - 1] && ind.fast[i] < ind.slow[i] ? 'short' : null),
+      }),
+    );
+    const p = s.params.parse({ n: 5 });
+    const all = s.evaluateAll(c, p);
+    assert.ok(all.length > 10, `${all.length} signals`);
+    assert.deepEqual(Object.keys(all[0]!.indicators), ['fast', 'slow', 'hl']);
+    const byIndex = new Map(all.map((x) => [x.index, x]));
+    for (let i = 0; i < c.close.length; i++) {
+      const next = i + 1 < c.close.length ? c.open[i + 1] : undefined;
+      assert.deepEqual(s.evaluate(prefix(c, i + 1), p, next), byIndex.get(i) ?? null, `candle ${i}`);
+    }
+  });
+});
