@@ -92,13 +92,16 @@ export function setFailed(job: SetJob, info: WorkerErrorInfo): Error {
 }
 
 /** Evaluates the jobs here, in order (0 workers). */
-export function evaluateInProcess(init: EvaluatorInit, jobs: readonly SetJob[]): SetResult[] {
+export function evaluateInProcess(init: EvaluatorInit, jobs: readonly SetJob[], onProgress?: (done: number, total: number) => void): SetResult[] {
   const evaluate = createEvaluator(init);
-  return jobs.map((job) => {
+  return jobs.map((job, k) => {
+    let result: SetResult;
     try {
-      return evaluate(job);
+      result = evaluate(job);
     } catch (error) {
       throw setFailed(job, errorInfo(error));
     }
+    onProgress?.(k + 1, jobs.length);
+    return result;
   });
 }

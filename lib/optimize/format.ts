@@ -14,10 +14,12 @@ function table(rows: readonly (readonly string[])[], left: number): string {
   return [line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
 }
 
-/** `fast=5 slow=15`: the grid keys of a set. */
+/** `fast=5 slow=15`: the varying parameters of a set. */
 function gridValues(report: OptimizeReport, params: Readonly<Record<string, unknown>>): string {
-  return report.grid.map((a) => `${a.key}=${String(params[a.key])}`).join(' ');
+  return report.keys.map((k) => `${k}=${String(params[k])}`).join(' ');
 }
+
+const objectiveName = (report: OptimizeReport): string => (report.ddPenalty === undefined ? report.objective : `${report.objective} (λ ${report.ddPenalty})`);
 
 const metricHeaders = (q: string): string[] => ['trades', 'win rate', `net profit${q ? ` (${q})` : ''}`, 'profit factor', 'sharpe', `max drawdown${q ? ` (${q})` : ''}`];
 const quoteOf = (report: OptimizeReport): string => commonQuote(report.series.map((s) => s.symbol));
@@ -27,16 +29,27 @@ function header(report: OptimizeReport): string[] {
   const candles = report.series.reduce((n, s) => n + s.candles, 0);
   const s = report.sets;
   const lines = [
-    `${report.strategy} over ${report.series.length} series (${candles} candles); objective ${report.objective}; stake ${formatAmount(report.stake, quoteOf(report))} per trade, fee ${report.feeRate} per side` +
+    `${report.strategy} over ${report.series.length} series (${candles} candles); objective ${objectiveName(report)}; stake ${formatAmount(report.stake, quoteOf(report))} per trade, fee ${report.feeRate} per side` +
       (Object.keys(report.fixed).length ? `; fixed ${JSON.stringify(report.fixed)}` : ''),
-    `grid ${report.grid.map((a) => `${a.key}=${a.spec} (${a.values})`).join(' × ')} = ${s.total} sets: ${s.valid} valid, ${s.invalid} invalid (skipped)`,
   ];
-  for (const r of s.invalidReasons) lines.push(`  ${r.count} × ${r.reason} (first: #${r.example.index} ${gridValues(report, r.example.params)})`);
+  const r = report.random;
+  if (r === undefined) {
+    lines.push(`grid ${report.grid.map((a) => `${a.key}=${a.spec} (${a.values})`).join(' × ')} = ${s.total} sets: ${s.valid} valid, ${s.invalid} invalid (skipped)`);
+  } else {
+    const from = r.draws.map((d) => (d.from === 'grid' ? `${d.key}∈${d.spec} (${d.values})` : `${d.key}∈[${d.min}, ${d.max}]${d.int ? ' int' : ''}`));
+    lines.push(
+      `random search, seed ${r.seed}, budget ${r.budget}: ${from.join(' ')}`,
+      `${s.total} draws: ${s.valid} distinct valid sets, ${s.invalid} invalid (drawn again), ${r.duplicates} duplicates (drawn again)` +
+        (s.valid < r.budget ? `; stopped after ${s.total} draws, the space holds fewer valid sets than the budget` : ''),
+    );
+  }
+  const first = r === undefined ? '#' : 'draw #';
+  for (const x of s.invalidReasons) lines.push(`  ${x.count} × ${x.reason} (first: ${first}${x.example.index} ${gridValues(report, x.example.params)})`);
   return lines;
 }
 
 function topTable(report: OptimizeReport): string {
-  const rows = [['rank', 'set', 'params', report.objective, ...metricHeaders(quoteOf(report))]];
+  const rows = [['rank', 'set', 'params', objectiveName(report), ...metricHeaders(quoteOf(report))]];
   for (const r of report.top ?? []) rows.push([String(r.rank), `#${r.index}`, gridValues(report, r.params), fmt(r.score), ...metricCells(r.metrics)]);
   return table(rows, 3);
 }
@@ -69,6 +82,11 @@ function walkForwardTables(report: OptimizeReport): string[] {
   }
   const t = wf.totals;
   out.push('', table(rows, 2), '');
+  const best = [['step', 'IS rank', 'set', 'params', `IS ${report.objective}`, `OOS ${report.objective}`, 'OOS rank']];
+  for (const s of wf.steps) {
+    for (const r of s.ranked) best.push([String(s.step), String(r.inSampleRank), `#${r.index}`, gridValues(report, r.params), fmt(r.inSampleScore), fmt(r.outOfSampleScore), `${r.outOfSampleRank}/${report.sets.valid}`]);
+  }
+  out.push(`the best sets in-sample at each step, with their out-of-sample scores:`, '', table(best, 4), '');
   out.push(
     `mean ${report.objective} of the chosen sets: in-sample ${fmt(t.meanInSampleScore)}, out-of-sample ${fmt(t.meanOutOfSampleScore)}; ` +
       `net profit in-sample ${formatAmount(t.inSampleNetProfit, quoteOf(report))}, out-of-sample ${formatAmount(t.outOfSampleNetProfit, quoteOf(report))} (${t.outOfSampleTrades} trades)`,
@@ -87,7 +105,7 @@ export function formatRun(run: OptimizeRun): string {
     ...body,
     '',
     `evaluated ${timing.candleEvaluations} candle-evaluations (candles × valid sets) in ${(timing.evaluateMs / 1000).toFixed(2)} s on ` +
-      `${timing.workers === 0 ? 'the main thread' : `${timing.workers} worker thread(s) (start-up ${(timing.startupMs / 1000).toFixed(2)} s)`}: ${(rate / 1e6).toPrecision(3)}M/s`,
+      `${timing.workers === 0 ? 'the main thread' : `${timing.workers} worker thread(s) (start-up ${(timing.startupMs / 1000).toFixed(2)} s; bundle built in ${(timing.buildMs / 1000).toFixed(2)} s)`}: ${(rate / 1e6).toPrecision(3)}M/s`,
   ].join('\n');
 }
 
@@ -95,5 +113,5 @@ export function formatRun(run: OptimizeRun): string {
 export function timingLine(run: OptimizeRun): string {
   const { timing } = run;
   const rate = timing.evaluateMs > 0 ? (timing.candleEvaluations / timing.evaluateMs) * 1000 : 0;
-  return `optimize: ${timing.candleEvaluations} candle-evaluations in ${(timing.evaluateMs / 1000).toFixed(2)} s, ${timing.workers} worker(s) (start-up ${(timing.startupMs / 1000).toFixed(2)} s), ${(rate / 1e6).toPrecision(3)}M/s`;
+  return `optimize: ${timing.candleEvaluations} candle-evaluations in ${(timing.evaluateMs / 1000).toFixed(2)} s, ${timing.workers} worker(s) (start-up ${(timing.startupMs / 1000).toFixed(2)} s, bundle ${(timing.buildMs / 1000).toFixed(2)} s), ${(rate / 1e6).toPrecision(3)}M/s`;
 }

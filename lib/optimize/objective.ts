@@ -8,6 +8,14 @@
  *   trades of all series: sharpe = mean(r) / s(r) · √N, s = sample standard deviation
  *   (divisor N − 1). Not annualised, no risk-free rate; null when N < 2 or s = 0. The √N factor
  *   rewards a consistent edge over many trades rather than a few lucky ones.
+ * - `returnDd`: drawdown-penalised return, netProfit − λ · maxDrawdown (`--dd-penalty λ`,
+ *   default 1), both in the quote currency over the same closed trades (maxDrawdown ≥ 0: the
+ *   largest fall of cumulative net PnL from its peak). Chosen over return / maxDrawdown (a
+ *   Calmar-like ratio) because a difference stays finite and ordered at zero drawdown (a set
+ *   whose every trade won scores its profit, instead of dividing by 0) and does not reward tiny
+ *   samples (one small winning trade has an infinite ratio). λ = 1: a unit of drawdown costs a
+ *   unit of profit; λ = 0 is netProfit. null (unranked, after every number) with no trade: a
+ *   set that never trades is not a candidate.
  *
  * Ranking: higher score first; null scores after every number; ties by grid index (lowest
  * first), so the order never depends on which worker finished first.
@@ -84,7 +92,11 @@ export function metricsOf(results: readonly Pick<BacktestResult, 'trades'>[], st
   };
 }
 
-export function scoreOf(m: Metrics, objective: Objective): number | null {
+/** λ of `returnDd` when `--dd-penalty` is not given. */
+export const DEFAULT_DD_PENALTY = 1;
+
+export function scoreOf(m: Metrics, objective: Objective, ddPenalty = DEFAULT_DD_PENALTY): number | null {
+  if (objective === 'returnDd') return m.trades === 0 ? null : m.netProfit - ddPenalty * m.maxDrawdown;
   return m[objective];
 }
 

@@ -3,7 +3,7 @@ import type { Summary } from '../backtest/types.js';
 import type { Candles } from '../core/candle.js';
 import type { Timeframe } from '../core/timeframe.js';
 
-export const OBJECTIVES = ['profitFactor', 'netProfit', 'sharpe'] as const;
+export const OBJECTIVES = ['profitFactor', 'netProfit', 'sharpe', 'returnDd'] as const;
 export type Objective = (typeof OBJECTIVES)[number];
 
 export interface OptimizeSeries {
@@ -56,13 +56,16 @@ export interface WorkerErrorInfo {
   readonly stack?: string;
 }
 
-/** The series as sent to a worker (transfer.ts packs and unpacks them). */
+/** A series as sent to a worker: where its columns are in the shared buffer (transfer.ts). */
 export interface PackedSeries extends Omit<OptimizeSeries, 'candles'> {
-  /** The candle columns in transfer.ts COLUMNS order (time, open, high, low, close, volume). */
-  readonly columns: readonly Float64Array[];
+  /** First Float64 of its columns in the buffer; columns follow in transfer.ts COLUMNS order, `length` each. */
+  readonly offset: number;
+  readonly length: number;
 }
 
 export interface PackedInit extends Omit<EvaluatorInit, 'series'> {
+  /** Every series' columns, written once by the pool, read by every worker (never copied). */
+  readonly buffer: SharedArrayBuffer;
   readonly series: readonly PackedSeries[];
 }
 
@@ -78,9 +81,10 @@ export interface WorkerData {
   readonly running: Int32Array;
 }
 
-export type ToWorker = { readonly type: 'run'; readonly job: SetJob };
+/** A batch of sets, contiguous in the run's job order (so they share indicators), answered with one message. */
+export type ToWorker = { readonly type: 'run'; readonly jobs: readonly SetJob[] };
 
 export type FromWorker =
   | { readonly type: 'ready' }
-  | { readonly type: 'result'; readonly result: SetResult }
+  | { readonly type: 'results'; readonly results: readonly SetResult[] }
   | { readonly type: 'error'; readonly index: number; readonly error: WorkerErrorInfo };

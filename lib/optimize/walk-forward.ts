@@ -19,6 +19,16 @@ export interface WalkForwardChoice {
   readonly outOfSample: Metrics;
 }
 
+/** One of a step's best in-sample sets, with its out-of-sample score. */
+export interface WalkForwardRanked {
+  readonly inSampleRank: number;
+  readonly index: number;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly inSampleScore: number | null;
+  readonly outOfSampleScore: number | null;
+  readonly outOfSampleRank: number;
+}
+
 export interface WalkForwardStepReport {
   readonly step: number;
   /** Fold numbers (0-based) of the in-sample and out-of-sample windows. */
@@ -28,6 +38,8 @@ export interface WalkForwardStepReport {
   readonly chosen: WalkForwardChoice | null;
   /** The best out-of-sample score of any set (hindsight); null when none has one. */
   readonly bestOutOfSampleScore: number | null;
+  /** The `top` best sets in-sample (the first is `chosen` when it has a score), each scored out-of-sample. */
+  readonly ranked: readonly WalkForwardRanked[];
 }
 
 export interface WalkForwardTotals {
@@ -47,9 +59,11 @@ export function walkForwardReport(
   results: readonly SetResult[],
   paramsOf: (index: number) => Readonly<Record<string, unknown>>,
   objective: Objective,
+  ddPenalty?: number,
+  top = 1,
 ): { steps: WalkForwardStepReport[]; totals: WalkForwardTotals } {
   const foldScores = (fold: number): Scored[] =>
-    results.map((r) => ({ index: r.index, score: scoreOf(r.folds[fold]!, objective) })).sort(compareScored);
+    results.map((r) => ({ index: r.index, score: scoreOf(r.folds[fold]!, objective, ddPenalty) })).sort(compareScored);
   const byIndex = new Map(results.map((r) => [r.index, r]));
 
   const steps = walkForwardSteps(k).map((s): WalkForwardStepReport => {
@@ -57,7 +71,16 @@ export function walkForwardReport(
     const outs = foldScores(s.outOfSample);
     const best = ins[0];
     const bestOutOfSampleScore = outs[0]?.score ?? null;
-    const base = { step: s.step, inSampleFold: s.inSample, outOfSampleFold: s.outOfSample, bestOutOfSampleScore };
+    const outScore = new Map(outs.map((o) => [o.index, o.score]));
+    const ranked = ins.slice(0, top).map((r, i) => ({
+      inSampleRank: i + 1,
+      index: r.index,
+      params: paramsOf(r.index),
+      inSampleScore: r.score,
+      outOfSampleScore: outScore.get(r.index) ?? null,
+      outOfSampleRank: rankOf(outs, r.index),
+    }));
+    const base = { step: s.step, inSampleFold: s.inSample, outOfSampleFold: s.outOfSample, bestOutOfSampleScore, ranked };
     if (best === undefined || best.score === null) return { ...base, chosen: null };
     const r = byIndex.get(best.index)!;
     const outOfSample = r.folds[s.outOfSample]!;
@@ -67,7 +90,7 @@ export function walkForwardReport(
         index: best.index,
         params: paramsOf(best.index),
         inSampleScore: best.score,
-        outOfSampleScore: scoreOf(outOfSample, objective),
+        outOfSampleScore: scoreOf(outOfSample, objective, ddPenalty),
         outOfSampleRank: rankOf(outs, best.index),
         inSample: r.folds[s.inSample]!,
         outOfSample,

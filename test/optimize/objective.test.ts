@@ -85,3 +85,16 @@ describe('ranking', () => {
     assert.equal(scoreOf(m, 'sharpe'), m.sharpe);
   });
 });
+
+describe('returnDd objective', () => {
+  const m = (trades: number[]) => metricsOf([{ trades: trades.map((p, i) => trade(i, p)) }], 100);
+  it('is netProfit − λ · maxDrawdown; zero drawdown scores the profit; no trade is unranked', () => {
+    // equity 5, 2, 6, 1: peak 6 → drawdown 5; net 1
+    assert.equal(scoreOf(m([5, -3, 4, -5]), 'returnDd', 1), 1 - 5);
+    assert.equal(scoreOf(m([5, -3, 4, -5]), 'returnDd', 0.5), 1 - 2.5);
+    assert.equal(scoreOf(m([5, -3, 4, -5]), 'returnDd', 0), scoreOf(m([5, -3, 4, -5]), 'netProfit'));
+    assert.equal(scoreOf(m([2, 3]), 'returnDd'), 5, 'every trade won: no drawdown, no division by zero');
+    assert.equal(scoreOf(m([]), 'returnDd'), null);
+    assert.equal(scoreOf(m([-1]), 'returnDd', 1), -2, 'a first losing trade is a drawdown from 0');
+  });
+});

@@ -8,6 +8,7 @@ import { emaCross } from '../../lib/core/strategies/ema-cross.js';
 import { foldBounds, sliceCandles } from '../../lib/optimize/folds.js';
 import { expandGrid, parseGrid, validateSets } from '../../lib/optimize/grid.js';
 import { compareScored, tradeSharpe } from '../../lib/optimize/objective.js';
+import { withWorkerBundle } from '../../lib/optimize/bundle.js';
 import { runOnWorkers } from '../../lib/optimize/pool.js';
 import { optimize, type OptimizeInput } from '../../lib/optimize/run.js';
 import type { EvaluatorInit, Objective, OptimizeSeries } from '../../lib/optimize/types.js';
@@ -40,15 +41,16 @@ function reference(objective: Objective, cut: (c: Candles) => Candles = (c) => c
   const valid = validateSets(emaCross.params, expandGrid(parseGrid(GRID))).valid;
   return valid.map(({ index, params }) => {
     const combined = combineResults(series.map((s) => runBacktest({ symbol: s.symbol, timeframe: s.timeframe, candles: cut(s.candles), strategy: emaCross, params, stake: 100, feeRate: 0.001 })));
-    const score = objective === 'sharpe' ? tradeSharpe(combined.trades, 100) : combined.summary[objective];
+    const sm = combined.summary;
+    const score = objective === 'sharpe' ? tradeSharpe(combined.trades, 100) : objective === 'returnDd' ? (sm.trades === 0 ? null : sm.netProfit - 0.5 * sm.maxDrawdown) : sm[objective];
     return { index, params, score, summary: combined.summary };
   });
 }
 
 describe('optimize', () => {
   it('ranks every valid set exactly as the engine run directly (each objective)', async () => {
-    for (const objective of ['profitFactor', 'netProfit', 'sharpe'] as const) {
-      const { report } = await optimize(input({ objective, top: 1000 }));
+    for (const objective of ['profitFactor', 'netProfit', 'sharpe', 'returnDd'] as const) {
+      const { report } = await optimize(input({ objective, top: 1000, ...(objective === 'returnDd' ? { ddPenalty: 0.5 } : {}) }));
       const ref = reference(objective).sort(compareScored);
       assert.equal(report.sets.total, 48);
       assert.equal(report.sets.valid, 48);
@@ -128,15 +130,20 @@ describe('optimize', () => {
 describe('worker pool failures', () => {
   const init: EvaluatorInit = { strategy: 'ema-cross', series: [], folds: 1, stake: 100, feeRate: 0.001, slippageBps: 0, trailAtr: null, maxBars: null };
   const jobs = Array.from({ length: 6 }, (_, i) => ({ index: i * 10, params: { fast: i + 1 } }));
+  /** A fake worker speaking the pool's protocol (batches of sets); `onJob` runs before each set's result. */
   const worker = (onJob: string): URL =>
     new URL(
       `data:text/javascript,${encodeURIComponent(
         `import { parentPort, workerData } from 'node:worker_threads';
-         parentPort.on('message', ({ job }) => {
-           Atomics.store(workerData.running, 0, job.index);
-           ${onJob};
+         parentPort.on('message', ({ jobs }) => {
+           const results = [];
+           for (const job of jobs) {
+             Atomics.store(workerData.running, 0, job.index);
+             ${onJob};
+             results.push({ index: job.index, folds: [] });
+           }
            Atomics.store(workerData.running, 0, -1);
-           parentPort.postMessage({ type: 'result', result: { index: job.index, folds: [] } });
+           parentPort.postMessage({ type: 'results', results });
          });
          Atomics.store(workerData.running, 0, -1);
          parentPort.postMessage({ type: 'ready' });`,
@@ -160,9 +167,17 @@ describe('worker pool failures', () => {
     });
   });
 
-  it('a worker failing at start-up (unknown strategy) is reported, not hung on', async () => {
-    await assert.rejects(runOnWorkers({ ...init, strategy: 'nope' }, jobs, { workers: 2 }), {
-      message: /optimize worker \d crashed \(Unknown strategy "nope".*\) while starting, before evaluating any parameter set/,
+  it('a worker answering for other sets is an error, not a wrong report', async () => {
+    await assert.rejects(runOnWorkers(init, jobs, { workers: 1, workerModule: worker('job.index += 1') }), {
+      message: /optimize worker 1 answered for sets \[1\], expected \[0\]/,
+    });
+  });
+
+  it('a worker failing at start-up (unknown strategy) is reported, not hung on — on the real bundle', async () => {
+    await withWorkerBundle(async (bundle) => {
+      await assert.rejects(runOnWorkers({ ...init, strategy: 'nope' }, jobs, { workers: 2, workerModule: bundle.module }), {
+        message: /optimize worker \d crashed \(Unknown strategy "nope".*\) while starting, before evaluating any parameter set/,
+      });
     });
   });
 });
