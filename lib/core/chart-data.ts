@@ -26,7 +26,7 @@ import type { Candles } from './candle.js';
 import type { Signal } from './signal.js';
 import { TIMEFRAMES, timeframeMs, type Timeframe } from './timeframe.js';
 import { macdOfClose, rsiOfClose } from './indicators/of-candles.js';
-import type { Side, Strategy, StrategyLine } from './strategies/types.js';
+import type { EvalContext, Side, Strategy, StrategyLine } from './strategies/types.js';
 
 export const CHART_MAX_CANDLES = 300;
 const MAX_LINES = 6;
@@ -92,9 +92,9 @@ export const STRATEGY_CHARTS: Readonly<Record<string, StrategyChart>> = Object.f
 } satisfies Record<string, StrategyChart>);
 
 /** The overlays and panes drawn for `strategy` with parsed `params` over `candles`. */
-export function strategyChartIndicators(strategy: Strategy<any>, candles: Candles, params: object): { overlays: StrategyLine[]; panes: ChartPane[] } {
+export function strategyChartIndicators(strategy: Strategy<any>, candles: Candles, params: object, context?: EvalContext): { overlays: StrategyLine[]; panes: ChartPane[] } {
   const chart = Object.hasOwn(STRATEGY_CHARTS, strategy.name) ? STRATEGY_CHARTS[strategy.name] : undefined;
-  const overlays = chart === undefined || chart.overlays === 'lines' ? (strategy.lines?.(candles, params) ?? []) : [];
+  const overlays = chart === undefined || chart.overlays === 'lines' ? (strategy.lines?.(candles, params, context) ?? []) : [];
   return { overlays, panes: chart?.panes(candles, params) ?? [] };
 }
 
@@ -112,6 +112,8 @@ export interface ChartForSignalInput {
   /** Candles to show (clamped to 2..300); ~150 is a good default. */
   readonly count: number;
   readonly priceDecimals?: number;
+  /** What the strategy was evaluated with (multi-timeframe lines); default: the signal's timeframe. */
+  readonly context?: EvalContext;
 }
 
 export interface ChartForCloseInput {
@@ -136,6 +138,8 @@ export interface ChartForCloseInput {
    */
   readonly entryTime?: number;
   readonly side?: Side;
+  /** The candles' timeframe (and fetched higher candles) for a multi-timeframe strategy's lines. */
+  readonly context?: EvalContext;
 }
 
 /** Rounds to 10 significant digits (exact for typical exchange prices; keeps JSON short). */
@@ -182,7 +186,7 @@ interface Levels {
 }
 
 function buildSpec(
-  input: { candles: Candles; strategy: Strategy<any>; params: object; count: number; priceDecimals?: number | undefined },
+  input: { candles: Candles; strategy: Strategy<any>; params: object; count: number; priceDecimals?: number | undefined; context?: EvalContext | undefined },
   end: number,
   title: string,
   tfMs: number | undefined,
@@ -207,7 +211,7 @@ function buildSpec(
   const strategy = input.strategy;
   const params = strategy.params.parse(input.params) as object;
   // Indicators are causal: values up to `end` do not depend on later candles.
-  const { overlays, panes } = strategyChartIndicators(strategy, candles, params);
+  const { overlays, panes } = strategyChartIndicators(strategy, candles, params, input.context);
   const window = (values: Float64Array, round: (v: number) => number): (number | null)[] =>
     Array.from(values.subarray(from, end + 1), (v) => (Number.isFinite(v) ? round(v) : null));
   const lines = overlays.slice(0, MAX_LINES).map((l) => ({ name: l.name.slice(0, MAX_LINE_NAME), values: window(l.values, roundPrice) }));
@@ -251,8 +255,9 @@ export function chartForSignal(input: ChartForSignalInput): ChartSpec | undefine
   const title = `${signal.symbol} · ${signal.timeframe} · ${signal.strategy} · ${signal.side.toUpperCase()}`;
   // The marker sits under the signal candle's low (long) or over its high (short).
   const markerPrice = signal.side === 'long' ? candles.low[end]! : candles.high[end]!;
+  const context = input.context ?? ((TIMEFRAMES as readonly string[]).includes(signal.timeframe) ? { timeframe: signal.timeframe as Timeframe } : undefined);
   return buildSpec(
-    input,
+    { ...input, context },
     end,
     title,
     timeframeOf(signal.timeframe, candles.time),

@@ -1,7 +1,7 @@
 import { candlesFromRows, type Candles } from '../core/candle.js';
 import { toSignal, type Signal } from '../core/signal.js';
 import { getStrategy } from '../core/strategies/index.js';
-import type { Strategy } from '../core/strategies/types.js';
+import type { EvalContext, Strategy } from '../core/strategies/types.js';
 import { lastClosedOpenTime, type Timeframe } from '../core/timeframe.js';
 import { storableProblem } from '../core/store-bounds.js';
 import { splitLive, validateCandles, type Gap } from '../core/validate-candles.js';
@@ -16,6 +16,8 @@ export interface SymbolEvaluation {
   readonly closedCandles: number;
   /** The validated closed candles the strategies saw (for the signal charts). */
   readonly candles: Candles;
+  /** What they were evaluated with: the timeframe and the closed higher candles fetched (for the charts' lines). */
+  readonly context: EvalContext;
 }
 
 /**
@@ -73,7 +75,7 @@ export async function evaluateSymbol(args: {
   }
   const series = candlesFromRows(closed);
   const higher = await fetchHigher(exchange, symbol, higherFetches(strategies, timeframe, strategyOf), now);
-  const context = { timeframe, higher };
+  const context: EvalContext = Object.freeze({ timeframe, higher });
   const signals: Signal[] = [];
   for (const entry of strategies) {
     if (closed.length < entry.warmup) {
@@ -90,5 +92,5 @@ export async function evaluateSymbol(args: {
       signals.push(signal);
     }
   }
-  return { signals, gaps: validated.gaps, closedCandles: closed.length, candles: series };
+  return { signals, gaps: validated.gaps, closedCandles: closed.length, candles: series, context };
 }

@@ -272,7 +272,7 @@ async function scanSymbol(
       // A store (or recipients) error here propagates: the symbol is reported failed, nothing was recorded.
       const { strategy, exchange: ex, symbol: sym, timeframe: tf } = signal;
       const chats = await deps.recipients.resolve({ strategy, exchange: ex, symbol: sym, timeframe: tf, kind: 'signal' });
-      const chart = chats.length > 0 ? signalChart(deps, evaluation.candles, signal, strategies) : undefined;
+      const chart = chats.length > 0 ? signalChart(deps, evaluation.candles, signal, strategies, evaluation.context) : undefined;
       const result = await batch.publish(signal, chats, chart);
       if (result.status === 'duplicate') {
         duplicates++;

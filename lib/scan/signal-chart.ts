@@ -2,6 +2,7 @@ import { chartForSignal } from '../core/chart-data.js';
 import type { Candles } from '../core/candle.js';
 import type { Signal } from '../core/signal.js';
 import { getStrategy } from '../core/strategies/index.js';
+import type { EvalContext } from '../core/strategies/types.js';
 import type { BotConfig, StrategyConfig } from '../config/schema.js';
 import { describeError } from '../errors.js';
 import type { Log } from '../ports/log.js';
@@ -17,13 +18,14 @@ export function signalChart(
   candles: Candles,
   signal: Signal,
   strategies: readonly StrategyConfig[],
+  context?: EvalContext,
 ): ChartSpec | undefined {
   const { charts, chartCandles } = deps.config.telegram.delivery;
   if (!charts) return undefined;
   const entry = strategies.find((s) => s.name === signal.strategy);
   if (!entry) return undefined;
   try {
-    return chartForSignal({ candles, signal, strategy: getStrategy(entry.name), params: entry.params, count: chartCandles });
+    return chartForSignal({ candles, signal, strategy: getStrategy(entry.name), params: entry.params, count: chartCandles, ...(context === undefined ? {} : { context }) });
   } catch (error) {
     deps.log.warn('signal chart could not be built; sent as text', { signalId: signal.id, error: describeError(error) });
     return undefined;
