@@ -27,6 +27,9 @@ const NAME = 'rsi-trend';
 const CASES: readonly { readonly label: string; readonly params: Record<string, number> }[] = [
   { label: 'rsi 7, trend 100', params: { rsi: 7, trend: 100 } },
   { label: 'rsi 7, trend 20, 35/65', params: { rsi: 7, trend: 20, oversold: 35, overbought: 65 } },
+  // RSI 3 with 45/55: a rule exit and a new signal often share a close, so the scan's opener (which
+  // acts on a signal before the monitor has checked its candle) must apply the holder's rule itself.
+  { label: 'rsi 3, trend 20, 45/55', params: { rsi: 3, trend: 20, oversold: 45, overbought: 55 } },
 ];
 
 describe('same candles, same trades with an exit rule: the replay (scan + opener + monitor) equals the backtest', () => {
@@ -72,6 +75,11 @@ describe('same candles, same trades with an exit rule: the replay (scan + opener
         rule.map((x) => x.exitNote),
         'the same notes, in the same order',
       );
+      // Closed by the scan beyond its reversals (reason signal): exits on a signal's own candle, here by the rule.
+      const reversals = paper.trades.filter((x) => x.exitReason === 'signal').length;
+      const chained = rule.filter((x) => bt.trades.some((u) => u.symbol === x.symbol && u.entryTime === x.exitTime)).length;
+      t.diagnostic(`${label}: ${chained} rule exits followed by an entry at the same open; closed by the scan ${summary.positions!.closedByScan} (${reversals} reversals)`);
+      if (chained > 0) assert.ok(summary.positions!.closedByScan > reversals, 'the opener applied the rule on signal candles');
     });
   }
 });
