@@ -60,13 +60,15 @@ const paramsArb: Record<string, fc.Arbitrary<unknown>> = {
   'macd-trend': fc
     .record({ fast: fc.integer({ min: 1, max: 4 }), gap: fc.integer({ min: 1, max: 6 }), signal: fc.integer({ min: 1, max: 4 }), ...bracket })
     .map(({ gap, ...p }) => ({ ...p, slow: p.fast + gap })),
-  // the tutorial's user strategy (strategies/rsi-trend.ts; trend >= 20 is its schema's minimum)
+  // the tutorial's user strategy (strategies/rsi-trend.ts), within its own ranges (trend >= 20, atr >= 5, stopAtr >= 0.5, takeAtr >= 1)
   'rsi-trend': fc.record({
     rsi: fc.integer({ min: 2, max: 6 }),
     oversold: fc.integer({ min: 20, max: 45 }),
     overbought: fc.integer({ min: 55, max: 80 }),
     trend: fc.integer({ min: 20, max: 30 }),
-    ...bracket,
+    atr: fc.integer({ min: 5, max: 8 }),
+    stopAtr: fc.double({ min: 0.5, max: 5, noNaN: true }),
+    takeAtr: fc.double({ min: 1, max: 5, noNaN: true }),
   }),
 };
 
