@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import { MAX_ATR_MULTIPLE, MAX_STOP_PCT, MAX_TAKE_PCT } from '../core/strategies/brackets.js';
+import { MAX_HIGHER_CANDLES } from '../core/strategies/higher.js';
 import type { Strategy } from '../core/strategies/types.js';
 import { timeframeMs, type Timeframe } from '../core/timeframe.js';
 
@@ -38,7 +39,8 @@ export function checkBracketParams(params: Readonly<Record<string, unknown>>, ct
  * Each higher timeframe the strategy reads (for the entry's params) must be a strict multiple of
  * every timeframe the entry runs on (`runsOn` default: every scanned timeframe): its candles are
  * built from, and aligned to, the entry's candles (lib/core/strategies/higher.ts refuses the rest
- * with BAD_HIGHER_TIMEFRAME at run time; the config says so first).
+ * with BAD_HIGHER_TIMEFRAME at run time; the config says so first). And the closed candles it
+ * needs of each must fit the scan's one request per higher timeframe (1..MAX_HIGHER_CANDLES).
  */
 export function checkHigherTimeframes(
   strategy: Strategy<any>,
@@ -49,6 +51,16 @@ export function checkHigherTimeframes(
 ): void {
   const runsOn = entry.timeframes ?? scanned;
   for (const h of strategy.higherTimeframes?.(entry.params) ?? []) {
+    // The live scan fetches these closed candles and the forming one in ONE request (lib/scan/higher-candles.ts).
+    if (!(Number.isSafeInteger(h.candles) && h.candles >= 1 && h.candles <= MAX_HIGHER_CANDLES)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['strategies', index, 'params'],
+        message:
+          `strategy "${entry.name}" needs ${h.candles} closed ${h.timeframe} candles with these params; the scan fetches them in one ` +
+          `request with the forming one: at most ${MAX_HIGHER_CANDLES} (lower the params that set it)`,
+      });
+    }
     for (const tf of runsOn) {
       const lower = timeframeMs(tf);
       const higher = timeframeMs(h.timeframe);
