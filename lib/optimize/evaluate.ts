@@ -5,25 +5,18 @@
  * in the calling thread; the code and therefore the numbers are the same.
  *
  * Indicator sharing: one IndicatorCache per evaluator (i.e. per worker) keyed by candles object,
- * so an indicator series used by several sets is computed once per (worker, series or fold).
- * The engine takes no cache, so the strategy is wrapped: its `evaluateAll` gets the cache as its
- * third argument; nothing else differs.
+ * so an indicator series used by several sets is computed once per (worker, series or fold). The
+ * engine hands it to the strategy's `evaluateAll` and `exitsAll` (BacktestInput.cache); nothing
+ * else differs from `npm run backtest`.
  */
 import { runBacktest } from '../backtest/engine.js';
-import type { Candles } from '../core/candle.js';
 import { IndicatorCache, type IndicatorCacheStats } from '../core/indicators/cache.js';
 import { getStrategy } from '../core/strategies/index.js';
-import type { Strategy } from '../core/strategies/types.js';
 import { permanentCodeOr } from '../error-codes.js';
 import { PermanentError, describeError } from '../errors.js';
 import { foldCandles } from './folds.js';
 import { metricsOf } from './objective.js';
 import type { EvaluatorInit, OptimizeSeries, SetJob, SetResult, WorkerErrorInfo } from './types.js';
-
-/** `strategy` with `evaluateAll` reading its indicators through `cache`. */
-export function withIndicatorCache<P extends object>(strategy: Strategy<P>, cache: IndicatorCache): Strategy<P> {
-  return Object.freeze({ ...strategy, evaluateAll: (candles: Candles, params: P) => strategy.evaluateAll(candles, params, cache) });
-}
 
 export interface Evaluator {
   (job: SetJob): SetResult;
@@ -32,7 +25,7 @@ export interface Evaluator {
 
 export function createEvaluator(init: EvaluatorInit): Evaluator {
   const cache = new IndicatorCache(init.cacheBytes === undefined ? {} : { maxBytes: init.cacheBytes });
-  const strategy = withIndicatorCache(getStrategy(init.strategy), cache);
+  const strategy = getStrategy(init.strategy);
   // groups[f] = fold f of every series (the whole series when folds = 1), built once.
   const cut = init.series.map((s) => foldCandles(s.candles, init.folds));
   const groups: OptimizeSeries[][] = Array.from({ length: init.folds }, (_, f) =>
@@ -47,6 +40,7 @@ export function createEvaluator(init: EvaluatorInit): Evaluator {
           timeframe: s.timeframe,
           candles: s.candles,
           strategy,
+          cache,
           params: job.params as Record<string, unknown>,
           stake: init.stake,
           feeRate: init.feeRate,
