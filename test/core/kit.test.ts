@@ -13,6 +13,7 @@ import {
   paramRanges,
   percentBracket,
   z,
+  type Strategy,
   type StrategyDefinition,
 } from '../../lib/core/strategies/kit.js';
 import { bollingerBreakout, emaCross, macdTrend, rsiReversion } from '../../lib/core/strategies/index.js';
@@ -77,7 +78,7 @@ describe('defineStrategy validates the definition eagerly (BAD_STRATEGY)', () =>
 describe('origin, exit members, higher timeframes', () => {
   it('user strategies are user, the four built-ins built-in', () => {
     assert.equal(defineStrategy(base()).origin, 'user');
-    for (const s of [emaCross, rsiReversion, bollingerBreakout, macdTrend]) {
+    for (const s of [emaCross, rsiReversion, bollingerBreakout, macdTrend] as readonly Strategy<any>[]) {
       assert.equal(s.origin, 'built-in');
       assert.deepEqual(s.higherTimeframes!(s.params.parse({})), []);
       assert.equal(s.exitsAll, undefined);
