@@ -30,7 +30,7 @@ import type { BotConfig } from '../config/schema.js';
 import { exitRuleFor, registryStrategy, type ExitRule, type StrategyOf } from '../portfolio/exit-rule.js';
 import { advance, type Advance } from './advance.js';
 import { chartCandlesFor, closeChart, type CloseChartDeps } from './close-chart.js';
-import { closedCandlesSince } from './market-candles.js';
+import { closedCandlesSince } from '../portfolio/market-candles.js';
 import { markPrice, storableMarkOf } from './mark.js';
 
 export interface MarketGroup {

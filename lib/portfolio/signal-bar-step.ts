@@ -17,7 +17,7 @@ import { closeAt, stepOpenPosition, positionRules, type ClosingPosition, type Op
 import type { Signal } from '../core/signal.js';
 import type { BotConfig, ExchangeConfig } from '../config/schema.js';
 import { PermanentError } from '../errors.js';
-import { closedCandlesSince } from '../monitor/market-candles.js';
+import { closedCandlesSince } from './market-candles.js';
 import type { Clock } from '../ports/clock.js';
 import type { ExchangePort } from '../ports/exchange.js';
 import type { StoredOpenPosition } from '../ports/positions.js';

@@ -7,7 +7,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { closedCandlesSince } from '../../lib/monitor/market-candles.js';
+import { closedCandlesSince } from '../../lib/portfolio/market-candles.js';
 import { silentLog } from '../../lib/ports/log.js';
 import { runScan, type ScanReport } from '../../lib/scan/run-scan.js';
 import { testClock } from '../support/clock.js';

@@ -149,8 +149,9 @@ export function defineWithOrigin<P extends object, I extends object>(def: Strate
       target = r.target;
       if (!(stop > 0 && target > 0)) return null;
     }
-    // A degenerate bracket (stop or target equal to entry, wrong side, or not finite) is no trade.
-    if (!(sign * (entry - stop) > 0 && sign * (target - entry) > 0 && stop - stop === 0 && target - target === 0)) return null;
+    // A degenerate bracket (stop or target equal to entry, wrong side, not finite, or not a price > 0 — a
+    // long stop or short target beyond zero, e.g. a random search's stopAtr 100 on a volatile market) is no trade.
+    if (!(sign * (entry - stop) > 0 && sign * (target - entry) > 0 && stop > 0 && target > 0 && stop - stop === 0 && target - target === 0)) return null;
     return { side, index: i, candleTime: candles.time[i]!, entry, stop, target, indicators: snapshot(prep, i) };
   }
 
