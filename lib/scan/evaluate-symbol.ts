@@ -10,6 +10,9 @@ import { PermanentError, TransientError } from '../errors.js';
 import type { ExchangePort } from '../ports/exchange.js';
 import { fetchHigher, higherFetches } from './higher-candles.js';
 
+/** How a config name becomes its strategy (default: the registry; tests pass fixture strategies). */
+export type StrategyOf = (name: string) => Strategy<any>;
+
 export interface SymbolEvaluation {
   readonly signals: readonly Signal[];
   readonly gaps: readonly Gap[];
@@ -55,8 +58,7 @@ export async function evaluateSymbol(args: {
   candles: number;
   strategies: readonly StrategyConfig[];
   now: number;
-  /** How an entry's name becomes its strategy (default: the registry; tests pass fixture strategies). */
-  strategyOf?: (name: string) => Strategy<any>;
+  strategyOf?: StrategyOf | undefined;
 }): Promise<SymbolEvaluation> {
   const { exchange, symbol, timeframe, strategies, now } = args;
   const strategyOf = args.strategyOf ?? getStrategy;

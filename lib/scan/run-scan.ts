@@ -13,7 +13,7 @@ import type { RecipientResolver } from '../ports/users.js';
 import { redrivePending, type RedriveReport } from '../signals/outbox.js';
 import { createSignalBatch, logUndelivered, type SignalBatch } from '../signals/publish-batch.js';
 import { runBounded } from '../core/bounded.js';
-import { evaluateSymbol } from './evaluate-symbol.js';
+import { evaluateSymbol, type StrategyOf } from './evaluate-symbol.js';
 import { signalChart } from './signal-chart.js';
 
 export interface ScanDeps {
@@ -34,6 +34,8 @@ export interface ScanDeps {
   readonly positions?: PositionOpener | undefined;
   /** The admin's pause switch, read once per run (absent: never paused). */
   readonly control?: ControlStore | undefined;
+  /** How a config name becomes its strategy (absent: the registry; tests scan fixture strategies). */
+  readonly strategyOf?: StrategyOf | undefined;
 }
 
 export interface SymbolFailure {
@@ -262,7 +264,7 @@ async function scanSymbol(
   const where = { exchange: exchange.id, symbol, timeframe };
   const outboxFields = (signalId: string, error: unknown) => ({ signalId, ...where, code: asCandlebotError(error).code, error: describeError(error) });
   try {
-    const evaluation = await evaluateSymbol({ exchange, symbol, timeframe, candles: deps.config.scan.candles, strategies, now: deps.clock.now() });
+    const evaluation = await evaluateSymbol({ exchange, symbol, timeframe, candles: deps.config.scan.candles, strategies, now: deps.clock.now(), strategyOf: deps.strategyOf });
     if (evaluation.gaps.length > 0) log.warn('candle gaps', { exchange: exchange.id, symbol, gaps: evaluation.gaps.length, first: evaluation.gaps[0] });
     let signalled = 0;
     let duplicates = 0;

@@ -2,7 +2,7 @@ import { chartForSignal } from '../core/chart-data.js';
 import type { Candles } from '../core/candle.js';
 import type { Signal } from '../core/signal.js';
 import { getStrategy } from '../core/strategies/index.js';
-import type { EvalContext } from '../core/strategies/types.js';
+import type { EvalContext, Strategy } from '../core/strategies/types.js';
 import type { BotConfig, StrategyConfig } from '../config/schema.js';
 import { describeError } from '../errors.js';
 import type { Log } from '../ports/log.js';
@@ -14,7 +14,7 @@ import type { ChartSpec } from '../core/notification.js';
  * left out; the signal is sent as text.
  */
 export function signalChart(
-  deps: { readonly config: Pick<BotConfig, 'telegram'>; readonly log: Log },
+  deps: { readonly config: Pick<BotConfig, 'telegram'>; readonly log: Log; readonly strategyOf?: ((name: string) => Strategy<any>) | undefined },
   candles: Candles,
   signal: Signal,
   strategies: readonly StrategyConfig[],
@@ -25,7 +25,7 @@ export function signalChart(
   const entry = strategies.find((s) => s.name === signal.strategy);
   if (!entry) return undefined;
   try {
-    return chartForSignal({ candles, signal, strategy: getStrategy(entry.name), params: entry.params, count: chartCandles, ...(context === undefined ? {} : { context }) });
+    return chartForSignal({ candles, signal, strategy: (deps.strategyOf ?? getStrategy)(entry.name), params: entry.params, count: chartCandles, ...(context === undefined ? {} : { context }) });
   } catch (error) {
     deps.log.warn('signal chart could not be built; sent as text', { signalId: signal.id, error: describeError(error) });
     return undefined;
