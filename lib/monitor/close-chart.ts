@@ -19,7 +19,7 @@ import type { ChartSpec } from '../core/notification.js';
 import type { ExchangePort } from '../ports/exchange.js';
 import type { Log } from '../ports/log.js';
 import type { PositionMeta } from '../ports/positions.js';
-import { MAX_FETCH } from './market-candles.js';
+import { MAX_FETCH } from '../portfolio/market-candles.js';
 
 /** Less time than this left (beyond the reserve): the chart fetch is not started. */
 export const MIN_CHART_FETCH_MS = 1000;
