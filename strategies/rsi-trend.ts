@@ -52,4 +52,7 @@ export default defineStrategy({
   bracket: atrBracket,
   snapshot: (ind, i) => ({ rsi: ind.rsi[i]!, ema: ind.trend[i]! }),
   lines: (ind, _c, p) => [{ name: `EMA ${p.trend}`, values: ind.trend }],
+  panes: (ind, _c, p) => [
+    { name: `RSI ${p.rsi}`, series: [{ name: `RSI ${p.rsi}`, kind: 'line', values: ind.rsi }], levels: [p.oversold, 50, p.overbought] },
+  ],
 });

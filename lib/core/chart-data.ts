@@ -95,7 +95,7 @@ export const STRATEGY_CHARTS: Readonly<Record<string, StrategyChart>> = Object.f
 export function strategyChartIndicators(strategy: Strategy<any>, candles: Candles, params: object, context?: EvalContext): { overlays: StrategyLine[]; panes: ChartPane[] } {
   const chart = Object.hasOwn(STRATEGY_CHARTS, strategy.name) ? STRATEGY_CHARTS[strategy.name] : undefined;
   const overlays = chart === undefined || chart.overlays === 'lines' ? (strategy.lines?.(candles, params, context) ?? []) : [];
-  return { overlays, panes: chart?.panes(candles, params) ?? [] };
+  return { overlays, panes: chart !== undefined ? chart.panes(candles, params) : (strategy.panes?.(candles, params, context) ?? []) };
 }
 
 /** Rounds to 6 significant digits: values that are only drawn (volume, RSI, MACD). */

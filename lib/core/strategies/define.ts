@@ -19,7 +19,7 @@ import { PermanentError } from '../../errors.js';
 import type { AtrBracketParams, BracketLevels, PercentBracketParams } from './brackets.js';
 import { indicatorContext } from './context.js';
 import { MAX_EXIT_REASON, badStrategy, validateDefinition, type StrategyDefinition } from './definition.js';
-import type { EvalContext, ExitIntent, HigherNeed, SignalIntent, Side, Strategy, StrategyLine } from './types.js';
+import type { EvalContext, ExitIntent, HigherNeed, SignalIntent, Side, Strategy, StrategyLine, StrategyPane } from './types.js';
 
 /**
  * True when none of the values is NaN (indicator outputs are finite or NaN). Fixed arity on
@@ -204,6 +204,11 @@ export function defineWithOrigin<P extends object, I extends object>(def: Strate
       checkCandles(name, candles);
       if (def.lines === undefined) return [];
       return def.lines(prepare(candles, params, undefined, context, false).ind, candles, params);
+    },
+    panes(candles: Candles, params: P, context?: EvalContext): StrategyPane[] {
+      checkCandles(name, candles);
+      if (def.panes === undefined) return [];
+      return def.panes(prepare(candles, params, undefined, context, false).ind, candles, params);
     },
   };
   if (exitRule !== undefined) {

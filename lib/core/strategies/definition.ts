@@ -9,7 +9,7 @@ import type { BoundIndicators } from '../indicators/bound.js';
 import { TIMEFRAMES, type Timeframe } from '../timeframe.js';
 import { PermanentError } from '../../errors.js';
 import type { Bracket } from './brackets.js';
-import type { Side, StrategyLine } from './types.js';
+import type { Side, StrategyLine, StrategyPane } from './types.js';
 
 /** A higher timeframe as seen from the strategy's candles (only closed higher candles are visible). */
 export interface HigherView {
@@ -57,6 +57,8 @@ export interface StrategyDefinition<P extends object, I extends object> {
   snapshot?(ind: I, i: number): Record<string, number>;
   /** Optional: indicator lines on the price scale, for charts. */
   lines?(ind: I, candles: Candles, params: P): StrategyLine[];
+  /** Optional: indicator panes under the price chart (at most 2 drawn), e.g. RSI with its levels. */
+  panes?(ind: I, candles: Candles, params: P): StrategyPane[];
   /** Optional: higher timeframes read through ctx.higher(tf). */
   readonly higher?: readonly HigherDeclaration<P>[];
 }
@@ -95,7 +97,7 @@ export function validateDefinition(def: StrategyDefinition<object, object>): obj
   for (const key of ['warmup', 'indicators', 'entry'] as const) {
     if (!isFunction(def[key])) badStrategy(name, `${key} must be a function`);
   }
-  for (const key of ['exit', 'snapshot', 'lines'] as const) {
+  for (const key of ['exit', 'snapshot', 'lines', 'panes'] as const) {
     if (def[key] !== undefined && !isFunction(def[key])) badStrategy(name, `${key}, when given, must be a function`);
   }
   checkCount(name, 'warmup(default params)', def.warmup(defaults));

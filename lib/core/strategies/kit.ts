@@ -29,7 +29,7 @@ export type { HigherDeclaration, HigherView, IndicatorContext, StrategyDefinitio
 export type { Candles } from '../candle.js';
 export type { BoundIndicators, Source } from '../indicators/bound.js';
 export type { Timeframe } from '../timeframe.js';
-export type { EvalContext, ExitIntent, HigherNeed, Side, SignalIntent, Strategy, StrategyLine } from './types.js';
+export type { EvalContext, ExitIntent, HigherNeed, Side, SignalIntent, Strategy, StrategyLine, StrategyPane } from './types.js';
 
 /**
  * A strategy from its definition, validated now (PermanentError `BAD_STRATEGY` naming it when the

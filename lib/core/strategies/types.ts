@@ -98,4 +98,16 @@ export interface Strategy<P extends object = Record<string, number>> {
    * the candles. Empty when its indicators are not prices (RSI, MACD).
    */
   lines?(candles: Candles, params: P, context?: EvalContext): StrategyLine[];
+  /**
+   * Pure, optional: indicator panes drawn under the price (RSI, MACD, …), aligned to the candles.
+   * The built-ins declare theirs in lib/core/chart-data.ts (STRATEGY_CHARTS); kit strategies here.
+   */
+  panes?(candles: Candles, params: P, context?: EvalContext): StrategyPane[];
+}
+
+/** One indicator pane under the price chart: its series (lines or a histogram) and horizontal levels. */
+export interface StrategyPane {
+  readonly name: string;
+  readonly series: readonly { readonly name: string; readonly kind: 'line' | 'histogram'; readonly values: Float64Array }[];
+  readonly levels?: readonly number[];
 }
