@@ -11,7 +11,8 @@
  *   rounding stays inside the range; a draw on an exclusive bound is refused and drawn again).
  * - Deterministic: a seeded PRNG (mulberry32), parameters drawn in name order, so one seed gives
  *   the same sets on any machine; the default seed is 1.
- * - A draw the schema refuses (e.g. fast >= slow) is counted per reason and drawn again; a draw
+ * - A draw the schema refuses (e.g. fast >= slow), or whose warm-up is longer than the shortest
+ *   walk-forward fold (it could never trade there), is counted per reason and drawn again; a draw
  *   equal to an earlier set is counted as a duplicate and drawn again. At most
  *   MAX_DRAWS_PER_SET · N draws in all: a small space ends the search early with what it found.
  * - Sets are numbered 0..N−1 in the order they were drawn (the report's `#index`).
@@ -76,7 +77,18 @@ function drawOne(d: Draw, next: () => number): number {
   return Math.min(d.max, Math.max(d.min, x));
 }
 
-export function randomSets<P>(schema: z.ZodType<P>, draws: readonly Draw[], fixed: Readonly<Record<string, unknown>>, budget: number, seed: number): RandomSets<P> {
+/**
+ * `refuse` (optional): a further check of a parsed set, returning the reason it cannot be used
+ * (e.g. its warm-up is longer than a walk-forward fold) or null; such draws count as invalid.
+ */
+export function randomSets<P>(
+  schema: z.ZodType<P>,
+  draws: readonly Draw[],
+  fixed: Readonly<Record<string, unknown>>,
+  budget: number,
+  seed: number,
+  refuse: (params: P) => string | null = () => null,
+): RandomSets<P> {
   if (!(Number.isInteger(budget) && budget >= 1 && budget <= MAX_BUDGET)) throw new ConfigError(`--budget must be an integer in 1..${MAX_BUDGET}, got ${budget}`, { code: 'BAD_ARGS' });
   if (draws.length === 0) throw new ConfigError('random search: no parameter to draw (the strategy declares no ranges; give some with --grid key=min:max:step)', { code: 'BAD_ARGS' });
   const next = seededRandom(seed);
@@ -91,9 +103,10 @@ export function randomSets<P>(schema: z.ZodType<P>, draws: readonly Draw[], fixe
     for (const d of draws) set[d.key] = drawOne(d, next);
     drawn++;
     const parsed = schema.safeParse(set);
-    if (!parsed.success) {
+    const refused = parsed.success ? refuse(parsed.data) : null;
+    if (!parsed.success || refused !== null) {
       invalidCount++;
-      const reason = describeIssues(parsed.error.issues, { root: 'params' });
+      const reason = parsed.success ? refused! : describeIssues(parsed.error.issues, { root: 'params' });
       const r = reasons.get(reason);
       if (r) r.count++;
       else reasons.set(reason, { count: 1, example: { index: drawn - 1, params: set } });

@@ -140,13 +140,14 @@ export async function optimize(input: OptimizeInput): Promise<OptimizeRun> {
   checkInput(input);
   const strategy = getStrategy(input.strategy);
   const search = input.search ?? { mode: 'grid' as const };
-  const built = buildSets(strategy, search, input.grid, input.fixed);
+  const folds = input.walkForward === null ? 1 : input.walkForward + 1;
+  const shortestFold = folds === 1 ? Infinity : Math.min(...input.series.map((s) => Math.floor(s.candles.close.length / folds)));
+  const built = buildSets(strategy, search, input.grid, input.fixed, shortestFold);
   const jobs = built.jobs;
   if (jobs.length === 0) {
     const first = built.invalid[0];
     bad(`none of the ${built.total} parameter sets ${search.mode === 'random' ? 'drawn ' : ''}is valid for ${strategy.name}${first ? `: ${first.reason}` : ''}`, 'NO_VALID_SET');
   }
-  const folds = input.walkForward === null ? 1 : input.walkForward + 1;
   const warmup = Math.max(...jobs.map((j) => strategy.warmup(j.params)));
   for (const s of input.series) {
     const shortest = Math.floor(s.candles.close.length / folds);

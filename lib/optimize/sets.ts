@@ -42,7 +42,8 @@ function summarise(d: Draw): RandomInfo['draws'][number] {
   return d.from === 'grid' ? { key: d.key, from: 'grid', spec: d.spec, values: d.values.length } : { key: d.key, from: 'range', min: d.min, max: d.max, int: d.int };
 }
 
-export function buildSets(strategy: Strategy<any>, search: SearchSpec, grid: readonly GridAxis[], fixed: Readonly<Record<string, unknown>>): RunSets {
+/** `shortestFold`: with walk-forward, random draws whose warm-up exceeds it are refused (and drawn again). */
+export function buildSets(strategy: Strategy<any>, search: SearchSpec, grid: readonly GridAxis[], fixed: Readonly<Record<string, unknown>>, shortestFold = Infinity): RunSets {
   if (search.mode === 'grid') {
     const sets = expandGrid(grid, fixed);
     const checked = validateSets(strategy.params, sets);
@@ -51,7 +52,8 @@ export function buildSets(strategy: Strategy<any>, search: SearchSpec, grid: rea
   }
   const seed = search.seed ?? DEFAULT_SEED;
   const draws = drawsOf(strategyRanges(strategy), grid, fixed);
-  const r = randomSets(strategy.params, draws, fixed, search.budget, seed);
+  const tooLong = `warm-up longer than the shortest walk-forward fold (${shortestFold} candles)`;
+  const r = randomSets(strategy.params, draws, fixed, search.budget, seed, (p) => (strategy.warmup(p) > shortestFold ? tooLong : null));
   return {
     jobs: r.valid.map((v) => ({ index: v.index, params: v.params as Record<string, unknown> })),
     total: r.drawn,

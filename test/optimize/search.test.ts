@@ -118,6 +118,14 @@ describe('random search', () => {
     for (const t of report.top!) assert.ok(Number.isInteger(t.params.slow) && (t.params.slow as number) > (t.params.fast as number));
   });
 
+  it('with walk-forward, draws whose warm-up exceeds the shortest fold are refused, counted and drawn again', async () => {
+    const { report } = await optimize(input({ series: [series[0]!], grid: [], fixed: { stopAtr: 1.5, takeAtr: 3 }, walkForward: 5, top: 2, search: { mode: 'random', budget: 6, seed: 4 } }));
+    // 5760 candles / 6 folds = 960; fast, slow, atr drawn from 1..1000
+    assert.equal(report.sets.valid, 6);
+    assert.ok(report.sets.invalidReasons.some((r) => r.reason === 'warm-up longer than the shortest walk-forward fold (960 candles)' && r.count > 0), JSON.stringify(report.sets.invalidReasons));
+    for (const step of report.walkForward!.steps) for (const r of step.ranked) assert.ok(Math.max(r.params.slow as number, r.params.atr as number) + 1 <= 960);
+  });
+
   it('refuses a strategy with nothing to draw, and a bad budget', async () => {
     await assert.rejects(optimize(input({ grid: [], fixed: { fast: 5, slow: 20, atr: 14, stopAtr: 1.5, takeAtr: 3 } })), { code: 'BAD_ARGS', message: /random search: no parameter to draw/ });
     await assert.rejects(optimize(input({ search: { mode: 'random', budget: 0 } })), { code: 'BAD_ARGS', message: /--budget must be an integer in 1\.\.100000, got 0/ });
