@@ -216,6 +216,7 @@ export function renderProtectionFailedText(p: LiveProtectionText & { readonly er
 export interface LiveClosedText extends LiveMarketRef {
   /** stop | target | signal | panic | protection-failed | … */
   readonly reason: string;
+  /** Exit reason rule: the strategy's reason (shown as "closed by rule: <note>"). */ readonly note?: string;
   readonly qty: number;
   /** Average entry fill price and the rule's entry reference. */
   readonly avgEntry: number;
@@ -241,7 +242,7 @@ export function renderLivePositionClosedText(p: LiveClosedText): string {
   const pct = p.cost > 0 ? ` (${formatPercent(p.pnl / p.cost)})` : '';
   return bounded([
     header(p, `${mark} LONG closed`),
-    `exit reason ${code(p.reason)} at ${formatUtc(p.closedAt)} · ${formatPrice(p.qty)} ${baseOf(p.symbol)}`,
+    `${p.note === undefined ? `exit reason ${code(p.reason)}` : `closed by rule: ${clipHtml(p.note, 40)}`} at ${formatUtc(p.closedAt)} · ${formatPrice(p.qty)} ${baseOf(p.symbol)}`,
     `entry filled ${price(p.avgEntry)} · rule ${price(p.ruleEntry)}${slip(p.avgEntry, p.ruleEntry)}`,
     `exit filled ${price(p.exitPrice)}${p.ruleExit === undefined ? '' : ` · rule ${price(p.ruleExit)}${slip(p.exitPrice, p.ruleExit)}`}`,
     `fees ${amount(p.entryFee, quote)} entry + ${amount(p.exitFee, quote)} exit`,

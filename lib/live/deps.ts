@@ -9,12 +9,14 @@ import type { BotConfig, ExchangeConfig } from '../config/schema.js';
 import { liveTradingOf, quoteCurrencyOf, type LiveTradingConfig } from '../config/trading-schema.js';
 import { PermanentError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
+import type { ExchangePort } from '../ports/exchange.js';
 import type { LiveStore } from '../ports/live.js';
 import type { Log } from '../ports/log.js';
 import type { NotificationQueue } from '../ports/queue.js';
 import type { TradingPort } from '../ports/trading.js';
 import type { RecipientResolver } from '../ports/users.js';
 import type { Sleep } from '../retry.js';
+import type { StrategyOf } from '../portfolio/exit-rule.js';
 
 export interface LiveDeps {
   readonly store: LiveStore;
@@ -30,6 +32,14 @@ export interface LiveDeps {
   readonly remainingMs: () => number;
   /** Waits between bounded look-ups (default: real timers). */
   readonly sleep?: Sleep;
+  /**
+   * The market data of an exchange (the scan's public candles port): reconcile reads the closed
+   * candles of a position whose strategy has an exit rule (./rule-exit.ts). Absent: no run may
+   * need it (the opener, panic); reconcile's wiring always gives it.
+   */
+  readonly candles?: (exchange: ExchangeConfig) => Promise<ExchangePort>;
+  /** Where a strategy comes from by its config name (default: the registry; tests inject their own). */
+  readonly strategyOf?: StrategyOf;
 }
 
 /** One live exchange as the use cases see it: its config entry, live settings and quote currency. */

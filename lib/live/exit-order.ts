@@ -1,5 +1,5 @@
 /**
- * Selling a live position at market (exit reason signal, panic or protection-failed): the exit
+ * Selling a live position at market (exit reason signal, rule, panic or protection-failed): the exit
  * order row and the position `closing` are written in one transaction (startExit), then the
  * order is sent once (./submit.ts) and, when the answer says it filled, the position closes.
  *
@@ -19,8 +19,8 @@ import { submitOrder, type SubmitOutcome } from './submit.js';
 
 export type ExitOutcome = SubmitOutcome | { readonly status: 'in-flight'; readonly order: LiveOrder };
 
-/** Sells `position` (open) at market; the outcome of sending its exit order. */
-export async function exitAtMarket(ctx: LiveCtx, position: LivePosition, reason: LiveExitReason): Promise<ExitOutcome> {
+/** Sells `position` (open) at market; the outcome of sending its exit order. `note`: reason `rule` only, the strategy's reason. */
+export async function exitAtMarket(ctx: LiveCtx, position: LivePosition, reason: LiveExitReason, note?: string): Promise<ExitOutcome> {
   if (position.status !== 'open') throw contended(`live position ${position.positionId}`);
   await cancelBracket(ctx, position);
   const rules = await ctx.rules(position.symbol);
@@ -30,10 +30,11 @@ export async function exitAtMarket(ctx: LiveCtx, position: LivePosition, reason:
   }
   for (let generation = 0; generation <= MAX_GENERATION; generation++) {
     const id = clientOrderId(position.positionId, 'exit', generation);
-    const r = await ctx.deps.store.startExit({ positionId: position.positionId, positionVersion: position.version, order: { clientOrderId: id, type: 'market', amount }, reason, now: ctx.now() });
+    const order = { clientOrderId: id, type: 'market' as const, amount };
+    const r = await ctx.deps.store.startExit({ positionId: position.positionId, positionVersion: position.version, order, reason, ...(note === undefined ? {} : { note }), now: ctx.now() });
     if (r.status === 'stale') throw contended(`live position ${position.positionId}`);
     if (r.status === 'created') {
-      ctx.deps.log.warn('live position exits at market', { positionId: position.positionId, reason, clientOrderId: id, amount });
+      ctx.deps.log.warn('live position exits at market', { positionId: position.positionId, reason, ...(note === undefined ? {} : { note }), clientOrderId: id, amount });
       return submitOrder(ctx, r.order);
     }
     const existing = await readOrder(ctx, id);

@@ -73,6 +73,7 @@ export async function tellClosed(ctx: LiveCtx, p: LivePosition, now: number): Pr
     strategy: p.strategy,
     timeframe: p.timeframe,
     reason: exit.reason,
+    ...(exit.note === undefined ? {} : { note: exit.note }),
     qty: exit.amount ?? p.qty,
     avgEntry: p.avgEntry ?? 0,
     ruleEntry: p.ruleEntry,

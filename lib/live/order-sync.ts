@@ -75,7 +75,7 @@ export async function finishExit(ctx: LiveCtx, o: LiveOrder): Promise<LivePositi
     const r = await store.closePosition({
       positionId: position.positionId,
       version: position.version,
-      exit: { clientOrderId: o.clientOrderId, reason: position.exit?.reason ?? 'signal', price: averagePrice(o), amount: o.filled, proceeds: o.cost, fee: o.fee },
+      exit: { clientOrderId: o.clientOrderId, reason: position.exit?.reason ?? 'signal', ...noteOf(position), price: averagePrice(o), amount: o.filled, proceeds: o.cost, fee: o.fee },
       maxDrawdown: settings.maxDrawdown,
       cooldownMinutes: settings.cooldownMinutes,
       now,
@@ -90,6 +90,9 @@ export async function finishExit(ctx: LiveCtx, o: LiveOrder): Promise<LivePositi
   ctx.deps.log.warn('live exit sold nothing: the position is open again', { positionId: position.positionId, clientOrderId: o.clientOrderId, status: o.status });
   return r.position;
 }
+
+/** The exit rule's note the closing position carries (reason rule), for its close row. */
+const noteOf = (p: LivePosition): { note?: string } => (p.exit?.note === undefined ? {} : { note: p.exit.note });
 
 /** A position just closed: counted, logged, told; a drawdown halt is an admin alert. */
 export async function afterClose(ctx: LiveCtx, r: { readonly position: LivePosition; readonly pnl: number; readonly halted?: LiveHalt }, now: number): Promise<void> {

@@ -2,8 +2,10 @@
  * Reconcile of one live position (the exchange is the source of truth):
  * - open without protection → the bracket is placed (./protect.ts);
  * - open with its bracket placed → the legs are looked up: a leg filled closes the position
- *   with that leg's fills (reason stop or target; a stop starts the market's cooldown); legs
- *   still open → nothing; both legs gone without a fill → the bracket is re-placed once
+ *   with that leg's fills (reason stop or target; a stop starts the market's cooldown); neither
+ *   sold → the strategy's exit rule on the candles closed since its last check (./rule-exit.ts:
+ *   fires → sold at market, reason rule); legs still open → nothing; both legs gone without a
+ *   fill (and the rule holds) → the bracket is re-placed once
  *   (generation + 1), the second time it is an admin alert (and a market exit by config);
  * - open with a failed protection and exitOnProtectionFailure → the market exit is (re)tried;
  * - closing → its exit order is followed; one already final closes (or reopens) the position
@@ -18,6 +20,7 @@ import { continueExit, exitAtMarket } from './exit-order.js';
 import { averagePrice, totalsOf } from './fills.js';
 import { afterClose, contended, finishExit, readOrder } from './order-sync.js';
 import { bracketOf, fail, protectPosition } from './protect.js';
+import { applyExitRule } from './rule-exit.js';
 import { isFinal } from '../core/live/order-state.js';
 
 /** Re-placements of a vanished bracket before it is an alert. */
@@ -34,7 +37,8 @@ export async function watchPosition(ctx: LiveCtx, p: LivePosition): Promise<Watc
     return r === 'placed' ? 'placed' : r === 'failed' ? 'failed' : 'waiting';
   }
   if (p.protection.state === 'failed') {
-    if (!ctx.ex.trading.exitOnProtectionFailure) return 'failed';
+    // Unprotected and kept (by config): the strategy's exit rule still applies.
+    if (!ctx.ex.trading.exitOnProtectionFailure) return (await applyExitRule(ctx, p)).kind === 'exiting' ? 'exiting' : 'failed';
     await exitAtMarket(ctx, p, 'protection-failed');
     return 'exiting';
   }
@@ -70,8 +74,15 @@ async function watchLegs(ctx: LiveCtx, p: LivePosition): Promise<WatchOutcome> {
     const gapped = await stopPassedOver(ctx, p, stop);
     if (gapped) return gapped;
   }
+  // Neither leg sold: the strategy's exit rule on the candles closed since its last check (./rule-exit.ts).
+  const ruled = await applyExitRule(ctx, p);
+  if (ruled.kind === 'exiting') return 'exiting';
   if (stop?.status === 'open' || target?.status === 'open') return 'protected';
-  // Both legs gone without a fill: cancelled by hand, expired, or unknown to the exchange.
+  return replaceBracket(ctx, ruled.position, stop, target);
+}
+
+/** Both legs gone without a fill (cancelled by hand, expired, unknown to the exchange): re-placed once, then an alert. */
+async function replaceBracket(ctx: LiveCtx, p: LivePosition, stop: ExchangeOrder | undefined, target: ExchangeOrder | undefined): Promise<WatchOutcome> {
   const generation = p.protection.generation;
   if (generation < REPLACEMENTS && generation < MAX_GENERATION) {
     ctx.deps.log.warn('live protection vanished: re-placing it', { positionId: p.positionId, generation, stop: stop?.status ?? 'unknown', target: target?.status ?? 'unknown' });

@@ -118,6 +118,8 @@ export interface ExitCommand {
   readonly positionVersion: number;
   readonly order: { readonly clientOrderId: string; readonly type: 'limit' | 'market'; readonly amount: number; readonly price?: number };
   readonly reason: LiveExitReason;
+  /** Reason `rule` only: the strategy's reason (1–40 characters). */
+  readonly note?: string;
   readonly now: number;
 }
 
@@ -133,6 +135,8 @@ export interface CloseCommand {
   readonly exit: {
     readonly clientOrderId: string;
     readonly reason: LiveExitReason;
+    /** Reason `rule` only: the strategy's reason (1–40 characters). */
+    readonly note?: string;
     readonly price: number;
     readonly amount: number;
     /** Quote received (Σ fill price × amount). */

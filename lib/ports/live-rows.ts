@@ -100,7 +100,8 @@ export interface LiveOrder {
 
 export type LivePositionStatus = 'opening' | 'open' | 'closing' | 'closed';
 
-export type LiveExitReason = 'stop' | 'target' | 'signal' | 'panic' | 'protection-failed' | 'manual';
+/** `rule`: the strategy's exit rule fired on a closed candle (issue 16; the note says why). */
+export type LiveExitReason = 'stop' | 'target' | 'signal' | 'panic' | 'protection-failed' | 'manual' | 'rule';
 
 export interface LiveProtection {
   /** 0 for the first OCO; + 1 each time it is re-placed (the ids derive from it). */
@@ -118,6 +119,8 @@ export interface LiveExit {
   /** The order that closed it: an exit order or a protective leg. */
   readonly clientOrderId: string;
   readonly reason: LiveExitReason;
+  /** Reason `rule` only: the strategy's reason (1–40 characters), shown in the close message. */
+  readonly note?: string;
   /** Average fill price; absent while the exit is only started (closing). */
   readonly price?: number;
   readonly amount?: number;
@@ -154,6 +157,11 @@ export interface LivePosition {
   readonly stop: number;
   readonly target: number;
   readonly protection: LiveProtection;
+  /**
+   * Open time of the last closed candle the strategy's exit rule was evaluated on (reconcile,
+   * lib/live/rule-exit.ts); absent: none yet (the first one checked is the candle after the signal's).
+   */
+  readonly ruleCheckedAt?: number;
   readonly exit?: LiveExit;
   /** Net PnL (proceeds − cost − entry fee − exit fee) once closed; 0 for an unfilled entry. */
   readonly pnl?: number;

@@ -41,6 +41,11 @@ export interface LiveStore {
   cancelExit(positionId: string, version: number, now: number): Promise<{ readonly status: 'reopened'; readonly position: LivePosition } | { readonly status: 'stale'; readonly current?: LivePosition }>;
   /** Records the protective OCO (or its failure) on an open position at `version`; the new position, or stale. */
   setProtection(positionId: string, version: number, protection: LiveProtection, now: number): Promise<{ readonly status: 'set'; readonly position: LivePosition } | { readonly status: 'stale'; readonly current?: LivePosition }>;
+  /**
+   * The exit rule was evaluated up to the closed candle opening at `candleTime`: recorded on an
+   * open position at `version` (versioned, so concurrent runs check a candle once); the new position, or stale.
+   */
+  setRuleChecked(positionId: string, version: number, candleTime: number, now: number): Promise<{ readonly status: 'set'; readonly position: LivePosition } | { readonly status: 'stale'; readonly current?: LivePosition }>;
   adoptOrder(command: AdoptCommand): Promise<'created' | 'exists'>;
   /** One conditional Put (attribute_not_exists): `exists` when any order row of that id is there (never overwritten). */
   recordRefusal(command: RefusalCommand): Promise<'recorded' | 'exists'>;

@@ -15,9 +15,11 @@ import type { BotConfig } from '../config/schema.js';
 import type { LiveDeps } from '../live/deps.js';
 import type { ReconcileReport } from '../live/reconcile.js';
 import { systemClock, type Clock } from '../ports/clock.js';
+import type { ExchangeConfig } from '../config/schema.js';
+import type { ExchangePort, MarketsCache, MarketsSnapshot } from '../ports/exchange.js';
 import type { Log } from '../ports/log.js';
 import type { TradingPort } from '../ports/trading.js';
-import { createAwsClients, notificationQueue, recipientResolverFor } from './adapters.js';
+import { ccxtExchangeFactory, createAwsClients, marketsTtlMs, notificationQueue, recipientResolverFor } from './adapters.js';
 import { createLiveWiring, liveDepsFor, liveExchangeIds } from './live-wiring.js';
 
 /** The EventBridge scheduled event (serverless.yml: every minute when an exchange trades live), or `{}` for a manual run. */
@@ -37,7 +39,7 @@ export interface ReconcileRuntime {
   /** DynamoDB attempts throttled or failed with a 5xx (the handler kit publishes DynamoDBErrors); absent when nothing was built. */
   readonly dynamoErrors?: DynamoErrorCounter;
   /** The use case's dependencies for one invocation (only when `live` is not empty). */
-  deps(options: { log: Log; remainingMs: () => number; clock?: Clock; trading?: (exchange: string) => Promise<TradingPort> }): LiveDeps;
+  deps(options: { log: Log; remainingMs: () => number; clock?: Clock; trading?: (exchange: string) => Promise<TradingPort>; candles?: (c: ExchangeConfig) => Promise<ExchangePort> }): LiveDeps;
 }
 
 /** The handler's answer. */
@@ -75,17 +77,31 @@ export function createReconcileRuntime(processEnv: NodeJS.ProcessEnv, config: Bo
   const clients = createAwsClients(env);
   const wiring = createLiveWiring({ ddb: clients.ddb, env, processEnv, config, what: 'reconcile' });
   const queue = notificationQueue(clients.sqs, env.NOTIFY_QUEUE_URL);
+  // The exit rule's candles (lib/live/rule-exit.ts): the scan's public ccxt port, markets kept in
+  // the container only (no StateTable read: reconcile needs no AWS permission for them).
+  const ccxtExchange = ccxtExchangeFactory(containerMarketsCache(), marketsTtlMs(config));
   return Object.freeze({
     config,
     live: Object.freeze(live),
     dynamoErrors: clients.dynamoErrors,
-    deps({ log, remainingMs, clock = systemClock, trading }: Parameters<ReconcileRuntime['deps']>[0]): LiveDeps {
+    deps({ log, remainingMs, clock = systemClock, trading, candles }: Parameters<ReconcileRuntime['deps']>[0]): LiveDeps {
       // A new resolver per invocation: its memo never outlives the run.
       const chats = recipientResolverFor({ client: clients.ddb, usersTable: env.USERS_TABLE, fixed: recipients, adminChatIds: config.telegram.adminChatIds, log });
-      const deps = liveDepsFor(wiring, { config, clock, log, queue, recipients: chats, remainingMs });
+      const deps = liveDepsFor(wiring, { config, clock, log, queue, recipients: chats, remainingMs, candles: candles ?? ((c) => ccxtExchange(c, clock)) });
       return trading ? { ...deps, trading } : deps;
     },
   });
+}
+
+/** Markets snapshots held by one container (reconcile has no StateTable); a cold start loads them from the exchange once. */
+function containerMarketsCache(): MarketsCache {
+  const snapshots = new Map<string, MarketsSnapshot>();
+  return {
+    get: async (exchange) => snapshots.get(exchange),
+    put: async (snapshot) => {
+      snapshots.set(snapshot.exchange, snapshot);
+    },
+  };
 }
 
 /** The runtime from the process environment and the config file it names (the handler's first invocation). */

@@ -55,7 +55,7 @@ export function createCloseOps(ctx: LiveStoreContext): Pick<LiveStore, 'closePos
     const pe = new Expr();
     const positionFields = {
       status: 'closed',
-      exit: { clientOrderId: exit.clientOrderId, reason: exit.reason, price: exit.price, amount: exit.amount, proceeds: exit.proceeds, fee: exit.fee },
+      exit: { clientOrderId: exit.clientOrderId, reason: exit.reason, ...(exit.note === undefined ? {} : { note: exit.note }), price: exit.price, amount: exit.amount, proceeds: exit.proceeds, fee: exit.fee },
       pnl: booked.pnl,
       closedAt: now,
       updatedAt: now,

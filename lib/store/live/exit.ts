@@ -4,6 +4,7 @@
  *                open → closing with the exit's id and reason (version = seen)
  *   cancelExit   closing → open again, the exit cleared (the exit order ended unfilled)
  *   setProtection the OCO ids (or its failure) on an open position
+ *   setRuleChecked the last closed candle the exit rule was evaluated on (an open position)
  * A position not in the expected status at the version read is answered `stale` with its
  * current row; a repeated exit (the order row exists) `exists`.
  */
@@ -16,10 +17,10 @@ import { CONDITION_FAILED, transactWrite } from '../dynamo/transact.js';
 import type { LiveStoreContext } from './context.js';
 import { orderKey, positionKey } from './keys.js';
 import { newOrderRow, orderRowSchema, type OrderRow } from './order-rows.js';
-import { positionRowSchema, protectionSchema, toPosition } from './position-rows.js';
+import { exitNoteSchema, positionRowSchema, protectionSchema, toPosition } from './position-rows.js';
 import { checkRow, decode, readOne, valueOf } from './read.js';
 
-type ExitOps = Pick<LiveStore, 'startExit' | 'cancelExit' | 'setProtection' | 'getPosition'>;
+type ExitOps = Pick<LiveStore, 'startExit' | 'cancelExit' | 'setProtection' | 'setRuleChecked' | 'getPosition'>;
 
 export function createExitOps(ctx: LiveStoreContext): ExitOps {
   const { client, table } = ctx;
@@ -83,7 +84,11 @@ export function createExitOps(ctx: LiveStoreContext): ExitOps {
       checkRow(orderRowSchema, row, `start exit ${o.clientOrderId}`);
       if (!(o.amount > 0 && o.amount <= p.qty)) throw new PermanentError(`start exit ${o.clientOrderId}: amount ${o.amount} outside (0, ${p.qty}]`, { code: 'BAD_LIVE_AMOUNT' });
       const e = new Expr();
-      const sets = e.sets({ status: 'closing', exit: { clientOrderId: o.clientOrderId, reason: c.reason }, version: p.version + 1, updatedAt: c.now });
+      if (c.note !== undefined && (c.reason !== 'rule' || !exitNoteSchema.safeParse(c.note).success)) {
+        throw new PermanentError(`start exit ${o.clientOrderId}: a note (1–40 characters) goes only with reason rule (reason ${c.reason}, note ${JSON.stringify(c.note)}); nothing written`, { code: 'BAD_POSITION' });
+      }
+      const exit = { clientOrderId: o.clientOrderId, reason: c.reason, ...(c.note === undefined ? {} : { note: c.note }) };
+      const sets = e.sets({ status: 'closing', exit, version: p.version + 1, updatedAt: c.now });
       const result = await transactWrite(
         client,
         [
@@ -123,6 +128,14 @@ export function createExitOps(ctx: LiveStoreContext): ExitOps {
       const e = new Expr();
       const update = `SET ${e.sets({ protection: Object.fromEntries(Object.entries(protection).filter(([, v]) => v !== undefined)), version: version + 1, updatedAt: now }).join(', ')}`;
       const result = await updatePosition(positionId, version, 'open', e, update, `set protection of live position ${positionId}`);
+      return result.ok ? { status: 'set', position: result.position } : { status: 'stale', ...(result.current ? { current: result.current } : {}) };
+    },
+
+    async setRuleChecked(positionId, version, candleTime, now) {
+      if (!Number.isSafeInteger(candleTime)) throw new PermanentError(`rule check of live position ${positionId}: candle time ${candleTime} is not an integer`, { code: 'BAD_POSITION' });
+      const e = new Expr();
+      const update = `SET ${e.sets({ ruleCheckedAt: candleTime, version: version + 1, updatedAt: now }).join(', ')}`;
+      const result = await updatePosition(positionId, version, 'open', e, update, `record the rule check of live position ${positionId}`);
       return result.ok ? { status: 'set', position: result.position } : { status: 'stale', ...(result.current ? { current: result.current } : {}) };
     },
   };

@@ -19,7 +19,9 @@ export const protectionSchema = z.object({
   reason: z.string().max(1000).optional(),
   at: time,
 });
-const exitReason = z.enum(['stop', 'target', 'signal', 'panic', 'protection-failed', 'manual']);
+const exitReason = z.enum(['stop', 'target', 'signal', 'panic', 'protection-failed', 'manual', 'rule']);
+/** The exit rule's reason (reason `rule` only), as the kit bounds it (lib/portfolio/exit-rule.ts EXIT_NOTE_MAX). */
+export const exitNoteSchema = z.string().min(1).max(40);
 
 export const positionRowSchema = z
   .object({
@@ -45,10 +47,12 @@ export const positionRowSchema = z
     stop: price,
     target: price,
     protection: protectionSchema,
+    ruleCheckedAt: time.optional(),
     exit: z
       .object({
         clientOrderId: z.string().min(1),
         reason: exitReason,
+        note: exitNoteSchema.optional(),
         price: price.optional(),
         amount: amount.optional(),
         proceeds: amount.optional(),
@@ -70,6 +74,7 @@ export const positionRowSchema = z
     const listed = row.listKey === positionsList(row.exchange);
     if (listed === (row.status === 'closed')) ctx.addIssue({ code: 'custom', path: ['listKey'], message: `a ${row.status} position ${listed ? 'must not be' : 'must be'} listed` });
     if (!(row.stop < row.target)) ctx.addIssue({ code: 'custom', path: ['stop'], message: 'a long needs its stop below its target' });
+    if (row.exit?.note !== undefined && row.exit.reason !== 'rule') ctx.addIssue({ code: 'custom', path: ['exit', 'note'], message: `a note goes only with exit reason rule, not ${row.exit.reason}` });
     if ((row.status === 'open' || row.status === 'closing') && !(row.qty > 0)) ctx.addIssue({ code: 'custom', path: ['qty'], message: `an ${row.status} position holds nothing` });
   });
 export type PositionRow = z.output<typeof positionRowSchema>;
