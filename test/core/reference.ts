@@ -205,6 +205,7 @@ export function refEmaCross(
         ? { side, index: i, entry, stop: entry - p.stopAtr * a, target: entry + p.takeAtr * a }
         : { side, index: i, entry, stop: entry + p.stopAtr * a, target: entry - p.takeAtr * a };
     if (s.stop === entry || s.target === entry) continue; // degenerate bracket: no trade
+    if (!(s.stop > 0 && s.target > 0)) continue; // a stop or target at or below zero is no price: no trade
     out.push(s);
   }
   return out;
