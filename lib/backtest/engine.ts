@@ -69,6 +69,18 @@ function checkExits(strategy: string, exits: readonly ExitIntent[], n: number): 
 }
 
 export function runBacktest<P extends object>(input: BacktestInput<P>): BacktestResult {
+  const { symbol, timeframe, candles } = input;
+  const trades = backtestTrades(input);
+  const n = candles.close.length;
+  const span = { candles: n, firstTime: n > 0 ? candles.time[0]! : null, lastTime: n > 0 ? candles.time[n - 1]! : null };
+  return { symbol, timeframe, trades, summary: summarize(trades, span), equity: equityCurve(trades), buyAndHold: buyAndHoldReturn(candles) };
+}
+
+/**
+ * The trades of `runBacktest` alone, without its per-series summary, equity curve and
+ * buy-and-hold (the optimiser summarises the trades of all series together, per set).
+ */
+export function backtestTrades<P extends object>(input: BacktestInput<P>): Trade[] {
   const { symbol, timeframe, candles, strategy, params, stake } = input;
   if (!(Number.isFinite(stake) && stake > 0)) {
     throw new PermanentError(`stake must be a finite number > 0, got ${String(stake)}`, { code: 'BAD_BACKTEST_INPUT' });
@@ -140,7 +152,5 @@ export function runBacktest<P extends object>(input: BacktestInput<P>): Backtest
     pos = openFromSignal({ id: `${symbol}#${intent.candleTime}`, symbol, intent, stake }, time[i + 1]!, open[i + 1]!, rules);
   }
   if (pos !== null) trades.push(toTrade(closeAt(pos, time[n - 1]!, close[n - 1]!, 'end', rules)));
-
-  const span = { candles: n, firstTime: n > 0 ? time[0]! : null, lastTime: n > 0 ? time[n - 1]! : null };
-  return { symbol, timeframe, trades, summary: summarize(trades, span), equity: equityCurve(trades), buyAndHold: buyAndHoldReturn(candles) };
+  return trades;
 }

@@ -1,6 +1,6 @@
 /**
- * Evaluating one parameter set: the backtest engine (lib/backtest/engine.ts, the same as
- * `npm run backtest`) over every series — or over fold f of every series, for each fold —
+ * Evaluating one parameter set: the backtest engine (lib/backtest/engine.ts `backtestTrades`, the
+ * trades `npm run backtest` gets) over every series — or over fold f of every series, for each fold —
  * combined into one result per fold. Runs in a worker thread (worker.ts) or, with 0 workers,
  * in the calling thread; the code and therefore the numbers are the same.
  *
@@ -9,7 +9,7 @@
  * engine hands it to the strategy's `evaluateAll` and `exitsAll` (BacktestInput.cache); nothing
  * else differs from `npm run backtest`.
  */
-import { runBacktest } from '../backtest/engine.js';
+import { backtestTrades } from '../backtest/engine.js';
 import { IndicatorCache, type IndicatorCacheStats } from '../core/indicators/cache.js';
 import { getStrategy } from '../core/strategies/index.js';
 import { permanentCodeOr } from '../error-codes.js';
@@ -34,8 +34,8 @@ export function createEvaluator(init: EvaluatorInit): Evaluator {
   const evaluate = (job: SetJob): SetResult => ({
     index: job.index,
     folds: groups.map((group) => {
-      const results = group.map((s) =>
-        runBacktest({
+      const results = group.map((s) => ({
+        trades: backtestTrades({
           symbol: s.symbol,
           timeframe: s.timeframe,
           candles: s.candles,
@@ -48,7 +48,7 @@ export function createEvaluator(init: EvaluatorInit): Evaluator {
           ...(init.trailAtr === null ? {} : { trailAtr: init.trailAtr }),
           ...(init.maxBars === null ? {} : { maxBars: init.maxBars }),
         }),
-      );
+      }));
       return metricsOf(results, init.stake);
     }),
   });
