@@ -143,4 +143,18 @@ describe('live exit rule (DynamoDB Local + SQS emulator + Binance simulator + cc
     const p = await position(signal.id);
     assert.deepEqual([p.status, p.protection.state, p.ruleCheckedAt], ['open', 'placed', undefined]);
   });
+
+  it('the store takes a note only with reason rule and of 1-40 characters: anything else is refused BAD_POSITION with nothing written', async () => {
+    const open = (await stack.store().listOpenPositions('binance', 100)).items.find((p) => p.symbol === 'N/USDT');
+    assert.ok(open && open.status === 'open');
+    const store = stack.store();
+    const start = (reason: 'signal' | 'rule', note: string) =>
+      store.startExit({ positionId: open.positionId, positionVersion: open.version, order: { clientOrderId: clientOrderId(open.positionId, 'exit', 3), type: 'market', amount: 1 }, reason, note, now: stack.clock.now() });
+    for (const [reason, note] of [['signal', 'a note'], ['rule', ''], ['rule', 'x'.repeat(41)]] as const) {
+      await assert.rejects(start(reason, note), (e: Error & { code?: string }) => e.code === 'BAD_POSITION', `${reason} ${note.length}`);
+    }
+    const after = await position(open.positionId);
+    assert.deepEqual([after.status, after.version, after.exit], ['open', open.version, undefined]);
+    assert.equal((await store.getOrder(clientOrderId(open.positionId, 'exit', 3))), undefined);
+  });
 });
