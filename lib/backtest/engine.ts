@@ -28,21 +28,12 @@ import type { BacktestInput, BacktestResult, Trade } from './types.js';
 
 function toTrade(c: ClosingPosition, exitNote?: string): Trade {
   const p = settle(c);
-  return {
-    symbol: p.symbol,
-    side: p.side,
-    entryTime: p.entryTime,
-    entryPrice: p.entryPrice,
-    exitTime: p.exitTime,
-    exitPrice: p.exitPrice,
-    exitReason: p.exitReason,
-    ...(exitNote === undefined ? {} : { exitNote }),
-    pnl: p.pnl,
-    fees: p.fees,
-    bars: p.bars,
-    stop: p.stop,
-    target: p.target,
-  };
+  // Plain literals, no spread: a spread in the middle of a literal makes every property after it a
+  // runtime call, once per trade of every optimiser set.
+  if (exitNote !== undefined) {
+    return { symbol: p.symbol, side: p.side, entryTime: p.entryTime, entryPrice: p.entryPrice, exitTime: p.exitTime, exitPrice: p.exitPrice, exitReason: p.exitReason, exitNote, pnl: p.pnl, fees: p.fees, bars: p.bars, stop: p.stop, target: p.target };
+  }
+  return { symbol: p.symbol, side: p.side, entryTime: p.entryTime, entryPrice: p.entryPrice, exitTime: p.exitTime, exitPrice: p.exitPrice, exitReason: p.exitReason, pnl: p.pnl, fees: p.fees, bars: p.bars, stop: p.stop, target: p.target };
 }
 
 function badSignals(strategy: string, after: number, index: number): never {
