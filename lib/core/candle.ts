@@ -35,3 +35,15 @@ export function candlesFromRows(rows: readonly OhlcvRow[]): Candles {
   }
   return { time, open, high, low, close, volume };
 }
+
+/** Candles [from, to) as a new candles object (each column sliced). */
+export function sliceCandles(c: Candles, from: number, to: number): Candles {
+  return {
+    time: c.time.slice(from, to),
+    open: c.open.slice(from, to),
+    high: c.high.slice(from, to),
+    low: c.low.slice(from, to),
+    close: c.close.slice(from, to),
+    volume: c.volume.slice(from, to),
+  };
+}

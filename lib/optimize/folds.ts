@@ -9,7 +9,7 @@
  * Each fold is backtested on its own, like a fresh deployment: indicators warm up inside the
  * fold, no position crosses a fold boundary (one still open exits at the fold's last close).
  */
-import type { Candles } from '../core/candle.js';
+import { sliceCandles, type Candles } from '../core/candle.js';
 
 /** Bound on k. */
 export const MAX_WALK_FORWARD = 50;
@@ -37,17 +37,7 @@ export function walkForwardSteps(k: number): WalkForwardStep[] {
   return Array.from({ length: k }, (_, i) => ({ step: i + 1, inSample: i, outOfSample: i + 1 }));
 }
 
-/** Candles [from, to) as a new candles object. */
-export function sliceCandles(c: Candles, from: number, to: number): Candles {
-  return {
-    time: c.time.slice(from, to),
-    open: c.open.slice(from, to),
-    high: c.high.slice(from, to),
-    low: c.low.slice(from, to),
-    close: c.close.slice(from, to),
-    volume: c.volume.slice(from, to),
-  };
-}
+export { sliceCandles };
 
 /** `candles` cut into `folds` parts (the same object when folds = 1). */
 export function foldCandles(c: Candles, folds: number): Candles[] {

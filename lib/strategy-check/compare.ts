@@ -3,20 +3,11 @@
  * signals. Exact on purpose: evaluate and evaluateAll run the same code on the same numbers, so
  * without lookahead their results are bit-identical (NaN equals NaN, nothing else is tolerated).
  */
-import type { Candles } from '../core/candle.js';
+import { sliceCandles } from '../core/candle.js';
 import type { SignalIntent } from '../core/strategies/types.js';
 
 /** Candles [from, to) as a new Candles object. */
-export function window(c: Candles, from: number, to: number): Candles {
-  return {
-    time: c.time.slice(from, to),
-    open: c.open.slice(from, to),
-    high: c.high.slice(from, to),
-    low: c.low.slice(from, to),
-    close: c.close.slice(from, to),
-    volume: c.volume.slice(from, to),
-  };
-}
+export const window = sliceCandles;
 
 function same(a: number, b: number): boolean {
   return a === b || (a !== a && b !== b);
