@@ -3,17 +3,10 @@
  * timeframe slot (candle index k opens at k × timeframeMs), generated forward on demand.
  */
 
-/** mulberry32: small, fast, deterministic PRNG in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32: small, fast, deterministic PRNG in [0, 1) — the optimiser's random search's own. */
+import { seededRandom as mulberry32 } from '../../../lib/optimize/random.js';
+
+export { mulberry32 };
 
 /** FNV-1a 32-bit hash, to derive per-series seeds from names. */
 export function hashString(text: string, seed = 0x811c9dc5): number {
