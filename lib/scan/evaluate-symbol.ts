@@ -2,13 +2,14 @@ import { candlesFromRows, type Candles } from '../core/candle.js';
 import { toSignal, type Signal } from '../core/signal.js';
 import { getStrategy } from '../core/strategies/index.js';
 import type { EvalContext, Strategy } from '../core/strategies/types.js';
-import { lastClosedOpenTime, type Timeframe } from '../core/timeframe.js';
+import type { Timeframe } from '../core/timeframe.js';
 import { storableProblem } from '../core/store-bounds.js';
-import { splitLive, validateCandles, type Gap } from '../core/validate-candles.js';
+import type { Gap } from '../core/validate-candles.js';
 import type { StrategyConfig } from '../config/schema.js';
-import { PermanentError, TransientError } from '../errors.js';
+import { PermanentError } from '../errors.js';
 import type { ExchangePort } from '../ports/exchange.js';
 import { fetchHigher, higherFetches } from './higher-candles.js';
+import { fetchLiveCandles } from './live-candles.js';
 
 /** How a config name becomes its strategy (default: the registry; tests pass fixture strategies). */
 export type StrategyOf = (name: string) => Strategy<any>;
@@ -63,18 +64,7 @@ export async function evaluateSymbol(args: {
   const { exchange, symbol, timeframe, strategies, now } = args;
   const strategyOf = args.strategyOf ?? getStrategy;
   // One extra row: the exchange usually includes the forming candle, which is never evaluated.
-  const raw = await exchange.fetchCandles(symbol, timeframe, args.candles + 1);
-  const validated = validateCandles(raw, timeframe);
-  if (!validated.ok) throw validated.error;
-  const { closed, forming } = splitLive(validated.rows, now, timeframe);
-  const expected = lastClosedOpenTime(now, timeframe);
-  const newest = closed.at(-1)?.[0];
-  if (newest === undefined || newest < expected) {
-    throw new TransientError(
-      `${symbol}: newest closed candle ${newest === undefined ? 'missing' : new Date(newest).toISOString()}, expected ${new Date(expected).toISOString()}`,
-      { code: 'STALE_CANDLES' },
-    );
-  }
+  const { closed, forming, gaps } = await fetchLiveCandles({ exchange, symbol, timeframe, count: args.candles, now, where: symbol });
   const series = candlesFromRows(closed);
   const higher = await fetchHigher(exchange, symbol, higherFetches(strategies, timeframe, strategyOf), now);
   const context: EvalContext = Object.freeze({ timeframe, higher });
@@ -94,5 +84,5 @@ export async function evaluateSymbol(args: {
       signals.push(signal);
     }
   }
-  return { signals, gaps: validated.gaps, closedCandles: closed.length, candles: series, context };
+  return { signals, gaps, closedCandles: closed.length, candles: series, context };
 }

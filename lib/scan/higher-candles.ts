@@ -13,11 +13,11 @@ import { candlesFromRows, type Candles } from '../core/candle.js';
 import { higherNeedProblem, higherRatio } from '../core/strategies/higher.js';
 import { getStrategy } from '../core/strategies/index.js';
 import type { Strategy } from '../core/strategies/types.js';
-import { lastClosedOpenTime, type Timeframe } from '../core/timeframe.js';
-import { splitLive, validateCandles } from '../core/validate-candles.js';
+import type { Timeframe } from '../core/timeframe.js';
 import type { StrategyConfig } from '../config/schema.js';
-import { PermanentError, TransientError } from '../errors.js';
+import { PermanentError } from '../errors.js';
 import type { ExchangePort } from '../ports/exchange.js';
+import { fetchLiveCandles } from './live-candles.js';
 
 export interface HigherFetch {
   readonly timeframe: Timeframe;
@@ -63,20 +63,11 @@ export function higherFetches(
 export async function fetchHigher(exchange: ExchangePort, symbol: string, fetches: readonly HigherFetch[], now: number): Promise<HigherCandles> {
   const out: Partial<Record<Timeframe, Candles>> = {};
   for (const { timeframe, candles } of fetches) {
-    const raw = await exchange.fetchCandles(symbol, timeframe, candles + 1);
-    const validated = validateCandles(raw, timeframe);
-    if (!validated.ok) {
-      throw new PermanentError(`${symbol} ${timeframe} (higher timeframe): ${validated.error.message}`, { code: validated.error.code, cause: validated.error });
-    }
-    const { closed } = splitLive(validated.rows, now, timeframe);
-    const expected = lastClosedOpenTime(now, timeframe);
-    const newest = closed.at(-1)?.[0];
-    if (newest === undefined || newest < expected) {
-      throw new TransientError(
-        `${symbol} ${timeframe} (higher timeframe): newest closed candle ${newest === undefined ? 'missing' : new Date(newest).toISOString()}, expected ${new Date(expected).toISOString()}`,
-        { code: 'STALE_CANDLES' },
-      );
-    }
+    const where = `${symbol} ${timeframe} (higher timeframe)`;
+    const invalid = (error: PermanentError): never => {
+      throw new PermanentError(`${where}: ${error.message}`, { code: error.code, cause: error });
+    };
+    const { closed } = await fetchLiveCandles({ exchange, symbol, timeframe, count: candles, now, where, invalid });
     if (closed.length < candles) {
       throw new PermanentError(`${symbol}: ${closed.length} closed ${timeframe} candles, the strategies need ${candles}`, { code: 'INSUFFICIENT_HISTORY' });
     }
